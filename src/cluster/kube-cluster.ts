@@ -1,0 +1,235 @@
+import {
+  AppsV1Api,
+  AuthorizationV1Api,
+  CoreV1Api,
+  EventsV1Api,
+  KubeConfig,
+  V1MicroTime,
+  Watch,
+  type V1Pod,
+} from '@kubernetes/client-node';
+import type { Permission } from '../errors/forbidden-error.ts';
+import { errorFields, silentLogger, type Logger } from '../logger.ts';
+import { pause } from '../util/abort.ts';
+import { signalOptions } from './call-options.ts';
+import { toPodInfo } from './pod-info.ts';
+import type { CallOptions, ChaosEvent, ClusterPort, ObjectRef, PodInfo, WorkloadInfo, WorkloadKind } from './port.ts';
+import { withRetry } from './retry.ts';
+import { labelSelectorToString } from './selector.ts';
+
+const REPORTING_CONTROLLER = 'kubechaos.dev/kubechaos';
+
+/**
+ * The {@link ClusterPort} backed by @kubernetes/client-node: CoreV1Api, AppsV1Api,
+ * AuthorizationV1Api, EventsV1Api and Watch, with p-retry for transient failures.
+ *
+ * @example
+ * ```ts
+ * const kc = new KubeConfig();
+ * kc.loadFromDefault();
+ * const chaos = createChaos({ cluster: createKubeCluster(kc) }); // same as createChaos({ kubeConfig: kc })
+ * ```
+ */
+export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silentLogger): ClusterPort {
+  const core = kubeConfig.makeApiClient(CoreV1Api);
+  const apps = kubeConfig.makeApiClient(AppsV1Api);
+  const authz = kubeConfig.makeApiClient(AuthorizationV1Api);
+  const events = kubeConfig.makeApiClient(EventsV1Api);
+  const instance = `${process.pid}@${(process.env.HOSTNAME ?? 'local').slice(0, 40)}`;
+
+  const listPods = (namespace: string, labelSelector: string, options?: CallOptions) =>
+    withRetry(
+      'list pods',
+      async (signal) => {
+        const list = await core.listNamespacedPod({ namespace, labelSelector }, signalOptions(signal));
+        return { pods: list.items.map(toPodInfo), resourceVersion: list.metadata?.resourceVersion };
+      },
+      options,
+    );
+
+  return {
+    defaultNamespace: () => kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default',
+
+    listPods: async (namespace, labelSelector, options) => (await listPods(namespace, labelSelector, options)).pods,
+
+    deletePod: async (pod, gracePeriodSeconds, options) => {
+      await withRetry(
+        'delete pod',
+        (signal) =>
+          core.deleteNamespacedPod(
+            {
+              name: pod.name,
+              namespace: pod.namespace,
+              gracePeriodSeconds,
+              body: { gracePeriodSeconds, preconditions: { uid: pod.uid } },
+            },
+            signalOptions(signal),
+          ),
+        options,
+      );
+    },
+
+    watchPods: async (namespace, labelSelector, listener, onError, signal) => {
+      const watch = new Watch(kubeConfig);
+      const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
+      const local = new AbortController();
+      const stopAll = AbortSignal.any([signal, local.signal]);
+      let current: AbortController | undefined;
+      stopAll.addEventListener('abort', () => current?.abort(), { once: true });
+
+      const pods = new Map<string, PodInfo>();
+      const emit = (): void => listener([...pods.values()]);
+
+      const cycle = async (): Promise<void> => {
+        const listed = await listPods(namespace, labelSelector, { signal: stopAll });
+        pods.clear();
+        for (const pod of listed.pods) pods.set(pod.uid, pod);
+        emit();
+        await new Promise<void>((resolve) => {
+          void watch
+            .watch(
+              path,
+              { labelSelector, resourceVersion: listed.resourceVersion, allowWatchBookmarks: true },
+              (phase, object: V1Pod) => {
+                if (phase === 'BOOKMARK' || phase === 'ERROR') return;
+                const pod = toPodInfo(object);
+                if (phase === 'DELETED') pods.delete(pod.uid);
+                else pods.set(pod.uid, pod);
+                emit();
+              },
+              (error) => {
+                if (error && !stopAll.aborted) logger.debug({ namespace, ...errorFields(error) }, 'pod watch ended; re-listing');
+                resolve();
+              },
+            )
+            .then((controller) => {
+              current = controller;
+              if (stopAll.aborted) controller.abort();
+            }, resolve);
+        });
+      };
+
+      // First list must succeed for the caller to have a value; later cycles retry quietly.
+      await cycle();
+      void (async () => {
+        while (!stopAll.aborted) {
+          const began = Date.now();
+          try {
+            await cycle();
+            if (Date.now() - began < 1000) await pause(200, stopAll);
+          } catch (error) {
+            if (stopAll.aborted) break;
+            onError(error);
+            await pause(500, stopAll);
+          }
+        }
+      })();
+      return { stop: () => local.abort() };
+    },
+
+    readWorkload: (namespace, kind, name, options) =>
+      withRetry(
+        `read ${kind}`,
+        async (signal): Promise<WorkloadInfo> => {
+          const opts = signalOptions(signal);
+          const object =
+            kind === 'Deployment'
+              ? await apps.readNamespacedDeployment({ namespace, name }, opts)
+              : kind === 'StatefulSet'
+                ? await apps.readNamespacedStatefulSet({ namespace, name }, opts)
+                : await apps.readNamespacedReplicaSet({ namespace, name }, opts);
+          return {
+            replicas: object.spec?.replicas ?? 1,
+            selector: labelSelectorToString(object.spec?.selector ?? {}),
+            ref: { apiVersion: 'apps/v1', kind, name, namespace, uid: object.metadata?.uid ?? '' },
+          };
+        },
+        options,
+      ),
+
+    readOwner: (ref, options) =>
+      withRetry(
+        `read ${ref.kind}`,
+        async (signal): Promise<ObjectRef | undefined> => {
+          if (ref.kind !== 'ReplicaSet') return undefined;
+          const rs = await apps.readNamespacedReplicaSet({ namespace: ref.namespace, name: ref.name }, signalOptions(signal));
+          const owner = rs.metadata?.ownerReferences?.find((o) => o.controller);
+          return owner
+            ? { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, namespace: ref.namespace }
+            : undefined;
+        },
+        options,
+      ),
+
+    missingPermissions: async (permissions, options) => {
+      const results = await Promise.all(
+        permissions.map((p) =>
+          withRetry(
+            'create selfsubjectaccessreview',
+            async (signal) => {
+              const review = await authz.createSelfSubjectAccessReview(
+                {
+                  body: {
+                    apiVersion: 'authorization.k8s.io/v1',
+                    kind: 'SelfSubjectAccessReview',
+                    spec: { resourceAttributes: { verb: p.verb, resource: p.resource, group: p.group, namespace: p.namespace } },
+                  },
+                },
+                signalOptions(signal),
+              );
+              return review.status?.allowed === true ? undefined : p;
+            },
+            options,
+          ),
+        ),
+      );
+      return results.filter((p): p is Permission => p !== undefined);
+    },
+
+    createEvent: async (event: ChaosEvent, options) => {
+      const ref = (r: ObjectRef) => ({ apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace, uid: r.uid });
+      await withRetry(
+        'create event',
+        (signal) =>
+          events.createNamespacedEvent(
+            {
+              namespace: event.namespace,
+              body: {
+                apiVersion: 'events.k8s.io/v1',
+                kind: 'Event',
+                metadata: { generateName: 'kubechaos-', namespace: event.namespace, labels: { ...event.labels } },
+                eventTime: new V1MicroTime(),
+                reportingController: REPORTING_CONTROLLER,
+                reportingInstance: instance,
+                action: event.action,
+                reason: event.reason,
+                note: event.note.slice(0, 1000),
+                type: event.type,
+                regarding: ref(event.regarding),
+                ...(event.related ? { related: ref(event.related) } : {}),
+              },
+            },
+            signalOptions(signal),
+          ),
+        options,
+      );
+    },
+  };
+}
+
+/**
+ * Loads a KubeConfig the way kubectl does (`KUBECONFIG`, `~/.kube/config`, in-cluster).
+ *
+ * @example
+ * ```ts
+ * const kc = loadKubeConfig();
+ * const chaos = createChaos({ kubeConfig: kc });
+ * ```
+ */
+export function loadKubeConfig(): KubeConfig {
+  const kc = new KubeConfig();
+  kc.loadFromDefault();
+  return kc;
+}
+
+export type { WorkloadKind };

@@ -1,0 +1,97 @@
+import type { Permission } from '../errors/forbidden-error.ts';
+
+/** A pod as the SDK sees it: plain data, copied out of the API object. */
+export interface PodInfo {
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid: string;
+  readonly labels: Readonly<Record<string, string>>;
+  /** The Ready condition is True. */
+  readonly ready: boolean;
+  /** `metadata.deletionTimestamp` is set. */
+  readonly terminating: boolean;
+  /** The controller owner reference, if any (usually a ReplicaSet). */
+  readonly owner: ObjectRef | undefined;
+}
+
+/** A reference to a namespaced object. */
+export interface ObjectRef {
+  readonly apiVersion: string;
+  readonly kind: string;
+  readonly name: string;
+  readonly namespace: string;
+  readonly uid: string;
+}
+
+/** The parts of a workload (Deployment, StatefulSet, ReplicaSet) a readiness probe needs. */
+export interface WorkloadInfo {
+  readonly replicas: number;
+  /** Label selector in string form, e.g. `app=web`. */
+  readonly selector: string;
+  readonly ref: ObjectRef;
+}
+
+/** An events.k8s.io/v1 Event kubechaos writes. */
+export interface ChaosEvent {
+  readonly namespace: string;
+  readonly regarding: ObjectRef;
+  readonly related?: ObjectRef | undefined;
+  readonly reason: string;
+  readonly action: string;
+  readonly note: string;
+  readonly type: 'Normal' | 'Warning';
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** Options every port call takes. */
+export interface CallOptions {
+  readonly signal?: AbortSignal | undefined;
+  /** Consulted before each retry of a transient failure; return false to stop retrying. */
+  readonly mayRetry?: (() => boolean) | undefined;
+}
+
+/** A running watch; `stop()` ends it. */
+export interface WatchHandle {
+  stop(): void;
+}
+
+/** Listener for a watched set of pods: called with the full current set on every change. */
+export type PodSetListener = (pods: readonly PodInfo[]) => void;
+
+/**
+ * The one seam between kubechaos and Kubernetes. The default implementation
+ * ({@link createKubeCluster}) uses @kubernetes/client-node; unit tests pass an in-memory fake
+ * as `createChaos({ cluster })`.
+ *
+ * @example
+ * ```ts
+ * const chaos = createChaos({ cluster: myFakeCluster });
+ * ```
+ */
+export interface ClusterPort {
+  /** Namespace of the kubeconfig's current context, or `'default'`. */
+  defaultNamespace(): string;
+  listPods(namespace: string, labelSelector: string, options?: CallOptions): Promise<PodInfo[]>;
+  /** Deletes a pod, with a UID precondition so a replacement with the same name is never hit. */
+  deletePod(pod: { namespace: string; name: string; uid: string }, gracePeriodSeconds: number, options?: CallOptions): Promise<void>;
+  /**
+   * Lists then watches pods, calling `listener` with the full set after the list and on every
+   * change; re-lists when the watch ends. `onError` hears failures it cannot recover from.
+   */
+  watchPods(
+    namespace: string,
+    labelSelector: string,
+    listener: PodSetListener,
+    onError: (error: unknown) => void,
+    signal: AbortSignal,
+  ): Promise<WatchHandle>;
+  readWorkload(namespace: string, kind: WorkloadKind, name: string, options?: CallOptions): Promise<WorkloadInfo>;
+  /** The controller owner of a namespaced object (e.g. a ReplicaSet's Deployment), or undefined. */
+  readOwner(ref: ObjectRef, options?: CallOptions): Promise<ObjectRef | undefined>;
+  /** SelfSubjectAccessReview for each permission; returns the ones that are not allowed. */
+  missingPermissions(permissions: readonly Permission[], options?: CallOptions): Promise<Permission[]>;
+  createEvent(event: ChaosEvent, options?: CallOptions): Promise<void>;
+}
+
+/** Workload kinds a readiness probe can watch. */
+export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'ReplicaSet';

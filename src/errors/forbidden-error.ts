@@ -1,0 +1,32 @@
+import { PreflightError } from './preflight-error.ts';
+
+/** One permission the fault needs, as checked with a SelfSubjectAccessReview. */
+export interface Permission {
+  readonly verb: string;
+  readonly resource: string;
+  /** API group; `''` is the core group. */
+  readonly group: string;
+  readonly namespace: string;
+}
+
+/**
+ * The credentials lack a permission the fault needs; `missing` names each verb, resource
+ * and namespace.
+ *
+ * @example
+ * ```ts
+ * const error = await experiment.during(body).catch((e) => e);
+ * if (error.code === 'RBAC_FORBIDDEN') console.log(error.missing); // [{ verb: 'delete', resource: 'pods', ... }]
+ * ```
+ */
+export class ForbiddenError extends PreflightError {
+  readonly missing: readonly Permission[];
+
+  constructor(missing: readonly Permission[]) {
+    const list = missing
+      .map((p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource} in namespace "${p.namespace}"`)
+      .join('; ');
+    super('RBAC_FORBIDDEN', `Refusing to start: missing permission(s): ${list}.`);
+    this.missing = Object.freeze([...missing]);
+  }
+}

@@ -1,0 +1,94 @@
+import type { Report } from '../experiment/report.ts';
+import type { ChaosError } from './chaos-error.ts';
+import type { CircuitOpenError } from './circuit-open-error.ts';
+import type { PreflightError } from './preflight-error.ts';
+import type { RecoveryError } from './recovery-error.ts';
+import type { SafetyAbortError } from './safety-abort-error.ts';
+import type { TeardownError } from './teardown-error.ts';
+
+const branded = (error: unknown, brand: string): boolean =>
+  typeof error === 'object' && error !== null && (error as Record<string, unknown>)[brand] === true;
+
+/**
+ * True for any error kubechaos throws on purpose.
+ *
+ * @example
+ * ```ts
+ * if (isChaosError(error)) console.log(error.code);
+ * ```
+ */
+export const isChaosError = (error: unknown): error is ChaosError => branded(error, 'isChaosError');
+
+/**
+ * True for a preflight refusal (nothing was changed in the cluster).
+ *
+ * @example
+ * ```ts
+ * if (isPreflightError(error)) console.log('refused:', error.code);
+ * ```
+ */
+export const isPreflightError = (error: unknown): error is PreflightError => branded(error, 'isPreflightError');
+
+/**
+ * True for a safety abort during the run.
+ *
+ * @example
+ * ```ts
+ * if (isSafetyAbortError(error)) console.log(error.report.minHealth);
+ * ```
+ */
+export const isSafetyAbortError = (error: unknown): error is SafetyAbortError => branded(error, 'isSafetyAbortError');
+
+/**
+ * True when the client breaker refused a new experiment.
+ *
+ * @example
+ * ```ts
+ * if (isCircuitOpenError(error)) return; // the system is already sick
+ * ```
+ */
+export const isCircuitOpenError = (error: unknown): error is CircuitOpenError => branded(error, 'isCircuitOpenError');
+
+/**
+ * True for a teardown that could not finish.
+ *
+ * @example
+ * ```ts
+ * if (isTeardownError(error)) console.error(error.leftovers);
+ * ```
+ */
+export const isTeardownError = (error: unknown): error is TeardownError => branded(error, 'isTeardownError');
+
+/**
+ * True when health did not recover within `expectRecovery({ within })`.
+ *
+ * @example
+ * ```ts
+ * if (isRecoveryError(error)) console.log(error.report.timeToRecover);
+ * ```
+ */
+export const isRecoveryError = (error: unknown): error is RecoveryError => branded(error, 'isRecoveryError');
+
+const REPORT = Symbol.for('kubechaos.report');
+
+/**
+ * The report attached to an error thrown out of `during()` / `done`: kubechaos errors carry
+ * it as `report`, and a body's own error gets it attached (non-enumerable) before it is rethrown.
+ *
+ * @example
+ * ```ts
+ * const error = await experiment.during(() => { throw new Error('boom'); }).catch((e) => e);
+ * reportOf(error)?.kills; // what was killed before the body threw
+ * ```
+ */
+export function reportOf(error: unknown): Report | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  const holder = error as { report?: Report; [REPORT]?: Report };
+  return holder[REPORT] ?? holder.report;
+}
+
+/** Attaches `report` to a foreign error without changing how it prints or compares. */
+export function attachReport(error: unknown, report: Report): void {
+  if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return;
+  Object.defineProperty(error, REPORT, { value: report, enumerable: false, configurable: true });
+}

@@ -1,0 +1,118 @@
+import type { HealthSample, Kill, Leftover, Outcome, PodRef, Report, ReportTarget } from './report.ts';
+
+/** Accumulates a {@link Report} while a run lives; `snapshot()` returns a frozen copy. */
+export class ReportBuilder {
+  readonly id: string;
+  #engine: string;
+  #target: ReportTarget;
+  #dryRun: boolean;
+  #threshold: number | null;
+  #startedAt = new Date().toISOString();
+  #endedAt: string | null = null;
+  #kills: Kill[] = [];
+  #wouldKill: PodRef[] = [];
+  #timeline: HealthSample[] = [];
+  #minHealth: number | null = null;
+  #faultActive = true;
+  #timeToRecover: number | null = null;
+  #outcome: Outcome = 'running';
+  #abortReason: string | null = null;
+  #leftovers: Leftover[] = [];
+
+  constructor(init: { id: string; engine: string; target: ReportTarget; dryRun: boolean; threshold: number | null }) {
+    this.id = init.id;
+    this.#engine = init.engine;
+    this.#target = init.target;
+    this.#dryRun = init.dryRun;
+    this.#threshold = init.threshold;
+  }
+
+  start(): void {
+    this.#startedAt = new Date().toISOString();
+  }
+
+  kill(kill: Kill): void {
+    this.#kills.push(kill);
+  }
+
+  wouldKill(pods: readonly PodRef[]): void {
+    this.#wouldKill.push(...pods);
+  }
+
+  sample(sample: HealthSample): void {
+    const last = this.#timeline.at(-1);
+    const unchanged = last !== undefined && last.health === sample.health && sameProbes(last.probes, sample.probes);
+    if (!unchanged || Date.parse(sample.t) - Date.parse(last.t) >= 1000) this.#timeline.push(sample);
+    if (this.#faultActive && sample.health !== null) {
+      this.#minHealth = this.#minHealth === null ? sample.health : Math.min(this.#minHealth, sample.health);
+    }
+  }
+
+  /** The fault is over: later samples no longer count towards `minHealth`. */
+  faultEnded(): void {
+    this.#faultActive = false;
+  }
+
+  recovered(ms: number): void {
+    this.#timeToRecover = ms;
+  }
+
+  /** First call wins: the outcome and reason of the event that ended the run. */
+  settle(outcome: Exclude<Outcome, 'running'>, reason: string | null = null): void {
+    if (this.#outcome !== 'running') return;
+    this.#outcome = outcome;
+    this.#abortReason = reason;
+  }
+
+  /** Overrides the outcome (teardown failures turn any outcome into `error`). */
+  override(outcome: Exclude<Outcome, 'running'>, reason: string | null): void {
+    this.#outcome = outcome;
+    this.#abortReason ??= reason;
+  }
+
+  get outcome(): Outcome {
+    return this.#outcome;
+  }
+
+  leftover(leftover: Leftover): void {
+    this.#leftovers.push(leftover);
+  }
+
+  end(): void {
+    this.#endedAt ??= new Date().toISOString();
+  }
+
+  snapshot(): Report {
+    return deepFreeze({
+      id: this.id,
+      fault: 'pod-kill',
+      engine: this.#engine,
+      target: this.#target,
+      startedAt: this.#startedAt,
+      endedAt: this.#endedAt,
+      dryRun: this.#dryRun,
+      wouldKill: [...this.#wouldKill],
+      kills: [...this.#kills],
+      threshold: this.#threshold,
+      timeline: [...this.#timeline],
+      minHealth: this.#minHealth,
+      timeToRecover: this.#timeToRecover,
+      outcome: this.#outcome,
+      abortReason: this.#abortReason,
+      leftovers: [...this.#leftovers],
+    } satisfies Report);
+  }
+}
+
+function sameProbes(a: Readonly<Record<string, number | null>>, b: Readonly<Record<string, number | null>>): boolean {
+  const keys = Object.keys(a);
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k]);
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,80 @@
+/**
+ * What an experiment did, JSON-serialisable. Times are ISO strings; durations are milliseconds.
+ *
+ * @example
+ * ```ts
+ * const report = await chaos.podKill(target).every('2s').for('10s').during(body);
+ * expect(report.outcome).toBe('passed');
+ * expect(report.kills.length).toBeGreaterThan(0);
+ * writeFileSync('report.json', JSON.stringify(report));
+ * ```
+ */
+export interface Report {
+  readonly id: string;
+  readonly fault: 'pod-kill';
+  readonly engine: string;
+  readonly target: ReportTarget;
+  readonly startedAt: string;
+  readonly endedAt: string | null;
+  readonly dryRun: boolean;
+  /** Pods a dry run would have killed in its first round (empty unless `dryRun`). */
+  readonly wouldKill: readonly PodRef[];
+  readonly kills: readonly Kill[];
+  readonly threshold: number | null;
+  readonly timeline: readonly HealthSample[];
+  /** Lowest health seen while the fault was active; `null` without probes. */
+  readonly minHealth: number | null;
+  /** Milliseconds from the end of the fault until health was back over the threshold. */
+  readonly timeToRecover: number | null;
+  readonly outcome: Outcome;
+  readonly abortReason: string | null;
+  readonly leftovers: readonly Leftover[];
+}
+
+/**
+ * How a run ended: `passed`; `aborted` (safety breach, breaker, signal or stop from outside);
+ * `failed` (the body threw, or health did not recover in time); `error` (kubechaos or the API failed).
+ *
+ * @example
+ * ```ts
+ * if (report.outcome !== 'passed') console.log(report.abortReason);
+ * ```
+ */
+export type Outcome = 'running' | 'passed' | 'aborted' | 'failed' | 'error';
+
+/** The resolved target, as recorded in the report. @example `{ namespace: 'shop', selector: 'app=web' }` */
+export interface ReportTarget {
+  readonly namespace: string;
+  readonly selector: string;
+  readonly exclude: { readonly names: readonly string[]; readonly selector: string | null };
+}
+
+/** A pod. @example `{ name: 'web-7d9f-abcde', uid: '…' }` */
+export interface PodRef {
+  readonly name: string;
+  readonly uid: string;
+}
+
+/** One pod deletion, with the time the delete was issued. @example `{ pod: 'web-1', uid: '…', at: '2026-…' }` */
+export interface Kill {
+  readonly pod: string;
+  readonly uid: string;
+  readonly at: string;
+  /** Index of the round (0-based). */
+  readonly round: number;
+}
+
+/** One health sample. @example `{ t: '2026-…', health: 0.95, probes: { 'http GET /health': 0.95 } }` */
+export interface HealthSample {
+  readonly t: string;
+  readonly health: number | null;
+  readonly probes: Readonly<Record<string, number | null>>;
+}
+
+/** Something teardown could not remove or restore. @example `{ kind: 'Lease', namespace: 'shop', name: 'kc-…', reason: 'HTTP 503' }` */
+export interface Leftover {
+  readonly kind: string;
+  readonly namespace: string;
+  readonly name: string;
+  readonly reason: string;
+}
