@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Entry point behind every npm script: provisions what the command needs, then runs it.
+#   test     build the control plane if missing, then vitest (unit + integration) in a private netns
+#   demo     the README's main job, against a fresh local control plane
+#   cluster  a local control plane for interactive use
+#   bench    benchmarks (bench/*.bench.ts), results under bench/results/
+set -euo pipefail
+cd "$(dirname "$0")/.."
+cmd="${1:-}"; shift || true
+
+source scripts/node-env.sh
+
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "kubechaos: installing npm packages" >&2
+  npm ci --no-audit --no-fund >&2
+fi
+
+needs_cluster() { case "$cmd" in test|demo|cluster|bench|in-netns) return 0;; *) return 1;; esac; }
+if needs_cluster; then
+  export KUBECHAOS_BIN_DIR
+  KUBECHAOS_BIN_DIR=$(bash scripts/build-cluster.sh | tail -n 1)
+fi
+
+# Everything that talks to the cluster runs in a private network namespace (pod IPs live on its
+# lo) and a private PID namespace (if this script dies, every process it started dies with it).
+in_netns() {
+  local unshare_args=(--net --pid --fork --mount-proc --kill-child)
+  [ "$(id -u)" = 0 ] || unshare_args=(--user --map-root-user "${unshare_args[@]}")
+  exec unshare "${unshare_args[@]}" bash -c 'ip link set lo up && exec "$@"' kubechaos-netns "$@"
+}
+
+case "$cmd" in
+  test)     in_netns npx vitest run "$@" ;;
+  demo)     in_netns node examples/demo.ts "$@" ;;
+  cluster)  in_netns node test/cluster/main.ts "$@" ;;
+  bench)    in_netns node bench/run.ts "$@" ;;
+  in-netns) in_netns "$@" ;;
+  *) echo "usage: scripts/run.sh test|demo|cluster|bench|in-netns CMD..." >&2; exit 2 ;;
+esac

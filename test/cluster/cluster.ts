@@ -1,0 +1,118 @@
+// The whole test bed: control plane, simulated kwok nodes and the process node, ready for tests.
+import { networkInterfaces } from 'node:os';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './controlplane.ts';
+import { startProcessNode, type ProcessNode } from './process-node.ts';
+
+export interface Cluster {
+  readonly controlPlane: ControlPlane;
+  readonly processNode: ProcessNode;
+  readonly kubeconfig: string;
+  readonly kwokNodes: readonly string[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Refuses to run outside a private network namespace: pod IPs are added to `lo`, and on the
+ * host that would put them on the machine's own network.
+ */
+export function assertPrivateNetwork(): void {
+  const others = Object.keys(networkInterfaces()).filter((n) => n !== 'lo');
+  if (others.length > 0) {
+    throw new Error(
+      `the local cluster must run inside its own network namespace, but this process sees interfaces ${others.join(', ')}. ` +
+      'Run it through `npm test`, `npm run cluster` or `bash scripts/run.sh <command>`, which enter one with `unshare --net`.',
+    );
+  }
+}
+
+async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value !== undefined) return value;
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    await sleep(200);
+  }
+}
+
+export interface ClusterOptions extends ControlPlaneOptions {
+  readonly kwokNodes?: number;
+  /** Writes {kubeconfig, dir, pids} here once ready (for `npm run cluster` and scripts). */
+  readonly stateFile?: string;
+}
+
+export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
+  assertPrivateNetwork();
+  const log = options.log ?? (() => {});
+  const controlPlane = await startControlPlane(options);
+  let processNode: ProcessNode | undefined;
+  try {
+    const kc = new KubeConfig();
+    kc.loadFromFile(controlPlane.kubeconfig);
+    const core = kc.makeApiClient(CoreV1Api);
+
+    const kwokNodes: string[] = [];
+    for (let i = 0; i < (options.kwokNodes ?? 3); i++) {
+      const name = `kwok-node-${i}`;
+      await core.createNode({
+        body: {
+          metadata: {
+            name,
+            annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
+            labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', type: 'kwok', 'kubechaos.dev/node': 'kwok' },
+          },
+        },
+      });
+      kwokNodes.push(name);
+    }
+    log('process node');
+    processNode = await startProcessNode({
+      kubeconfig: controlPlane.kubeconfigs['process-node']!,
+      dir: controlPlane.dir,
+      server: controlPlane.server,
+      caCert: controlPlane.pki.caCert,
+      log,
+    });
+    await waitFor('every node Ready', async () => {
+      const nodes = await core.listNode();
+      const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
+      return ready.length === kwokNodes.length + 1 ? true : undefined;
+    });
+    await waitFor('the default ServiceAccount', async () => (await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })) ? true : undefined);
+
+    const pn = processNode;
+    const cluster: Cluster = {
+      controlPlane,
+      processNode: pn,
+      kubeconfig: controlPlane.kubeconfig,
+      kwokNodes,
+      stop: async () => {
+        await pn.stop();
+        await controlPlane.stop();
+      },
+    };
+    if (options.stateFile) {
+      writeFileSync(options.stateFile, JSON.stringify({
+        kubeconfig: controlPlane.kubeconfig,
+        dir: controlPlane.dir,
+        server: controlPlane.server,
+        pids: Object.fromEntries(controlPlane.components.map((c) => [c.name, c.pid])),
+        logs: join(controlPlane.dir, 'logs'),
+      }, null, 2));
+    }
+    return cluster;
+  } catch (error) {
+    await processNode?.stop().catch(() => {});
+    await controlPlane.stop().catch(() => {});
+    throw error;
+  }
+}
