@@ -26,6 +26,8 @@ fi
 in_netns() {
   local unshare_args=(--net --pid --fork --mount-proc --kill-child)
   [ "$(id -u)" = 0 ] || unshare_args=(--user --map-root-user "${unshare_args[@]}")
+  # unshare keeps this shell's PID and itself joins the new network namespace: `nsenter -t` it.
+  export KUBECHAOS_NETNS_PID=$$
   exec unshare "${unshare_args[@]}" bash -c 'ip link set lo up && exec "$@"' kubechaos-netns "$@"
 }
 

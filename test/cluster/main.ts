@@ -11,7 +11,7 @@ kubechaos local control plane is ready (${seconds} s): Kubernetes ${cluster.cont
   logs:       ${cluster.controlPlane.dir}/logs
 
 It lives in a private network namespace (pod IPs are only reachable inside it). From another shell:
-  nsenter --net=/proc/${process.pid}/ns/net --pid=/proc/${process.pid}/ns/pid env KUBECONFIG=${cluster.kubeconfig} <command>
+  nsenter --target ${process.env.KUBECHAOS_NETNS_PID ?? '<pid of the unshare process>'} --net env KUBECONFIG=${cluster.kubeconfig} <command>
 Pods with image kubechaos.test/http-app and a toleration for kubechaos.dev/process-node run as real processes.
 Press Ctrl-C to stop everything and remove ${cluster.controlPlane.dir}.
 `);
