@@ -1,7 +1,8 @@
 // The whole test bed: control plane, simulated kwok nodes and the process node, ready for tests.
 import { networkInterfaces } from 'node:os';
-import { writeFileSync } from 'node:fs';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './controlplane.ts';
@@ -50,8 +51,20 @@ export interface ClusterOptions extends ControlPlaneOptions {
   readonly stateFile?: string;
 }
 
+/**
+ * Loads the extra programs in test/cluster/programs.d/*.ts: each file calls registerProgram()
+ * for the images it knows (e.g. the Litmus runner and experiment binaries).
+ */
+async function loadExtraPrograms(): Promise<void> {
+  const dir = fileURLToPath(new URL('./programs.d/', import.meta.url));
+  for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts')).sort()) {
+    await import(pathToFileURL(join(dir, file)).href);
+  }
+}
+
 export async function startCluster(options: ClusterOptions = {}): Promise<Cluster> {
   assertPrivateNetwork();
+  await loadExtraPrograms();
   const log = options.log ?? (() => {});
   const controlPlane = await startControlPlane(options);
   let processNode: ProcessNode | undefined;
