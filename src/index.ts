@@ -1,1 +1,66 @@
-export const version = "0.1.0";
+export const version = '0.1.0';
+
+export { createChaos, type Chaos, type ChaosOptions } from './chaos.ts';
+export {
+  PodKillExperiment,
+  type BodyContext,
+  type ExperimentView,
+  type RunOptions,
+} from './experiment/builder.ts';
+export { ExperimentHandle } from './experiment/handle.ts';
+export type { PodKillOptions, SafetyOptions, RecoveryOptions, NormalizedOptions } from './experiment/options.ts';
+export type { PodKillTarget, NormalizedTarget } from './experiment/target.ts';
+export type { Report, ReportTarget, Outcome, Kill, PodRef, HealthSample, Leftover } from './experiment/report.ts';
+export { noopRegistry, type Registry, type Registration, type RunRecord } from './experiment/lifecycle/register.ts';
+
+export { probes } from './safety/probes/index.ts';
+export type { Probe, ProbeContext, ProbeSession } from './safety/probe.ts';
+export type { HttpProbeOptions, ProbeUrl } from './safety/probes/http.ts';
+export type { CustomProbeOptions, CustomProbeFn } from './safety/probes/custom.ts';
+export type { ReadinessProbeOptions } from './safety/probes/readiness.ts';
+export { DEFAULT_PROTECTED_NAMESPACES } from './safety/guards/namespaces.ts';
+
+export { nativeEngine } from './engines/native.ts';
+export type { Engine, EngineContext, Injection } from './engines/engine.ts';
+export type { PodKillPlan } from './faults/pod-kill.ts';
+
+export { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
+export type {
+  ClusterPort,
+  PodInfo,
+  ObjectRef,
+  WorkloadInfo,
+  WorkloadKind,
+  ChaosEvent,
+  CallOptions,
+  WatchHandle,
+  PodSetListener,
+} from './cluster/port.ts';
+export type { Selector } from './cluster/selector.ts';
+export type { Duration, DurationUnit } from './util/duration.ts';
+
+export { silentLogger, type Logger } from './logger.ts';
+export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_ID_LABEL } from './labels.ts';
+
+export { ChaosError } from './errors/chaos-error.ts';
+export { PreflightError } from './errors/preflight-error.ts';
+export { EmptySelectorError } from './errors/empty-selector-error.ts';
+export { NoTargetsError } from './errors/no-targets-error.ts';
+export { ProtectedNamespaceError } from './errors/protected-namespace-error.ts';
+export { BlastRadiusError } from './errors/blast-radius-error.ts';
+export { ForbiddenError, type Permission } from './errors/forbidden-error.ts';
+export { UnhealthyError } from './errors/unhealthy-error.ts';
+export { SafetyAbortError } from './errors/safety-abort-error.ts';
+export { CircuitOpenError } from './errors/circuit-open-error.ts';
+export { TeardownError } from './errors/teardown-error.ts';
+export { RecoveryError } from './errors/recovery-error.ts';
+export { ClusterError } from './errors/cluster-error.ts';
+export {
+  isChaosError,
+  isPreflightError,
+  isSafetyAbortError,
+  isCircuitOpenError,
+  isTeardownError,
+  isRecoveryError,
+  reportOf,
+} from './errors/guards.ts';

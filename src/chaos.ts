@@ -1,0 +1,141 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
+import type { ClusterPort } from './cluster/port.ts';
+import type { Engine } from './engines/engine.ts';
+import { nativeEngine } from './engines/native.ts';
+import type { ClientContext } from './experiment/context.ts';
+import { noopRegistry, type Registry } from './experiment/lifecycle/register.ts';
+import { PodKillExperiment } from './experiment/builder.ts';
+import { DEFAULT_OPTIONS, mergeOptions, type PodKillOptions } from './experiment/options.ts';
+import { normalizeTarget, type PodKillTarget } from './experiment/target.ts';
+import { silentLogger, type Logger } from './logger.ts';
+import { ClientBreaker } from './safety/client-breaker.ts';
+import { DEFAULT_PROTECTED_NAMESPACES } from './safety/guards/namespaces.ts';
+import { parseDuration, type Duration } from './util/duration.ts';
+import {
+  assertFunction,
+  assertInteger,
+  assertObject,
+  assertSignal,
+  assertString,
+  assertStringArray,
+  rejectUnknownKeys,
+} from './util/validate.ts';
+
+/**
+ * Options of {@link createChaos}; all optional.
+ *
+ * @example
+ * ```ts
+ * const chaos = createChaos({ namespace: 'shop', logger: pino(), breaker: { threshold: 2 } });
+ * ```
+ */
+export interface ChaosOptions {
+  /** @default `KubeConfig.loadFromDefault()` */
+  readonly kubeConfig?: KubeConfig;
+  /** Replaces the Kubernetes client entirely (an in-memory fake in unit tests). */
+  readonly cluster?: ClusterPort;
+  /** Namespace of targets that name none. @default the kubeconfig context's, else 'default' */
+  readonly namespace?: string;
+  /** Namespaces never targeted. @default ['kube-system', 'kube-public', 'kube-node-lease'] */
+  readonly protectedNamespaces?: readonly string[];
+  /** If set, only these namespaces may be targeted. */
+  readonly allowedNamespaces?: readonly string[];
+  /** pino-compatible logger. @default silent */
+  readonly logger?: Logger;
+  /** Aborting it stops every run of this client and refuses new ones. */
+  readonly signal?: AbortSignal;
+  /** Client breaker: consecutive safety aborts before new experiments fail fast. */
+  readonly breaker?: { readonly threshold?: number; readonly halfOpenAfter?: Duration };
+  /** Tear down on SIGINT/SIGTERM, then re-raise the signal. @default true */
+  readonly handleSignals?: boolean;
+  /** How long preflight waits for every probe's first reading. @default '10s' */
+  readonly preflightTimeout?: Duration;
+  /** Random source for choosing victims. @default Math.random */
+  readonly random?: () => number;
+  /** Run registry (the "register" step). @default none */
+  readonly registry?: Registry;
+}
+
+/**
+ * A kubechaos client: the entry to every fault builder.
+ *
+ * @example
+ * ```ts
+ * const chaos: Chaos = createChaos();
+ * await chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).during(body);
+ * ```
+ */
+export interface Chaos {
+  /** A pod-kill experiment on `target`; `options` may set everything the builder methods set. */
+  podKill(target: PodKillTarget, options?: PodKillOptions): PodKillExperiment;
+}
+
+const KEYS = [
+  'kubeConfig',
+  'cluster',
+  'namespace',
+  'protectedNamespaces',
+  'allowedNamespaces',
+  'logger',
+  'signal',
+  'breaker',
+  'handleSignals',
+  'preflightTimeout',
+  'random',
+  'registry',
+];
+
+/**
+ * Creates a client. Nothing is contacted until an experiment runs.
+ *
+ * @example
+ * ```ts
+ * import { createChaos, probes } from 'kubechaos';
+ * const chaos = createChaos();
+ * const report = await chaos
+ *   .podKill({ namespace: 'shop', selector: { app: 'web' } })
+ *   .every('2s').for('10s')
+ *   .withSafety(0.6)
+ *   .probe(probes.http('http://web.shop/health'))
+ *   .during(async () => {});
+ * ```
+ */
+export function createChaos(options: ChaosOptions = {}): Chaos {
+  assertObject(options, 'createChaos options');
+  rejectUnknownKeys(options, KEYS, 'createChaos options');
+  const logger = options.logger ?? silentLogger;
+  for (const m of ['debug', 'info', 'warn', 'error'] as const) assertFunction(logger[m], `logger.${m}`);
+  const breaker = options.breaker ?? {};
+  assertObject(breaker, 'breaker');
+  rejectUnknownKeys(breaker, ['threshold', 'halfOpenAfter'], '`breaker`');
+  if (options.random !== undefined) assertFunction(options.random, 'random');
+
+  let cluster = options.cluster;
+  if (cluster === undefined) cluster = createKubeCluster(options.kubeConfig ?? loadKubeConfig(), logger);
+
+  const ctx: ClientContext = Object.freeze({
+    cluster,
+    logger,
+    namespace: options.namespace === undefined ? undefined : assertString(options.namespace, 'namespace'),
+    protectedNamespaces:
+      options.protectedNamespaces === undefined ? DEFAULT_PROTECTED_NAMESPACES : assertStringArray(options.protectedNamespaces, 'protectedNamespaces'),
+    allowedNamespaces: options.allowedNamespaces === undefined ? undefined : assertStringArray(options.allowedNamespaces, 'allowedNamespaces'),
+    random: options.random ?? Math.random,
+    breaker: new ClientBreaker(
+      breaker.threshold === undefined ? 3 : assertInteger(breaker.threshold, 'breaker.threshold', 1),
+      parseDuration(breaker.halfOpenAfter ?? 30_000, 'breaker.halfOpenAfter'),
+    ),
+    registry: options.registry ?? noopRegistry,
+    engine: nativeEngine as Engine,
+    signal: options.signal === undefined ? undefined : assertSignal(options.signal, 'signal'),
+    handleSignals: options.handleSignals ?? true,
+    sampleTimeoutMs: parseDuration(options.preflightTimeout ?? 10_000, 'preflightTimeout'),
+  });
+  if (typeof ctx.handleSignals !== 'boolean') throw new TypeError('Expected `handleSignals` to be a boolean.');
+
+  return Object.freeze({
+    podKill: (target: PodKillTarget, podKillOptions: PodKillOptions = {}) =>
+      new PodKillExperiment(ctx, normalizeTarget(target), mergeOptions(DEFAULT_OPTIONS, podKillOptions)),
+  });
+}

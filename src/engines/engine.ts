@@ -1,0 +1,49 @@
+import type { ClusterPort, PodInfo } from '../cluster/port.ts';
+import type { Permission } from '../errors/forbidden-error.ts';
+import type { Kill, Leftover, PodRef } from '../experiment/report.ts';
+import type { PodKillPlan } from '../faults/pod-kill.ts';
+import type { Logger } from '../logger.ts';
+
+/**
+ * How a fault gets into the cluster. `native` acts through the Kubernetes API itself; a Litmus
+ * engine drives ChaosEngine resources instead. Both take the same plan and report the same way.
+ *
+ * @example
+ * ```ts
+ * const engine: Engine = nativeEngine;
+ * const injection = engine.inject(plan, context);
+ * await injection.stop(); // no destructive call is issued after stop() is called
+ * ```
+ */
+export interface Engine {
+  readonly name: string;
+  /** Permissions the engine needs for `plan` (checked in preflight). */
+  permissions(plan: PodKillPlan): Permission[];
+  /** Starts the fault. Must not throw synchronously. */
+  inject(plan: PodKillPlan, context: EngineContext): Injection;
+}
+
+/** What an engine gets from the lifecycle. */
+export interface EngineContext {
+  readonly runId: string;
+  readonly cluster: ClusterPort;
+  readonly logger: Logger;
+  readonly random: () => number;
+  /** Called after each successful delete, with the pod and the time the delete was issued. */
+  readonly onKill: (kill: Kill, pod: PodInfo) => void;
+  /** Called in a dry run with the pods a round would have killed. */
+  readonly onWouldKill: (pods: readonly PodRef[]) => void;
+}
+
+/** A fault in progress. */
+export interface Injection {
+  /**
+   * Stops the fault. From the moment of the call no further destructive request is issued;
+   * resolves when in-flight requests have settled and what the engine changed is reverted.
+   */
+  stop(): Promise<void>;
+  /** Resolves when the fault has run its course; rejects if the engine failed. */
+  readonly finished: Promise<void>;
+  /** What the engine could not revert (empty for pod kills). */
+  leftovers(): Leftover[];
+}

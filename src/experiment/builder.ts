@@ -1,0 +1,251 @@
+import type { Report } from './report.ts';
+import { isRecoveryError, isSafetyAbortError } from '../errors/guards.ts';
+import type { PodKillPlan } from '../faults/pod-kill.ts';
+import type { Probe } from '../safety/probe.ts';
+import type { Duration } from '../util/duration.ts';
+import { assertFunction, assertObject, assertSignal, rejectUnknownKeys } from '../util/validate.ts';
+import { runBody } from './lifecycle/body.ts';
+import type { ClientContext } from './context.ts';
+import { ExperimentHandle } from './handle.ts';
+import { assertProbe, mergeOptions, type NormalizedOptions, type PodKillOptions, type RecoveryOptions, type SafetyOptions } from './options.ts';
+import { Run } from './run.ts';
+import type { NormalizedTarget } from './target.ts';
+
+/** What the body of `during()` receives. */
+export interface BodyContext {
+  /** Aborts on a safety breach, a stop, or a signal: pass it to your requests. */
+  readonly signal: AbortSignal;
+  /** Current health in [0, 1] (minimum over probes), null while unknown. */
+  readonly health: () => number | null;
+  /** The running experiment: id, report so far, stop. */
+  readonly experiment: ExperimentView;
+}
+
+/** The running experiment as the body sees it. */
+export interface ExperimentView {
+  readonly id: string;
+  report(): Report;
+  /** Ends the fault now (no delete after this call); `during` still waits for the body. */
+  stop(reason?: string): void;
+}
+
+/** Per-run options of `during()` and `start()`. */
+export interface RunOptions {
+  /** Aborts the run (e.g. the test's `signal`, which aborts on a vitest timeout). */
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * An immutable pod-kill experiment. Every method returns a new builder, so a base experiment
+ * can be shared across tests. Nothing touches the cluster until `during()` or `start()`.
+ *
+ * @example
+ * ```ts
+ * const base = chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).withSafety(0.9);
+ * const report = await base.every('5s').for('30s').during(async ({ signal }) => {
+ *   await fetch('http://web.shop/orders', { signal });
+ * });
+ * ```
+ */
+export class PodKillExperiment {
+  readonly #ctx: ClientContext;
+  readonly #target: NormalizedTarget;
+  readonly #options: NormalizedOptions;
+
+  /** @internal Use `chaos.podKill(target)`. */
+  constructor(ctx: ClientContext, target: NormalizedTarget, options: NormalizedOptions) {
+    this.#ctx = ctx;
+    this.#target = target;
+    this.#options = options;
+    Object.freeze(this);
+  }
+
+  /** The validated options, as plain data. @example `chaos.podKill(t).count(2).options.count // 2` */
+  get options(): NormalizedOptions {
+    return this.#options;
+  }
+
+  /** The validated target. @example `chaos.podKill(t).target.selector // 'app=web'` */
+  get target(): NormalizedTarget {
+    return this.#target;
+  }
+
+  /** Sets several options at once (plain data, unknown keys rejected). @example `.with({ count: 2, every: '1s' })` */
+  with(options: PodKillOptions): PodKillExperiment {
+    return new PodKillExperiment(this.#ctx, this.#target, mergeOptions(this.#options, options));
+  }
+
+  /** Pods killed per round (>= 1). @default 1 @example `.count(2)` */
+  count(n: number): PodKillExperiment {
+    return this.with({ count: n });
+  }
+
+  /** Percentage in (0, 100] of candidate pods killed per round, rounded up. @example `.percent(50)` */
+  percent(p: number): PodKillExperiment {
+    return this.with({ percent: p });
+  }
+
+  /** Time between rounds. @default a single round @example `.every('5s')` */
+  every(interval: Duration): PodKillExperiment {
+    return this.with({ every: interval });
+  }
+
+  /** Hard upper bound of the fault. @default '5m' @example `.for('30s')` */
+  for(duration: Duration): PodKillExperiment {
+    return this.with({ for: duration });
+  }
+
+  /** `gracePeriodSeconds` of each delete. @default 0 @example `.gracePeriod(5)` */
+  gracePeriod(seconds: number): PodKillExperiment {
+    return this.with({ gracePeriod: seconds });
+  }
+
+  /**
+   * Health threshold in [0, 1]: preflight refuses below it, and during the run a drop below it
+   * stops the fault at once. @example `.withSafety(0.9, { grace: '1s' })`
+   */
+  withSafety(threshold: number, options: Omit<SafetyOptions, 'threshold'> = {}): PodKillExperiment {
+    assertObject(options, 'withSafety options');
+    return this.with({ safety: { ...options, threshold } });
+  }
+
+  /** Adds a health probe; health is the minimum over probes. @example `.probe(probes.http(url))` */
+  probe(probe: Probe): PodKillExperiment {
+    return this.with({ probes: [assertProbe(probe, 'probe')] });
+  }
+
+  /** Reports which pods would be killed, kills none. @example `.dryRun()` */
+  dryRun(enabled = true): PodKillExperiment {
+    return this.with({ dryRun: enabled });
+  }
+
+  /** After the fault, wait until health is back over the threshold and record the time. @example `.expectRecovery({ within: '60s' })` */
+  expectRecovery(options: RecoveryOptions): PodKillExperiment {
+    return this.with({ expectRecovery: options });
+  }
+
+  /** Ready pods that must remain after each round. @default 1 @example `.minAvailable(2)` */
+  minAvailable(n: number): PodKillExperiment {
+    return this.with({ minAvailable: n });
+  }
+
+  /** On a safety abort (or failed recovery), resolve with the report instead of throwing. @example `.onAbort('report')` */
+  onAbort(mode: 'throw' | 'report'): PodKillExperiment {
+    return this.with({ onAbort: mode });
+  }
+
+  /**
+   * Injects the fault, runs `body` while it is active, always tears down, and resolves with the
+   * report. Rejects with SafetyAbortError on a breach (within one probe reading of the drop, without
+   * waiting for the body), with the body's own error (report attached, see `reportOf`), or with
+   * a PreflightError before anything changed.
+   *
+   * @example
+   * ```ts
+   * const report = await experiment.during(async ({ signal, health }) => {
+   *   const res = await fetch(url, { signal });
+   *   expect(res.ok).toBe(true);
+   * });
+   * ```
+   */
+  async during(body: (context: BodyContext) => unknown, options: RunOptions = {}): Promise<Report> {
+    assertFunction(body, 'during(body)');
+    const signal = runSignal(options);
+    return this.#settle(
+      this.#ctx.breaker.execute(async () => {
+        const run = new Run(this.#plan(), this.#options, this.#ctx);
+        await run.begin(signal);
+        const view: ExperimentView = {
+          id: run.id,
+          report: () => run.report.snapshot(),
+          stop: (reason = 'stopped by the body') => run.halt({ kind: 'stop', message: reason }),
+        };
+        const outcome = await runBody(() => body({ signal: run.signal, health: () => run.health(), experiment: view }), interruptOf(run));
+        if (outcome.kind === 'threw') run.halt({ kind: 'body', error: outcome.error });
+        const report = await run.teardown();
+        const failure = run.failure(report);
+        if (failure !== undefined) throw failure;
+        return report;
+      }),
+    );
+  }
+
+  /**
+   * Injects the fault and returns a handle; the fault runs until `for` elapses (or its single
+   * round is done), `stop()` is called, or safety aborts it. Preflight errors reject here.
+   *
+   * @example
+   * ```ts
+   * await using exp = await chaos.podKill(target).every('1s').for('30s').start();
+   * // ... exercise the system ...
+   * const report = await exp.stop();
+   * ```
+   */
+  async start(options: RunOptions = {}): Promise<ExperimentHandle> {
+    const signal = runSignal(options);
+    let run: Run | undefined;
+    let begun: Promise<void> | undefined;
+    const admitted = await this.#ctx.breaker.admit(() => {
+      run = new Run(this.#plan(), this.#options, this.#ctx);
+      const current = run;
+      begun = current.begin(signal);
+      return begun.then(async () => {
+        await Promise.race([current.faultFinished, new Promise((resolve) => current.signal.addEventListener('abort', resolve, { once: true }))]);
+        const report = await current.teardown();
+        const failure = current.failure(report);
+        if (failure !== undefined) throw failure;
+        return report;
+      });
+    });
+    const done = this.#settle(admitted.result);
+    done.catch(() => {});
+    await begun;
+    return new ExperimentHandle(run as Run, done);
+  }
+
+  async #settle(result: Promise<Report>): Promise<Report> {
+    try {
+      return await result;
+    } catch (error) {
+      if (this.#options.onAbort === 'report' && (isSafetyAbortError(error) || isRecoveryError(error))) return error.report;
+      throw error;
+    }
+  }
+
+  #plan(): PodKillPlan {
+    const o = this.#options;
+    return Object.freeze({
+      kind: 'pod-kill',
+      namespace: this.#target.namespace ?? this.#ctx.namespace ?? this.#ctx.cluster.defaultNamespace(),
+      selector: this.#target.selector,
+      exclude: this.#target.exclude,
+      count: o.count,
+      percent: o.percent,
+      intervalMs: o.intervalMs,
+      durationMs: o.durationMs,
+      gracePeriodSeconds: o.gracePeriodSeconds,
+      minAvailable: o.minAvailable,
+      dryRun: o.dryRun,
+    });
+  }
+}
+
+function runSignal(options: RunOptions): AbortSignal | undefined {
+  assertObject(options, 'run options');
+  rejectUnknownKeys(options, ['signal'], 'run options');
+  return options.signal === undefined ? undefined : assertSignal(options.signal, 'signal');
+}
+
+/** The body is awaited on a normal stop; on any other cause `during` moves on at once. */
+function interruptOf(run: Run): AbortSignal {
+  const interrupt = new AbortController();
+  run.signal.addEventListener(
+    'abort',
+    () => {
+      const kind = run.cause?.kind;
+      if (kind !== 'stop' && kind !== 'completed') interrupt.abort();
+    },
+    { once: true },
+  );
+  return interrupt.signal;
+}

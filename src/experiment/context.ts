@@ -1,0 +1,21 @@
+import type { ClusterPort } from '../cluster/port.ts';
+import type { Engine } from '../engines/engine.ts';
+import type { Logger } from '../logger.ts';
+import type { ClientBreaker } from '../safety/client-breaker.ts';
+import type { Registry } from './lifecycle/register.ts';
+
+/** What every experiment of one client shares. Built by `createChaos`. */
+export interface ClientContext {
+  readonly cluster: ClusterPort;
+  readonly logger: Logger;
+  readonly namespace: string | undefined;
+  readonly protectedNamespaces: readonly string[];
+  readonly allowedNamespaces: readonly string[] | undefined;
+  readonly random: () => number;
+  readonly breaker: ClientBreaker;
+  readonly registry: Registry;
+  readonly engine: Engine;
+  readonly signal: AbortSignal | undefined;
+  readonly handleSignals: boolean;
+  readonly sampleTimeoutMs: number;
+}

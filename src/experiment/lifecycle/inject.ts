@@ -1,0 +1,31 @@
+import type { ClusterPort } from '../../cluster/port.ts';
+import type { Engine, Injection } from '../../engines/engine.ts';
+import type { PodKillPlan } from '../../faults/pod-kill.ts';
+import type { Logger } from '../../logger.ts';
+import type { EventWriter } from '../../report/events.ts';
+import type { ReportBuilder } from '../report-builder.ts';
+
+/** Starts the engine, wiring kills into the report and the event trail. */
+export function inject(input: {
+  engine: Engine;
+  plan: PodKillPlan;
+  runId: string;
+  cluster: ClusterPort;
+  logger: Logger;
+  random: () => number;
+  report: ReportBuilder;
+  events: EventWriter;
+}): Injection {
+  const { report, events } = input;
+  return input.engine.inject(input.plan, {
+    runId: input.runId,
+    cluster: input.cluster,
+    logger: input.logger,
+    random: input.random,
+    onKill: (kill, pod) => {
+      report.kill(kill);
+      events.podKilled(pod, kill.round);
+    },
+    onWouldKill: (pods) => report.wouldKill(pods),
+  });
+}

@@ -1,0 +1,57 @@
+import type { ClusterPort, ObjectRef, PodInfo } from '../../cluster/port.ts';
+import { NoTargetsError } from '../../errors/no-targets-error.ts';
+import { UnhealthyError } from '../../errors/unhealthy-error.ts';
+import type { Engine } from '../../engines/engine.ts';
+import { candidates, readyCount, type PodKillPlan } from '../../faults/pod-kill.ts';
+import type { EventWriter } from '../../report/events.ts';
+import { checkBlastRadius, killsPerRound } from '../../safety/guards/blast-radius.ts';
+import { checkNamespace } from '../../safety/guards/namespaces.ts';
+import { checkPermissions } from '../../safety/guards/rbac.ts';
+import { checkSelector } from '../../safety/guards/selector.ts';
+import type { HealthMonitor } from '../../safety/health-monitor.ts';
+import type { Probe } from '../../safety/probe.ts';
+
+export interface PreflightInput {
+  readonly plan: PodKillPlan;
+  readonly engine: Engine;
+  readonly cluster: ClusterPort;
+  readonly probes: readonly Probe[];
+  readonly threshold: number | null;
+  readonly protectedNamespaces: readonly string[];
+  readonly allowedNamespaces: readonly string[] | undefined;
+  readonly monitor: HealthMonitor;
+  readonly events: EventWriter;
+  readonly sampleTimeoutMs: number;
+  readonly signal: AbortSignal;
+}
+
+export interface PreflightResult {
+  readonly pods: readonly PodInfo[];
+  /** The object abort events are recorded on. */
+  readonly anchor: ObjectRef | undefined;
+}
+
+/**
+ * Refuses to start unless every check passes. Reads only: nothing in the cluster changes.
+ * Order: namespace, selector, RBAC, targets, blast radius, health.
+ */
+export async function preflight(input: PreflightInput): Promise<PreflightResult> {
+  const { plan, cluster, signal } = input;
+  checkNamespace(plan.namespace, input.protectedNamespaces, input.allowedNamespaces);
+  checkSelector(plan.selector, plan.namespace);
+  await checkPermissions(cluster, [...input.engine.permissions(plan), ...input.probes.flatMap((p) => p.permissions(plan.namespace))], signal);
+
+  const pods = await cluster.listPods(plan.namespace, plan.selector, { signal });
+  if (pods.length === 0) throw new NoTargetsError(plan.namespace, plan.selector);
+  const pool = candidates(pods, plan);
+  if (pool.length === 0) throw new NoTargetsError(plan.namespace, plan.selector, `matches ${pods.length} pod(s), none of them ready and not excluded`);
+  checkBlastRadius(readyCount(pods), killsPerRound(pool.length, plan), plan.minAvailable);
+
+  await input.monitor.start(input.sampleTimeoutMs);
+  if (input.threshold !== null) {
+    const health = input.monitor.health();
+    if (health === null || health < input.threshold) throw new UnhealthyError(health, input.threshold, input.monitor.readings());
+  }
+  const first = pool[0] as PodInfo;
+  return { pods, anchor: plan.dryRun ? undefined : await input.events.anchorOf(first) };
+}

@@ -1,0 +1,42 @@
+import type { Leftover } from '../report.ts';
+
+/**
+ * What the registry records about a run, so that another process can list it, ask it to stop,
+ * or reap what it left after a crash.
+ */
+export interface RunRecord {
+  readonly id: string;
+  readonly namespace: string;
+  readonly fault: string;
+  readonly engine: string;
+  /** The run's hard bound plus a margin: past it, a reaper may act. */
+  readonly ttlMs: number;
+  /** What a reaper must restore (nothing for a pod kill). */
+  readonly restore: readonly unknown[];
+  readonly labels: Readonly<Record<string, string>>;
+}
+
+/** A live registration; `stopRequested` aborts when another process asks the run to stop. */
+export interface Registration {
+  readonly stopRequested: AbortSignal;
+  /** Removes the record; returns what could not be removed. */
+  release(): Promise<Leftover[]>;
+}
+
+/**
+ * The "register" step of the lifecycle. The default records nothing; the Lease-based registry
+ * (coordination.k8s.io/v1, heartbeat, stop requests, reaper) plugs in here.
+ *
+ * @example
+ * ```ts
+ * const registry: Registry = { register: async () => ({ stopRequested: new AbortController().signal, release: async () => [] }) };
+ * ```
+ */
+export interface Registry {
+  register(record: RunRecord, signal?: AbortSignal): Promise<Registration>;
+}
+
+/** A registry that records nothing (no Lease). */
+export const noopRegistry: Registry = Object.freeze({
+  register: async (): Promise<Registration> => ({ stopRequested: new AbortController().signal, release: async () => [] }),
+});

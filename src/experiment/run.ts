@@ -1,0 +1,279 @@
+import type { Injection } from '../engines/engine.ts';
+import { ChaosError } from '../errors/chaos-error.ts';
+import { attachReport } from '../errors/guards.ts';
+import { RecoveryError } from '../errors/recovery-error.ts';
+import { SafetyAbortError } from '../errors/safety-abort-error.ts';
+import { TeardownError } from '../errors/teardown-error.ts';
+import type { PodKillPlan } from '../faults/pod-kill.ts';
+import { runLabels } from '../labels.ts';
+import { errorFields } from '../logger.ts';
+import { EventWriter } from '../report/events.ts';
+import type { HealthMonitor } from '../safety/health-monitor.ts';
+import { newRunId } from '../util/ids.ts';
+import type { ClientContext } from './context.ts';
+import { inject } from './lifecycle/inject.ts';
+import { createMonitor } from './lifecycle/monitor.ts';
+import { preflight } from './lifecycle/preflight.ts';
+import type { Registration } from './lifecycle/register.ts';
+import { teardown } from './lifecycle/teardown.ts';
+import type { NormalizedOptions } from './options.ts';
+import { onProcessSignal } from './process-signals.ts';
+import type { Report } from './report.ts';
+import { ReportBuilder } from './report-builder.ts';
+
+/** Why a run stopped; the first cause wins. */
+export type StopCause =
+  | { readonly kind: 'completed' }
+  | { readonly kind: 'stop'; readonly message: string }
+  | { readonly kind: 'safety'; readonly message: string }
+  | { readonly kind: 'signal'; readonly reason: unknown; readonly message: string }
+  | { readonly kind: 'process-signal'; readonly signal: NodeJS.Signals }
+  | { readonly kind: 'registry'; readonly message: string }
+  | { readonly kind: 'body'; readonly error: unknown }
+  | { readonly kind: 'engine'; readonly error: unknown };
+
+/**
+ * One experiment run: preflight -> register -> inject -> monitor, then `halt` (synchronous
+ * emergency stop) and `teardown` (always, once). Plain orchestration over the lifecycle modules.
+ */
+export class Run {
+  readonly id = newRunId();
+  readonly report: ReportBuilder;
+  readonly #plan: PodKillPlan;
+  readonly #options: NormalizedOptions;
+  readonly #ctx: ClientContext;
+  readonly #controller = new AbortController();
+  readonly #interrupt = new AbortController();
+  readonly #events: EventWriter;
+  readonly #monitor: HealthMonitor;
+  readonly #cleanups: Array<() => void> = [];
+  #cause: StopCause | undefined;
+  #injection: Injection | undefined;
+  #registration: Registration | undefined;
+  #anchor: Parameters<EventWriter['aborted']>[0];
+  #teardown: Promise<Report> | undefined;
+  #recoveryFailed = false;
+
+  constructor(plan: PodKillPlan, options: NormalizedOptions, ctx: ClientContext) {
+    this.#plan = plan;
+    this.#options = options;
+    this.#ctx = ctx;
+    this.report = new ReportBuilder({
+      id: this.id,
+      engine: ctx.engine.name,
+      target: { namespace: plan.namespace, selector: plan.selector, exclude: plan.exclude },
+      dryRun: plan.dryRun,
+      threshold: options.threshold,
+    });
+    this.#events = new EventWriter(ctx.cluster, this.id, ctx.logger);
+    this.#monitor = createMonitor({
+      options,
+      cluster: ctx.cluster,
+      namespace: plan.namespace,
+      logger: ctx.logger,
+      report: this.report,
+      onBreach: (breach) => this.halt({ kind: 'safety', message: breach.message }),
+    });
+  }
+
+  /** Aborts on any stop: breach, stop(), signals, body error, end of the run. */
+  get signal(): AbortSignal {
+    return this.#controller.signal;
+  }
+
+  get cause(): StopCause | undefined {
+    return this.#cause;
+  }
+
+  /** Resolves when the fault has run its course (or at once if it stopped). */
+  get faultFinished(): Promise<void> {
+    return this.#injection?.finished.catch(() => {}) ?? Promise.resolve();
+  }
+
+  health(): number | null {
+    return this.#monitor.health();
+  }
+
+  /** Preflight, register and inject. Throws (after cleaning up) if the run must not start. */
+  async begin(signal: AbortSignal | undefined): Promise<void> {
+    const { cluster, logger } = this.#ctx;
+    const external = [signal, this.#ctx.signal].filter((s): s is AbortSignal => s !== undefined);
+    const preSignal = AbortSignal.any([...external, this.#controller.signal]);
+    try {
+      preSignal.throwIfAborted();
+      const checked = await preflight({
+        plan: this.#plan,
+        engine: this.#ctx.engine,
+        cluster,
+        probes: this.#options.probes,
+        threshold: this.#options.threshold,
+        protectedNamespaces: this.#ctx.protectedNamespaces,
+        allowedNamespaces: this.#ctx.allowedNamespaces,
+        monitor: this.#monitor,
+        events: this.#events,
+        sampleTimeoutMs: this.#ctx.sampleTimeoutMs,
+        signal: preSignal,
+      });
+      this.#anchor = checked.anchor;
+      this.#registration = await this.#ctx.registry.register(
+        {
+          id: this.id,
+          namespace: this.#plan.namespace,
+          fault: this.#plan.kind,
+          engine: this.#ctx.engine.name,
+          ttlMs: this.#plan.durationMs + 60_000,
+          restore: [],
+          labels: runLabels(this.id),
+        },
+        preSignal,
+      );
+      preSignal.throwIfAborted();
+    } catch (error) {
+      this.#monitor.stop();
+      await this.#registration?.release().catch(() => []);
+      throw error;
+    }
+
+    for (const s of external) this.#listen(s, () => this.halt({ kind: 'signal', reason: s.reason, message: `aborted by signal: ${describeReason(s.reason)}` }));
+    this.#listen(this.#registration.stopRequested, () => this.halt({ kind: 'registry', message: 'stop requested through the registry' }));
+    if (this.#ctx.handleSignals) {
+      this.#cleanups.push(
+        onProcessSignal(async (sig) => {
+          this.#interrupt.abort();
+          this.halt({ kind: 'process-signal', signal: sig });
+          await this.teardown().catch(() => {});
+        }),
+      );
+    }
+
+    logger.info({ runId: this.id, namespace: this.#plan.namespace, selector: this.#plan.selector, dryRun: this.#plan.dryRun }, 'experiment starting');
+    this.report.start();
+    this.#injection = inject({
+      engine: this.#ctx.engine,
+      plan: this.#plan,
+      runId: this.id,
+      cluster,
+      logger,
+      random: this.#ctx.random,
+      report: this.report,
+      events: this.#events,
+    });
+    this.#injection.finished.catch((error: unknown) => this.halt({ kind: 'engine', error }));
+    this.#monitor.arm();
+  }
+
+  /** The emergency stop: synchronous, first cause wins. No destructive call is issued after it. */
+  halt(cause: StopCause): void {
+    if (this.#cause) return;
+    this.#cause = cause;
+    void this.#injection?.stop();
+    this.#monitor.disarm();
+    const reason = describeCause(cause);
+    this.report.settle(outcomeOf(cause), reason);
+    if (cause.kind !== 'completed' && cause.kind !== 'stop') {
+      this.#ctx.logger.warn({ runId: this.id, cause: cause.kind, reason }, 'experiment stopped');
+      if (cause.kind === 'safety') this.#events.aborted(this.#anchor, this.#plan.namespace, reason ?? cause.kind);
+    }
+    const abortReason = new Error(`kubechaos: experiment ${this.id} stopped: ${reason ?? cause.kind}`);
+    abortReason.name = 'AbortError';
+    this.#controller.abort(abortReason);
+  }
+
+  /** Tears down once; later calls get the same promise. Resolves with the final report. */
+  teardown(): Promise<Report> {
+    this.#teardown ??= (async () => {
+      this.halt({ kind: 'completed' });
+      const threshold = this.#options.recovery?.threshold ?? this.#options.threshold ?? 1;
+      const wantRecovery = this.#options.recovery !== undefined && !this.#plan.dryRun && this.report.outcome !== 'aborted';
+      try {
+        const { recovered } = await teardown({
+          runId: this.id,
+          namespace: this.#plan.namespace,
+          injection: this.#injection,
+          monitor: this.#monitor,
+          events: this.#events,
+          registration: this.#registration,
+          report: this.report,
+          logger: this.#ctx.logger,
+          recovery: wantRecovery ? { threshold, withinMs: this.#options.recovery?.withinMs ?? 0 } : undefined,
+          interrupt: this.#interrupt.signal,
+        });
+        if (recovered === false) {
+          this.#recoveryFailed = true;
+          this.report.override('failed', `health did not recover to ${threshold} within ${this.#options.recovery?.withinMs} ms`);
+        }
+      } finally {
+        for (const cleanup of this.#cleanups.splice(0)) cleanup();
+      }
+      const report = this.report.snapshot();
+      if (report.leftovers.length > 0) this.report.override('error', 'teardown left objects behind');
+      this.#ctx.logger.info({ runId: this.id, outcome: this.report.outcome, kills: report.kills.length }, 'experiment finished');
+      return this.report.snapshot();
+    })();
+    return this.#teardown;
+  }
+
+  /**
+   * The run's result as an error to throw, or undefined when it passed. Safety aborts are always
+   * SafetyAbortErrors here (the client breaker counts them); `onAbort: 'report'` is applied later.
+   */
+  failure(report: Report): unknown {
+    const cause = this.#cause;
+    let error: unknown;
+    if (cause?.kind === 'safety') error = new SafetyAbortError(report);
+    else if (cause?.kind === 'body' || cause?.kind === 'engine') error = cause.error;
+    else if (cause?.kind === 'signal') error = cause.reason ?? new ChaosError('ABORTED', cause.message);
+    else if (cause?.kind === 'process-signal') error = new ChaosError('INTERRUPTED', `Experiment ${this.id} interrupted by ${cause.signal}.`);
+    else if (cause?.kind === 'registry') error = new ChaosError('STOPPED', `Experiment ${this.id} was stopped through the registry.`);
+    else if (this.#recoveryFailed) error = new RecoveryError(report, this.#options.recovery?.withinMs ?? 0);
+    if (report.leftovers.length > 0) return new TeardownError(report, error === undefined ? undefined : { cause: error });
+    if (error !== undefined) attachReport(error, report);
+    return error;
+  }
+
+  #listen(signal: AbortSignal, onAbort: () => void): void {
+    if (signal.aborted) {
+      onAbort();
+      return;
+    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    this.#cleanups.push(() => signal.removeEventListener('abort', onAbort));
+  }
+}
+
+function outcomeOf(cause: StopCause): 'passed' | 'aborted' | 'failed' | 'error' {
+  switch (cause.kind) {
+    case 'completed':
+    case 'stop':
+      return 'passed';
+    case 'body':
+      return 'failed';
+    case 'engine':
+      return 'error';
+    default:
+      return 'aborted';
+  }
+}
+
+function describeCause(cause: StopCause): string | null {
+  switch (cause.kind) {
+    case 'completed':
+      return null;
+    case 'stop':
+    case 'safety':
+    case 'signal':
+    case 'registry':
+      return cause.message;
+    case 'process-signal':
+      return `interrupted by ${cause.signal}`;
+    case 'body':
+      return `the body threw: ${errorFields(cause.error).err.message}`;
+    case 'engine':
+      return `the engine failed: ${errorFields(cause.error).err.message}`;
+  }
+}
+
+function describeReason(reason: unknown): string {
+  if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
+  return String(reason);
+}

@@ -1,0 +1,57 @@
+import { formatSelector, parseSelector, type Selector } from '../cluster/selector.ts';
+import { assertObject, assertString, assertStringArray, rejectUnknownKeys } from '../util/validate.ts';
+
+/**
+ * Which pods a fault targets: a namespace and a label selector, minus exclusions.
+ *
+ * @example
+ * ```ts
+ * chaos.podKill({ namespace: 'shop', selector: { app: 'web' }, exclude: { names: ['web-canary'] } });
+ * chaos.podKill({ namespace: 'shop', selector: 'app=web,tier!=db' });
+ * ```
+ */
+export interface PodKillTarget {
+  /** @default the client's `namespace`, else the kubeconfig context's, else `'default'` */
+  readonly namespace?: string;
+  readonly selector: Selector;
+  readonly exclude?: {
+    /** Pod names never killed. */
+    readonly names?: readonly string[];
+    /** Pods matching this selector are never killed. */
+    readonly selector?: Selector;
+  };
+}
+
+/** A validated target: canonical selector strings, namespace possibly still unresolved. */
+export interface NormalizedTarget {
+  readonly namespace: string | undefined;
+  readonly selector: string;
+  readonly exclude: { readonly names: readonly string[]; readonly selector: string | null };
+}
+
+/** Validates a target; TypeErrors name the option. An empty selector passes (preflight refuses it). */
+export function normalizeTarget(target: unknown): NormalizedTarget {
+  assertObject(target, 'target');
+  rejectUnknownKeys(target, ['namespace', 'selector', 'exclude'], 'the pod-kill target');
+  const t = target as Record<string, unknown>;
+  const namespace = t.namespace === undefined ? undefined : assertString(t.namespace, 'namespace');
+  if (t.selector === undefined) throw new TypeError('Expected `selector` to be set: a label map or a selector string.');
+  const selector = formatSelector(parseSelector(selectorInput(t.selector, 'selector'), 'selector'));
+  let exclude: NormalizedTarget['exclude'] = { names: [], selector: null };
+  if (t.exclude !== undefined) {
+    assertObject(t.exclude, 'exclude');
+    rejectUnknownKeys(t.exclude, ['names', 'selector'], '`exclude`');
+    const e = t.exclude as Record<string, unknown>;
+    const names = e.names === undefined ? [] : assertStringArray(e.names, 'exclude.names');
+    const excludeSelector =
+      e.selector === undefined ? null : formatSelector(parseSelector(selectorInput(e.selector, 'exclude.selector'), 'exclude.selector'));
+    exclude = { names, selector: excludeSelector || null };
+  }
+  return Object.freeze({ namespace, selector, exclude: Object.freeze(exclude) });
+}
+
+function selectorInput(value: unknown, option: string): Selector {
+  if (typeof value === 'string') return value;
+  if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, string>;
+  throw new TypeError(`Expected \`${option}\` to be a label map or a selector string, got ${typeof value}.`);
+}

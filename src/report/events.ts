@@ -1,0 +1,86 @@
+import type { ClusterPort, ObjectRef, PodInfo } from '../cluster/port.ts';
+import { runLabels } from '../labels.ts';
+import { errorFields, type Logger } from '../logger.ts';
+
+/**
+ * Writes the audit trail as events.k8s.io/v1 Events: one per kill on the pod's owner (the
+ * Deployment when the pod belongs to one, else its ReplicaSet or the pod), one on abort.
+ * Writes run in the background; `flush()` waits for them.
+ */
+export class EventWriter {
+  readonly #cluster: ClusterPort;
+  readonly #runId: string;
+  readonly #logger: Logger;
+  readonly #pending = new Set<Promise<void>>();
+  readonly #owners = new Map<string, Promise<ObjectRef | undefined>>();
+
+  constructor(cluster: ClusterPort, runId: string, logger: Logger) {
+    this.#cluster = cluster;
+    this.#runId = runId;
+    this.#logger = logger;
+  }
+
+  podKilled(pod: PodInfo, round: number): void {
+    this.#track(async () => {
+      const podRef: ObjectRef = { apiVersion: 'v1', kind: 'Pod', name: pod.name, namespace: pod.namespace, uid: pod.uid };
+      const regarding = (await this.anchorOf(pod)) ?? podRef;
+      await this.#cluster.createEvent({
+        namespace: pod.namespace,
+        regarding,
+        related: podRef,
+        reason: 'ChaosPodKilled',
+        action: 'PodKill',
+        type: 'Warning',
+        note: `kubechaos run ${this.#runId} deleted pod ${pod.name} (round ${round})`,
+        labels: runLabels(this.#runId),
+      });
+    });
+  }
+
+  aborted(anchor: ObjectRef | undefined, namespace: string, reason: string): void {
+    if (!anchor) return;
+    this.#track(() =>
+      this.#cluster.createEvent({
+        namespace,
+        regarding: anchor,
+        reason: 'ChaosAborted',
+        action: 'Abort',
+        type: 'Warning',
+        note: `kubechaos run ${this.#runId} aborted: ${reason}`,
+        labels: runLabels(this.#runId),
+      }),
+    );
+  }
+
+  /** The object events about `pod` are recorded on: its Deployment, else its controller. */
+  anchorOf(pod: PodInfo): Promise<ObjectRef | undefined> {
+    const owner = pod.owner;
+    if (!owner) return Promise.resolve(undefined);
+    let found = this.#owners.get(owner.uid);
+    if (!found) {
+      found = this.#cluster.readOwner(owner).then(
+        (top) => top ?? owner,
+        () => owner,
+      );
+      this.#owners.set(owner.uid, found);
+    }
+    return found;
+  }
+
+  /** Waits for pending writes, at most `timeoutMs`; returns how many were still pending. */
+  async flush(timeoutMs: number): Promise<number> {
+    let timer: NodeJS.Timeout | undefined;
+    const all = Promise.allSettled([...this.#pending]).then(() => 0);
+    const timeout = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(this.#pending.size), timeoutMs)));
+    const left = await Promise.race([all, timeout]);
+    clearTimeout(timer);
+    return left;
+  }
+
+  #track(write: () => Promise<void>): void {
+    const promise = write()
+      .catch((error: unknown) => this.#logger.warn({ runId: this.#runId, ...errorFields(error) }, 'could not write chaos event'))
+      .finally(() => this.#pending.delete(promise));
+    this.#pending.add(promise);
+  }
+}
