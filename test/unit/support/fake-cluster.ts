@@ -1,0 +1,156 @@
+import type { ChaosEvent, ClusterPort, ObjectRef, PodInfo, PodSetListener, WorkloadInfo } from '../../../src/cluster/port.ts';
+import type { Permission } from '../../../src/errors/forbidden-error.ts';
+import { matches, parseSelector } from '../../../src/cluster/selector.ts';
+
+/** A write the fake saw, with the time it was issued. */
+export type Write =
+  | { readonly kind: 'delete'; readonly pod: string; readonly uid: string; readonly at: number; readonly grace: number }
+  | { readonly kind: 'event'; readonly event: ChaosEvent; readonly at: number };
+
+export interface FakeOptions {
+  /** Deployment name; pods are `<name>-<n>` owned by ReplicaSet `<name>-rs`. */
+  readonly app?: string;
+  readonly replicas?: number;
+  readonly namespace?: string;
+  /** Create a replacement pod when one is deleted (ReplicaSet behaviour), ready after `readyAfterMs`. */
+  readonly replace?: boolean;
+  readonly readyAfterMs?: number;
+  /** Permissions to deny, as `verb resource`. */
+  readonly deny?: readonly string[];
+  /** Delay of every delete call. */
+  readonly deleteDelayMs?: number;
+}
+
+/** An in-memory ClusterPort: pods of one Deployment, every write recorded. */
+export class FakeCluster implements ClusterPort {
+  readonly writes: Write[] = [];
+  readonly reads: string[] = [];
+  readonly namespace: string;
+  readonly app: string;
+  pods = new Map<string, PodInfo>();
+  #seq = 0;
+  #listeners = new Set<PodSetListener>();
+  #opts: FakeOptions;
+  #timers = new Set<NodeJS.Timeout>();
+
+  constructor(options: FakeOptions = {}) {
+    this.#opts = options;
+    this.namespace = options.namespace ?? 'shop';
+    this.app = options.app ?? 'web';
+    for (let i = 0; i < (options.replicas ?? 3); i++) this.addPod();
+  }
+
+  get deletes(): Array<Extract<Write, { kind: 'delete' }>> {
+    return this.writes.filter((w): w is Extract<Write, { kind: 'delete' }> => w.kind === 'delete');
+  }
+
+  get events(): ChaosEvent[] {
+    return this.writes.flatMap((w) => (w.kind === 'event' ? [w.event] : []));
+  }
+
+  addPod(overrides: Partial<PodInfo> = {}): PodInfo {
+    const n = this.#seq++;
+    const pod: PodInfo = {
+      name: `${this.app}-${n}`,
+      namespace: this.namespace,
+      uid: `uid-${n}`,
+      labels: { app: this.app },
+      ready: true,
+      terminating: false,
+      owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${this.app}-rs`, namespace: this.namespace, uid: 'rs-uid' },
+      ...overrides,
+    };
+    this.pods.set(pod.uid, pod);
+    this.#emit();
+    return pod;
+  }
+
+  setPod(uid: string, patch: Partial<PodInfo>): void {
+    const pod = this.pods.get(uid);
+    if (pod) this.pods.set(uid, { ...pod, ...patch });
+    this.#emit();
+  }
+
+  dispose(): void {
+    for (const t of this.#timers) clearTimeout(t);
+  }
+
+  defaultNamespace(): string {
+    return 'default';
+  }
+
+  async listPods(namespace: string, labelSelector: string): Promise<PodInfo[]> {
+    this.reads.push(`list pods ${namespace} ${labelSelector}`);
+    const reqs = parseSelector(labelSelector);
+    return [...this.pods.values()].filter((p) => p.namespace === namespace && matches(reqs, p.labels));
+  }
+
+  async deletePod(pod: { namespace: string; name: string; uid: string }, grace: number): Promise<void> {
+    this.writes.push({ kind: 'delete', pod: pod.name, uid: pod.uid, at: Date.now(), grace });
+    if (this.#opts.deleteDelayMs) await new Promise((r) => setTimeout(r, this.#opts.deleteDelayMs));
+    if (!this.pods.has(pod.uid)) throw Object.assign(new Error('not found'), { code: 404 });
+    this.pods.delete(pod.uid);
+    this.#emit();
+    if (this.#opts.replace) {
+      const fresh = this.addPod({ ready: false });
+      const timer = setTimeout(() => this.setPod(fresh.uid, { ready: true }), this.#opts.readyAfterMs ?? 50);
+      this.#timers.add(timer);
+    }
+  }
+
+  async watchPods(namespace: string, labelSelector: string, listener: PodSetListener, _onError: (e: unknown) => void, signal: AbortSignal) {
+    const reqs = parseSelector(labelSelector);
+    const wrapped: PodSetListener = () =>
+      listener([...this.pods.values()].filter((p) => p.namespace === namespace && matches(reqs, p.labels)));
+    this.#listeners.add(wrapped);
+    signal.addEventListener('abort', () => this.#listeners.delete(wrapped), { once: true });
+    wrapped([]);
+    return { stop: () => this.#listeners.delete(wrapped) };
+  }
+
+  get watchers(): number {
+    return this.#listeners.size;
+  }
+
+  async readWorkload(namespace: string, kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet', name: string): Promise<WorkloadInfo> {
+    this.reads.push(`read ${kind} ${name}`);
+    if (name !== this.app) throw Object.assign(new Error('not found'), { code: 404 });
+    return { replicas: this.#opts.replicas ?? 3, selector: `app=${this.app}`, ref: this.#deployment(namespace) };
+  }
+
+  async readOwner(ref: ObjectRef): Promise<ObjectRef | undefined> {
+    return ref.kind === 'ReplicaSet' ? this.#deployment(ref.namespace) : undefined;
+  }
+
+  async missingPermissions(permissions: readonly Permission[]): Promise<Permission[]> {
+    this.reads.push('access review');
+    const deny = this.#opts.deny ?? [];
+    return permissions.filter((p) => deny.includes(`${p.verb} ${p.resource}`));
+  }
+
+  async createEvent(event: ChaosEvent): Promise<void> {
+    this.writes.push({ kind: 'event', event, at: Date.now() });
+  }
+
+  #deployment(namespace: string): ObjectRef {
+    return { apiVersion: 'apps/v1', kind: 'Deployment', name: this.app, namespace, uid: 'deploy-uid' };
+  }
+
+  #emit(): void {
+    for (const l of this.#listeners) l([]);
+  }
+}
+
+/** A controllable health value for `probes.custom`. */
+export function dial(initial = 1): { get: () => number; set: (v: number) => void; droppedAt: () => number | undefined } {
+  let value = initial;
+  let droppedAt: number | undefined;
+  return {
+    get: () => value,
+    set: (v) => {
+      value = v;
+      droppedAt ??= Date.now();
+    },
+    droppedAt: () => droppedAt,
+  };
+}
