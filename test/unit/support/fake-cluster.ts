@@ -141,16 +141,29 @@ export class FakeCluster implements ClusterPort {
   }
 }
 
-/** A controllable health value for `probes.custom`. */
-export function dial(initial = 1): { get: () => number; set: (v: number) => void; droppedAt: () => number | undefined } {
+/**
+ * A controllable health value for `probes.custom`. `droppedAt` is when the value was first
+ * changed; `observedAt` is when a probe first read the changed value (the drop as measured).
+ */
+export function dial(initial = 1): {
+  get: () => number;
+  set: (v: number) => void;
+  droppedAt: () => number | undefined;
+  observedAt: () => number | undefined;
+} {
   let value = initial;
   let droppedAt: number | undefined;
+  let observedAt: number | undefined;
   return {
-    get: () => value,
+    get: () => {
+      if (droppedAt !== undefined) observedAt ??= Date.now();
+      return value;
+    },
     set: (v) => {
       value = v;
       droppedAt ??= Date.now();
     },
     droppedAt: () => droppedAt,
+    observedAt: () => observedAt,
   };
 }
