@@ -28,7 +28,7 @@ in_netns() {
   [ "$(id -u)" = 0 ] || unshare_args=(--user --map-root-user "${unshare_args[@]}")
   # unshare keeps this shell's PID and itself joins the new network namespace: `nsenter -t` it.
   export KUBECHAOS_NETNS_PID=$$
-  exec unshare "${unshare_args[@]}" bash -c 'ip link set lo up && exec "$@"' kubechaos-netns "$@"
+  exec unshare "${unshare_args[@]}" bash -c 'ip link set lo up && export KUBECHAOS_PRIVATE_MOUNTS=1 && exec "$@"' kubechaos-netns "$@"
 }
 
 case "$cmd" in

@@ -7,6 +7,10 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './controlplane.ts';
 import { startProcessNode, type ProcessNode } from './process-node.ts';
+import { startKubeProxy } from './kube-proxy.ts';
+import { startClusterDns, type ClusterDns } from './cluster-dns.ts';
+import { defaultBinDir } from './binaries.ts';
+import type { RunningComponent } from './component.ts';
 
 export interface Cluster {
   readonly controlPlane: ControlPlane;
@@ -68,6 +72,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   const log = options.log ?? (() => {});
   const controlPlane = await startControlPlane(options);
   let processNode: ProcessNode | undefined;
+  let kubeProxy: RunningComponent | undefined;
+  let dns: ClusterDns | undefined;
   try {
     const kc = new KubeConfig();
     kc.loadFromFile(controlPlane.kubeconfig);
@@ -95,6 +101,15 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       caCert: controlPlane.pki.caCert,
       log,
     });
+    log('kube-proxy (nftables) and service names');
+    kubeProxy = await startKubeProxy({
+      binDir: options.binDir ?? defaultBinDir(),
+      logDir: join(controlPlane.dir, 'logs'),
+      kubeconfig: controlPlane.kubeconfigs['kube-proxy']!,
+      nodeName: processNode.name,
+      readyTimeoutMs: options.readyTimeoutMs,
+    });
+    dns = await startClusterDns(controlPlane.kubeconfig, controlPlane.dir);
     await waitFor('every node Ready', async () => {
       const nodes = await core.listNode();
       const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
@@ -103,12 +118,16 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     await waitFor('the default ServiceAccount', async () => (await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })) ? true : undefined);
 
     const pn = processNode;
+    const proxy = kubeProxy;
+    const names = dns;
     const cluster: Cluster = {
       controlPlane,
       processNode: pn,
       kubeconfig: controlPlane.kubeconfig,
       kwokNodes,
       stop: async () => {
+        await names?.stop();
+        await proxy.stop();
         await pn.stop();
         await controlPlane.stop();
       },
@@ -124,6 +143,8 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     }
     return cluster;
   } catch (error) {
+    await dns?.stop().catch(() => {});
+    await kubeProxy?.stop().catch(() => {});
     await processNode?.stop().catch(() => {});
     await controlPlane.stop().catch(() => {});
     throw error;

@@ -21,6 +21,8 @@ const CLIENTS: Record<string, string> = {
   admin: '/O=system:masters/CN=kubechaos-admin',
   'controller-manager': '/CN=system:kube-controller-manager',
   scheduler: '/CN=system:kube-scheduler',
+  // Bound to the system:node-proxier ClusterRole by the apiserver's default RBAC.
+  'kube-proxy': '/CN=system:kube-proxy',
   // kwok and the process node act as kubelets for their nodes; system:masters keeps them simple.
   kwok: '/O=system:masters/CN=kwok',
   'process-node': '/O=system:masters/CN=kubechaos-process-node',

@@ -87,6 +87,25 @@ describe('local control plane', () => {
     expect(((await res.json()) as { pod: string }).pod).toBe(fresh.metadata!.name);
   });
 
+  it('routes a Service name and ClusterIP to ready pods through the real kube-proxy', async () => {
+    const namespace = await createTestNamespace(kc, 'svc');
+    await deployHttpApp(kc, { namespace, replicas: 2 });
+    const core = kc.makeApiClient(CoreV1Api);
+    const svc = await core.readNamespacedService({ name: 'web', namespace });
+    const clusterIP = svc.spec!.clusterIP!;
+    expect(clusterIP).toMatch(/^10\.0\.0\.\d+$/);
+    const pods = new Set((await listPods(kc, namespace, 'app=web')).map((p) => p.metadata!.name!));
+    const seen = new Set<string>();
+    await waitUntil('both pods to answer through the ClusterIP and the name', async () => {
+      const viaIP = await fetch(`http://${clusterIP}/`, { signal: AbortSignal.timeout(1_000) });
+      seen.add(((await viaIP.json()) as { pod: string }).pod);
+      const viaName = await fetch(`http://web.${namespace}.svc.cluster.local/`, { signal: AbortSignal.timeout(1_000) });
+      seen.add(((await viaName.json()) as { pod: string }).pod);
+      return seen.size === 2;
+    }, 20_000, 20);
+    expect(seen).toEqual(pods);
+  });
+
   it('takes a pod out of the EndpointSlice when its real readiness probe fails', async () => {
     const namespace = await createTestNamespace(kc, 'ready');
     await deployHttpApp(kc, { namespace, replicas: 2 });

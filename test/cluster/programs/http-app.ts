@@ -10,6 +10,9 @@ const host = process.env.POD_IP ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
 const pod = process.env.POD_NAME ?? 'unknown';
 const startupDelayMs = Number(process.env.STARTUP_DELAY_MS ?? 0);
+// Like a well-behaved app (or a preStop sleep): keep serving briefly after SIGTERM, until
+// kube-proxy and the EndpointSlice controller have stopped sending traffic here.
+const shutdownDelayMs = Number(process.env.SHUTDOWN_DELAY_MS ?? 1_000);
 let healthy = true;
 
 const server = createServer((req, res) => {
@@ -27,7 +30,10 @@ const server = createServer((req, res) => {
 setTimeout(() => server.listen(port, host, () => console.log(`http-app ${pod} listening on ${host}:${port}`)), startupDelayMs);
 
 process.on('SIGTERM', () => {
-  console.log(`http-app ${pod} got SIGTERM, draining`);
-  server.close(() => process.exit(0));
-  server.closeIdleConnections();
+  console.log(`http-app ${pod} got SIGTERM, draining for ${shutdownDelayMs} ms`);
+  healthy = false;
+  setTimeout(() => {
+    server.close(() => process.exit(0));
+    server.closeIdleConnections();
+  }, shutdownDelayMs);
 });
