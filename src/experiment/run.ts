@@ -124,6 +124,7 @@ export class Run {
           ttlMs: this.#plan.durationMs + 60_000,
           restore: [],
           labels: runLabels(this.id),
+          spec: this.#plan,
         },
         preSignal,
       );
@@ -135,7 +136,8 @@ export class Run {
     }
 
     for (const s of external) this.#listen(s, () => this.halt({ kind: 'signal', reason: s.reason, message: `aborted by signal: ${describeReason(s.reason)}` }));
-    this.#listen(this.#registration.stopRequested, () => this.halt({ kind: 'registry', message: 'stop requested through the registry' }));
+    const stopRequested = this.#registration.stopRequested;
+    this.#listen(stopRequested, () => this.halt({ kind: 'registry', message: typeof stopRequested.reason === 'string' ? stopRequested.reason : 'stop requested through the registry' }));
     if (this.#ctx.handleSignals) {
       this.#cleanups.push(
         onProcessSignal(async (sig) => {

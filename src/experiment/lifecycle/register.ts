@@ -14,13 +14,22 @@ export interface RunRecord {
   /** What a reaper must restore (nothing for a pod kill). */
   readonly restore: readonly unknown[];
   readonly labels: Readonly<Record<string, string>>;
+  /** The experiment as plain data (the fault's plan), shown by `kubechaos status`. */
+  readonly spec?: unknown;
+}
+
+/** How a run ended, handed to `release()` so that the registry can keep it visible. */
+export interface RunSummary {
+  readonly outcome: string;
+  readonly reason: string | null;
+  readonly kills: number;
 }
 
 /** A live registration; `stopRequested` aborts when another process asks the run to stop. */
 export interface Registration {
   readonly stopRequested: AbortSignal;
   /** Removes the record; returns what could not be removed. */
-  release(): Promise<Leftover[]>;
+  release(summary?: RunSummary): Promise<Leftover[]>;
 }
 
 /**
