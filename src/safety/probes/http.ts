@@ -1,6 +1,6 @@
 import { pause } from '../../util/abort.ts';
 import { describe, parseDuration, type Duration } from '../../util/duration.ts';
-import { assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
+import { assertInteger, assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
 import { Reading, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
 
 /** Where an http probe sends requests: a URL, or a function giving one per request. */
@@ -20,6 +20,12 @@ export interface HttpProbeOptions {
   readonly method?: string;
   /** Key in report samples. @default `http <method> <url>` */
   readonly name?: string;
+  /**
+   * Requests sent back to back before the first reading, so the window never judges health
+   * from one or two requests (one failed request out of two would read as 0.5).
+   * @default 5
+   */
+  readonly warmup?: number;
 }
 
 /**
@@ -35,11 +41,12 @@ export interface HttpProbeOptions {
 export function http(url: ProbeUrl, options: HttpProbeOptions = {}): Probe {
   if (typeof url !== 'function' && !(url instanceof URL)) assertString(url, 'probes.http(url)');
   assertObject(options, 'probes.http options');
-  rejectUnknownKeys(options, ['expect', 'timeout', 'interval', 'window', 'method', 'name'], 'probes.http options');
+  rejectUnknownKeys(options, ['expect', 'timeout', 'interval', 'window', 'warmup', 'method', 'name'], 'probes.http options');
   const accepts = expectation(options.expect);
   const timeout = parseDuration(options.timeout ?? 1000, 'timeout');
   const interval = parseDuration(options.interval ?? 200, 'interval');
   const window = parseDuration(options.window ?? 5000, 'window');
+  const warmup = options.warmup === undefined ? 5 : assertInteger(options.warmup, 'warmup', 1);
   const method = options.method === undefined ? 'GET' : assertString(options.method, 'method').toUpperCase();
   const name = options.name === undefined ? `http ${method} ${typeof url === 'function' ? '<dynamic>' : String(url)}` : assertString(options.name, 'name');
 
@@ -52,11 +59,12 @@ export function http(url: ProbeUrl, options: HttpProbeOptions = {}): Probe {
       const local = new AbortController();
       const signal = AbortSignal.any([context.signal, local.signal]);
       const results: Array<{ at: number; ok: boolean }> = [];
+      let warm = false;
       const record = (ok: boolean): void => {
         const now = Date.now();
         results.push({ at: now, ok });
-        while (results.length > 0 && (results[0]?.at ?? now) <= now - window) results.shift();
-        reading.set(results.filter((r) => r.ok).length / results.length);
+        while (results.length > 1 && (results[0]?.at ?? now) <= now - window) results.shift();
+        if (warm) reading.set(results.filter((r) => r.ok).length / results.length);
       };
       const once = async (): Promise<void> => {
         try {
@@ -71,6 +79,9 @@ export function http(url: ProbeUrl, options: HttpProbeOptions = {}): Probe {
         }
       };
       void (async () => {
+        for (let i = 0; i < warmup && !signal.aborted; i++) await once();
+        warm = true;
+        if (results.length > 0) reading.set(results.filter((r) => r.ok).length / results.length);
         while (!signal.aborted) {
           const started = Date.now();
           await once();

@@ -1,0 +1,105 @@
+// issue 3, "must show": the README example on the real control plane, and dry run.
+import type { KubeConfig } from '@kubernetes/client-node';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createTestNamespace, deployHttpApp, isReady, listPods, loadKubeConfig, waitForReadyReplicas } from '../cluster/fixtures.ts';
+import { createChaos, probes } from '../../src/index.ts';
+import { chaosEvents, sleep, snapshot } from './support/snapshot.ts';
+
+let kc: KubeConfig;
+let namespace: string;
+
+beforeAll(async () => {
+  kc = loadKubeConfig();
+  namespace = await createTestNamespace(kc, 'podkill');
+  await deployHttpApp(kc, { namespace, name: 'web', replicas: 3, onProcessNode: true });
+});
+
+describe('pod kill on the real control plane', () => {
+  it('README example: 3 replicas, kill 1 every 2 s for 10 s, safety 0.6, the service stays healthy, the report lists the kills', async () => {
+    const chaos = createChaos({ kubeConfig: kc });
+    const before = await listPods(kc, namespace, 'app=web');
+    let served = 0;
+    const report = await chaos
+      .podKill({ namespace, selector: { app: 'web' } })
+      .count(1)
+      .every('2s')
+      .for('10s')
+      .withSafety(0.6)
+      .probe(probes.http(`http://web.${namespace}/health`, { expect: 200, timeout: '1s', window: '5s' }))
+      .during(async ({ signal }) => {
+        const until = Date.now() + 10_500;
+        while (Date.now() < until && !signal.aborted) {
+          const res = await fetch(`http://web.${namespace}/`, { signal }).catch(() => undefined);
+          if (res?.status === 200) served++;
+          await res?.body?.cancel();
+          await sleep(100);
+        }
+      });
+
+    expect(report.outcome).toBe('passed');
+    expect(report.abortReason).toBeNull();
+    expect(report.engine).toBe('native');
+    expect(report.kills.length).toBeGreaterThanOrEqual(5);
+    expect(report.kills.length).toBeLessThanOrEqual(6);
+    expect(report.minHealth).toBeGreaterThanOrEqual(0.6);
+    expect(served).toBeGreaterThan(20);
+
+    // Rounds are ~2 s apart, the first at the start.
+    const times = report.kills.map((k) => Date.parse(k.at));
+    expect(times[0]! - Date.parse(report.startedAt)).toBeLessThan(1500);
+    for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThan(1500);
+
+    // Each killed UID is gone; the first victim was one of the original pods.
+    const after = await listPods(kc, namespace, 'app=web');
+    const alive = new Set(after.filter((p) => !p.metadata!.deletionTimestamp).map((p) => p.metadata!.uid));
+    for (const kill of report.kills) expect(alive.has(kill.uid)).toBe(false);
+    expect(before.map((p) => p.metadata!.uid)).toContain(report.kills[0]!.uid);
+
+    // One ChaosPodKilled event per kill, on the Deployment, labelled with the run id.
+    const events = await chaosEvents(kc, namespace, report.id);
+    const killed = events.filter((e) => e.reason === 'ChaosPodKilled');
+    expect(killed.map((e) => e.related?.uid).sort()).toEqual(report.kills.map((k) => k.uid).sort());
+    expect(killed.every((e) => e.regarding?.kind === 'Deployment' && e.regarding?.name === 'web')).toBe(true);
+    expect(killed.every((e) => e.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubechaos')).toBe(true);
+    expect(events.filter((e) => e.reason === 'ChaosAborted')).toEqual([]);
+    expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+
+    await waitForReadyReplicas(kc, namespace, 'web', 3);
+  });
+
+  it('readiness probe follows the Deployment through the watch and expectRecovery measures the recovery', async () => {
+    await waitForReadyReplicas(kc, namespace, 'web', 3);
+    const chaos = createChaos({ kubeConfig: kc });
+    const report = await chaos
+      .podKill({ namespace, selector: 'app=web' })
+      .withSafety(0.3)
+      .probe(probes.readiness({ kind: 'Deployment', name: 'web' }))
+      .expectRecovery({ within: '30s', threshold: 1 })
+      .during(() => sleep(300));
+    expect(report.outcome).toBe('passed');
+    expect(report.kills).toHaveLength(1);
+    expect(report.minHealth).toBeCloseTo(2 / 3, 5); // the killed pod was seen as not ready
+    expect(report.timeToRecover).toBeGreaterThan(0);
+    expect(report.timeToRecover).toBeLessThan(30_000);
+    expect(report.timeline.some((s) => s.probes['readiness Deployment/web'] === 1)).toBe(true);
+  });
+
+  it('dryRun reports the pods it would kill and kills none', async () => {
+    await waitForReadyReplicas(kc, namespace, 'web', 3);
+    const before = await snapshot(kc, namespace);
+    const chaos = createChaos({ kubeConfig: kc });
+    const report = await chaos
+      .podKill({ namespace, selector: { app: 'web' } })
+      .count(2)
+      .every('500ms')
+      .for('3s')
+      .dryRun()
+      .during(() => sleep(2000));
+    expect(report.dryRun).toBe(true);
+    expect(report.kills).toEqual([]);
+    expect(report.wouldKill).toHaveLength(2);
+    const readyUids = new Set((await listPods(kc, namespace, 'app=web')).filter(isReady).map((p) => p.metadata!.uid));
+    for (const pod of report.wouldKill) expect(readyUids.has(pod.uid)).toBe(true);
+    expect(await snapshot(kc, namespace)).toEqual(before);
+  });
+});
