@@ -1,6 +1,9 @@
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
+  // Examples import the package by name, as users do; in this repo that is the source.
+  resolve: { alias: { kubechaos: fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
   test: {
     projects: [
       {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { PROCESS_NODE_LABEL, PROCESS_NODE_TAINT } from './process-node.ts';
+import { privateMountNamespace } from './cluster-dns.ts';
 
 export { ServiceClient } from './service-client.ts';
 
@@ -13,9 +14,9 @@ export function loadKubeConfig(): KubeConfig {
   return kc;
 }
 
-export async function createTestNamespace(kc: KubeConfig, prefix = 'test'): Promise<string> {
+export async function createTestNamespace(kc: KubeConfig, prefix = 'test', opts: { exactName?: boolean } = {}): Promise<string> {
   const core = kc.makeApiClient(CoreV1Api);
-  const name = `${prefix}-${randomBytes(3).toString('hex')}`;
+  const name = opts.exactName ? prefix : `${prefix}-${randomBytes(3).toString('hex')}`;
   await core.createNamespace({ body: { metadata: { name, labels: { 'kubechaos.dev/test': 'true' } } } });
   // Pods are refused until the ServiceAccount controller has made `default`.
   await waitUntil(`ServiceAccount ${name}/default`, async () => {
@@ -93,6 +94,15 @@ export async function deployHttpApp(kc: KubeConfig, options: HttpAppOptions): Pr
     },
   });
   await waitForReadyReplicas(kc, options.namespace, name, replicas);
+  if (onProcessNode && privateMountNamespace()) {
+    // kube-proxy and the private /etc/hosts follow the Service within a second or so; wait for
+    // them, so a test starts with a Service that answers by name.
+    await waitUntil(`http://${name}.${options.namespace}/health to answer`, async () => {
+      const res = await fetch(`http://${name}.${options.namespace}/health`, { signal: AbortSignal.timeout(1_000) });
+      await res.arrayBuffer();
+      return res.status === 200;
+    }, 30_000, 50);
+  }
   return { name, labels };
 }
 

@@ -12,7 +12,7 @@ const pod = process.env.POD_NAME ?? 'unknown';
 const startupDelayMs = Number(process.env.STARTUP_DELAY_MS ?? 0);
 // Like a well-behaved app (or a preStop sleep): keep serving briefly after SIGTERM, until
 // kube-proxy and the EndpointSlice controller have stopped sending traffic here.
-const shutdownDelayMs = Number(process.env.SHUTDOWN_DELAY_MS ?? 1_000);
+const shutdownDelayMs = Number(process.env.SHUTDOWN_DELAY_MS ?? 2_000);
 let healthy = true;
 
 const server = createServer((req, res) => {
