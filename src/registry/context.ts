@@ -1,0 +1,30 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { hostname } from 'node:os';
+import { statusOf } from '../errors/cluster-error.ts';
+import { loadKubeConfig } from '../cluster/kube-cluster.ts';
+import { createKubeLeaseStore } from './kube-store.ts';
+import type { LeaseStore } from './store.ts';
+
+/** How registry functions reach the cluster; both optional. */
+export interface StoreOptions {
+  /** @default `KubeConfig.loadFromDefault()` */
+  readonly kubeConfig?: KubeConfig;
+  /** Replaces the Kubernetes client (an in-memory fake in unit tests). */
+  readonly store?: LeaseStore;
+}
+
+/** The store named by `options`, else one over the default kubeconfig. */
+export function storeOf(options: StoreOptions): LeaseStore {
+  return options.store ?? createKubeLeaseStore(options.kubeConfig ?? loadKubeConfig());
+}
+
+/** Who this process is, as recorded in Leases and stop requests. */
+export function processIdentity(): { host: string; pid: number } {
+  return { host: hostname(), pid: process.pid };
+}
+
+/** HTTP status of a failed store call: a ClusterError's `status`, or an ApiException's `code`. */
+export function httpStatus(error: unknown): number | undefined {
+  const status = (error as { status?: unknown } | null)?.status;
+  return typeof status === 'number' ? status : statusOf(error);
+}

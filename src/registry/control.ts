@@ -1,0 +1,171 @@
+import { RUN_ID_LABEL } from '../labels.ts';
+import { pause } from '../util/abort.ts';
+import { parseDuration, type Duration } from '../util/duration.ts';
+import { httpStatus, processIdentity, storeOf, type StoreOptions } from './context.ts';
+import { ANNOTATIONS, ENDED_SELECTOR, LEASE_SELECTOR } from './keys.ts';
+import { runFromEvent, runFromLease, type RunInfo, type StopRequest } from './run-info.ts';
+import type { LeaseChange, LeaseStore } from './store.ts';
+
+/** Where to look: one namespace, or every namespace when `namespace` is undefined. */
+export interface ScopeOptions extends StoreOptions {
+  /** @default every namespace */
+  readonly namespace?: string;
+  readonly signal?: AbortSignal;
+}
+
+/**
+ * Runs in the registry: live ones from their Leases, ended ones (for as long as the apiserver
+ * keeps Events, one hour by default) from their end-of-run Events. Newest first.
+ *
+ * @example
+ * ```ts
+ * const running = (await listRuns({ namespace: 'shop' })).filter((r) => r.state === 'running');
+ * ```
+ */
+export async function listRuns(options: ScopeOptions = {}): Promise<RunInfo[]> {
+  return readRuns(storeOf(options), options.namespace, undefined, options.signal);
+}
+
+/**
+ * One run by id, wherever it is (or in `namespace`); undefined when the registry has no trace of it.
+ *
+ * @example
+ * ```ts
+ * const run = await getRun('kc-0123456789');
+ * console.log(run?.state, run?.outcome);
+ * ```
+ */
+export async function getRun(id: string, options: ScopeOptions = {}): Promise<RunInfo | undefined> {
+  const [run] = await readRuns(storeOf(options), options.namespace, id, options.signal);
+  return run;
+}
+
+async function readRuns(store: LeaseStore, namespace: string | undefined, id: string | undefined, signal?: AbortSignal): Promise<RunInfo[]> {
+  const only = id === undefined ? '' : `,${RUN_ID_LABEL}=${id}`;
+  const [{ leases }, events] = await Promise.all([
+    store.listLeases(namespace, LEASE_SELECTOR + only, { signal }),
+    store.listEvents(namespace, ENDED_SELECTOR + only, { signal }),
+  ]);
+  const runs = new Map<string, RunInfo>();
+  const now = Date.now();
+  for (const lease of leases) runs.set(`${lease.namespace}/${lease.name}`, runFromLease(lease, now));
+  for (const event of events) {
+    const run = runFromEvent(event);
+    if (run) runs.set(`${run.namespace}/${run.id}`, run); // the end record wins over a Lease not yet deleted
+  }
+  return [...runs.values()].sort((a, b) => (b.startedAt ?? '').localeCompare(a.startedAt ?? ''));
+}
+
+/**
+ * Options of {@link stopRuns}.
+ *
+ * @example
+ * ```ts
+ * await stopRuns({ namespace: 'shop', all: true, reason: 'incident 42', timeout: '10s' });
+ * ```
+ */
+export interface StopOptions extends ScopeOptions {
+  /** Run ids to stop. Exclusive with `all`. */
+  readonly ids?: readonly string[];
+  /** Stop every live run in scope. */
+  readonly all?: boolean;
+  /** Recorded in the stop request and in the run's report. @default 'emergency stop' */
+  readonly reason?: string;
+  /** How long to wait for the owners to release their Leases. @default '30s' */
+  readonly timeout?: Duration;
+}
+
+/** What {@link stopRuns} achieved. */
+export interface StopResult {
+  /** Runs whose owner stopped the fault and released the Lease, with the time that took. */
+  readonly confirmed: ReadonlyArray<{ readonly run: RunInfo; readonly ms: number }>;
+  /** Runs that did not confirm in time, and why. */
+  readonly unconfirmed: ReadonlyArray<{ readonly run: RunInfo; readonly why: string }>;
+  /** Requested ids with no live Lease (unknown, or already ended). */
+  readonly notFound: readonly string[];
+}
+
+/**
+ * The emergency stop from outside: annotates each run's Lease with `kubechaos.dev/stop`, then
+ * waits until every owner confirms by releasing its Lease (its fault is stopped by then: an owner
+ * releases only after its engine has stopped), or until `timeout`. A stale Lease (its owner is
+ * dead) cannot confirm and is reported at once; `reap` cleans it.
+ *
+ * @example
+ * ```ts
+ * const { confirmed, unconfirmed } = await stopRuns({ all: true });
+ * if (unconfirmed.length > 0) throw new Error(unconfirmed.map((u) => `${u.run.id}: ${u.why}`).join('\n'));
+ * ```
+ */
+export async function stopRuns(options: StopOptions): Promise<StopResult> {
+  const ids = options.ids ?? [];
+  if ((ids.length > 0) === (options.all === true)) throw new TypeError('Expected either `ids` or `all: true`.');
+  const timeoutMs = parseDuration(options.timeout ?? 30_000, 'timeout');
+  const store = storeOf(options);
+  const started = performance.now();
+  const deadline = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])]);
+
+  const { leases, resourceVersion } = await store.listLeases(options.namespace, LEASE_SELECTOR, { signal: options.signal });
+  const now = Date.now();
+  const inScope = leases.map((l) => ({ lease: l, run: runFromLease(l, now) })).filter(({ run }) => options.all || ids.includes(run.id));
+  const notFound = ids.filter((id) => !inScope.some(({ run }) => run.id === id));
+  const unconfirmed: Array<{ run: RunInfo; why: string }> = [];
+  const pending = new Map<string, RunInfo>();
+  for (const { lease, run } of inScope) {
+    if (run.state === 'stale') unconfirmed.push({ run, why: `stale: its owner stopped renewing the Lease at ${run.renewedAt}; \`kubechaos reap\` cleans it up` });
+    else pending.set(`${lease.namespace}/${lease.name}`, run);
+  }
+  const confirmed: Array<{ run: RunInfo; ms: number }> = [];
+  const confirm = (key: string): void => {
+    const run = pending.get(key);
+    if (!run) return;
+    pending.delete(key);
+    confirmed.push({ run, ms: Math.round(performance.now() - started) });
+  };
+
+  const watching = new AbortController();
+  try {
+    if (pending.size > 0) {
+      void watchDeletions(store, options.namespace, resourceVersion, confirm, watching.signal);
+      const me = processIdentity();
+      const request: StopRequest = { at: new Date().toISOString(), by: `${me.host}/${me.pid}`, reason: options.reason ?? 'emergency stop' };
+      await Promise.all(
+        [...pending.values()].map(async (run) => {
+          try {
+            await store.annotateLease(run.namespace, run.id, { [ANNOTATIONS.stop]: JSON.stringify(request) }, { signal: deadline });
+          } catch (error) {
+            if (httpStatus(error) === 404) confirm(`${run.namespace}/${run.id}`);
+            else if (!deadline.aborted) throw error;
+          }
+        }),
+      );
+      // The watch confirms within milliseconds; a slow re-list covers a watch that failed.
+      while (pending.size > 0 && !deadline.aborted) {
+        await pause(500, deadline);
+        if (deadline.aborted) break;
+        for (const run of [...pending.values()]) {
+          if (!(await store.getLease(run.namespace, run.id, { signal: deadline }).catch(() => true))) confirm(`${run.namespace}/${run.id}`);
+        }
+      }
+    }
+  } finally {
+    watching.abort();
+  }
+  for (const run of pending.values()) unconfirmed.push({ run, why: `its owner did not release the Lease within ${timeoutMs} ms` });
+  return { confirmed, unconfirmed, notFound };
+}
+
+async function watchDeletions(store: LeaseStore, namespace: string | undefined, resourceVersion: string, onDeleted: (key: string) => void, signal: AbortSignal): Promise<void> {
+  const onChange = (change: LeaseChange): void => {
+    if (change.type === 'DELETED') onDeleted(`${change.lease.namespace}/${change.lease.name}`);
+  };
+  for (let attempt = 0; !signal.aborted && attempt < 20; attempt++) {
+    try {
+      const watch = await store.watchLeases(namespace, { labelSelector: LEASE_SELECTOR, resourceVersion }, onChange, signal);
+      await watch.ended;
+      return; // after the watch ends, the re-list loop takes over
+    } catch {
+      await pause(100, signal); // e.g. 429 right after a burst of writes
+    }
+  }
+}

@@ -1,0 +1,177 @@
+import type { Registration, RunSummary } from '../experiment/lifecycle/register.ts';
+import type { Leftover } from '../experiment/report.ts';
+import { RUN_ID_LABEL } from '../labels.ts';
+import { errorFields, type Logger } from '../logger.ts';
+import { pause, sleep } from '../util/abort.ts';
+import { httpStatus } from './context.ts';
+import { ANNOTATIONS, endedLabels } from './keys.ts';
+import { runFromLease, type RunInfo, type RunOutcome } from './run-info.ts';
+import type { LeaseChange, LeaseRecord, LeaseStore, LeaseWrite } from './store.ts';
+
+interface Init {
+  readonly store: LeaseStore;
+  readonly lease: LeaseWrite;
+  readonly created: LeaseRecord;
+  readonly renewMs: number;
+  readonly ttlMs: number;
+  readonly logger: Logger;
+}
+
+/**
+ * A run's live Lease: a heartbeat renews it, a watch on it turns a stop request (or the Lease
+ * being taken away) into `stopRequested`, and `release()` records the outcome and deletes it.
+ */
+export class LeaseRegistration implements Registration {
+  readonly #init: Init;
+  readonly #stop = new AbortController();
+  readonly #life = new AbortController();
+  #current: LeaseRecord;
+  #lastRenewal: number;
+  #released: Promise<Leftover[]> | undefined;
+
+  private constructor(init: Init) {
+    this.#init = init;
+    this.#current = init.created;
+    this.#lastRenewal = init.lease.renewTime;
+  }
+
+  static start(init: Init): LeaseRegistration {
+    const registration = new LeaseRegistration(init);
+    void registration.#heartbeat();
+    void registration.#watch();
+    return registration;
+  }
+
+  get stopRequested(): AbortSignal {
+    return this.#stop.signal;
+  }
+
+  release(summary?: RunSummary): Promise<Leftover[]> {
+    this.#released ??= this.#release(summary);
+    return this.#released;
+  }
+
+  async #release(summary: RunSummary | undefined): Promise<Leftover[]> {
+    this.#life.abort();
+    const { store, lease, logger } = this.#init;
+    const before = runFromLease(this.#current, Date.now());
+    const ended: RunInfo = {
+      ...before,
+      state: 'ended',
+      endedAt: new Date().toISOString(),
+      outcome: (summary?.outcome ?? 'passed') as RunOutcome,
+      reason: summary?.reason ?? (this.#stop.signal.aborted ? String(this.#stop.signal.reason) : null),
+      kills: summary?.kills ?? null,
+    };
+    try {
+      await store.createEvent({
+        namespace: lease.namespace,
+        lease: { name: lease.name, uid: this.#current.uid },
+        reason: 'ChaosRunEnded',
+        action: 'Release',
+        type: ended.outcome === 'passed' ? 'Normal' : 'Warning',
+        note: `kubechaos run ${lease.name} ended: ${ended.outcome}${ended.reason ? ` (${ended.reason})` : ''}`,
+        labels: endedLabels(lease.name, before.fault),
+        annotations: { [ANNOTATIONS.run]: JSON.stringify(ended) },
+      });
+    } catch (error) {
+      logger.warn({ runId: lease.name, ...errorFields(error) }, 'could not write the end-of-run event');
+    }
+    try {
+      await store.deleteLease(lease.namespace, lease.name);
+      return [];
+    } catch (error) {
+      return [{ kind: 'Lease', namespace: lease.namespace, name: lease.name, reason: (error as Error).message }];
+    }
+  }
+
+  /** Asks the run to stop (once); `why` becomes the signal's reason. */
+  #requestStop(why: string): void {
+    if (this.#life.signal.aborted || this.#stop.signal.aborted) return;
+    this.#init.logger.warn({ runId: this.#init.lease.name, why }, 'stopping the run through the registry');
+    this.#stop.abort(why);
+  }
+
+  /** Reacts to the Lease as last seen: a stop annotation, or a new holder (a reaper claimed it). */
+  #observe(lease: LeaseRecord): void {
+    this.#current = lease;
+    if (lease.holderIdentity !== this.#init.lease.holderIdentity) this.#requestStop(`the Lease is now held by ${lease.holderIdentity ?? 'nobody'}`);
+    const stop = runFromLease(lease, Date.now()).stopRequest;
+    if (stop) this.#requestStop(`stop requested by ${stop.by}${stop.reason ? `: ${stop.reason}` : ''}`);
+  }
+
+  async #heartbeat(): Promise<void> {
+    const { store, lease, renewMs, ttlMs, logger } = this.#init;
+    const life = this.#life.signal;
+    while (!life.aborted) {
+      try {
+        await sleep(renewMs, life, { unref: true });
+      } catch {
+        return;
+      }
+      try {
+        await this.#renew();
+      } catch (error) {
+        if (life.aborted) return;
+        const status = httpStatus(error);
+        if (status === 404) {
+          this.#requestStop('the Lease was deleted');
+          return;
+        }
+        logger.warn({ runId: lease.name, ...errorFields(error) }, 'could not renew the Lease');
+        // A reaper may act once the Lease expires: stop the fault before that happens.
+        if (Date.now() - this.#lastRenewal > ttlMs - renewMs) this.#requestStop('the Lease could not be renewed before it expires');
+      }
+    }
+  }
+
+  async #renew(): Promise<void> {
+    const { store, lease } = this.#init;
+    const signal = this.#life.signal;
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const now = Date.now();
+      const write: LeaseWrite = { ...lease, annotations: { ...this.#current.annotations }, renewTime: now };
+      try {
+        const renewed = await store.replaceLease(write, this.#current.resourceVersion, { signal });
+        this.#lastRenewal = now;
+        this.#observe(renewed);
+        return;
+      } catch (error) {
+        if (httpStatus(error) !== 409) throw error;
+        // Changed since we last saw it (a stop request, or a reaper's claim): look again.
+        const fresh = await store.getLease(lease.namespace, lease.name, { signal });
+        if (!fresh) throw Object.assign(new Error('Lease not found'), { code: 404 });
+        this.#observe(fresh);
+        if (this.#stop.signal.aborted) return;
+      }
+    }
+  }
+
+  async #watch(): Promise<void> {
+    const { store, lease, logger } = this.#init;
+    const life = this.#life.signal;
+    const labelSelector = `${RUN_ID_LABEL}=${lease.name}`;
+    const onChange = (change: LeaseChange): void => {
+      if (life.aborted || change.lease.name !== lease.name) return;
+      if (change.type === 'DELETED') this.#requestStop('the Lease was deleted');
+      else this.#observe(change.lease);
+    };
+    while (!life.aborted) {
+      try {
+        const { leases, resourceVersion } = await store.listLeases(lease.namespace, labelSelector, { signal: life });
+        const mine = leases.find((l) => l.name === lease.name);
+        if (!mine) {
+          this.#requestStop('the Lease was deleted');
+          return;
+        }
+        this.#observe(mine);
+        const watch = await store.watchLeases(lease.namespace, { labelSelector, resourceVersion }, onChange, life);
+        await watch.ended;
+      } catch (error) {
+        if (life.aborted) return;
+        logger.debug({ runId: lease.name, ...errorFields(error) }, 'Lease watch failed; retrying');
+        await pause(250, life);
+      }
+    }
+  }
+}

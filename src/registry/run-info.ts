@@ -1,0 +1,103 @@
+import { RUN_ID_LABEL } from '../labels.ts';
+import { ANNOTATIONS, FAULT_LABEL } from './keys.ts';
+import type { EventRecord, LeaseRecord } from './store.ts';
+
+/**
+ * State of a run as the registry sees it: `running` (its owner renews the Lease), `stopping` (a
+ * stop was requested, the owner has not released yet), `stale` (the Lease expired: the owner is
+ * gone and a reaper may act), `ended` (released by its owner, or reaped).
+ */
+export type RunState = 'running' | 'stopping' | 'stale' | 'ended';
+
+/** How an ended run ended: the report's outcome, or `reaped` when its owner died. */
+export type RunOutcome = 'passed' | 'aborted' | 'failed' | 'error' | 'reaped';
+
+/** A stop request, as written into the Lease's `kubechaos.dev/stop` annotation. */
+export interface StopRequest {
+  readonly at: string;
+  readonly by: string;
+  readonly reason: string;
+}
+
+/**
+ * One run in the registry: read from its Lease while it lives, from its end-of-run Event after.
+ *
+ * @example
+ * ```ts
+ * const runs = await listRuns({ namespace: 'shop' });
+ * for (const run of runs) console.log(run.id, run.state, run.outcome ?? '');
+ * ```
+ */
+export interface RunInfo {
+  readonly id: string;
+  readonly namespace: string;
+  readonly fault: string;
+  readonly engine: string;
+  readonly state: RunState;
+  readonly owner: { readonly host: string; readonly pid: number } | null;
+  readonly startedAt: string | null;
+  /** The run's hard bound (`for` plus a margin). */
+  readonly deadline: string | null;
+  /** Last heartbeat, and when the Lease expires without another. */
+  readonly renewedAt: string | null;
+  readonly expiresAt: string | null;
+  readonly ttlSeconds: number | null;
+  /** The experiment as plain data (the fault's plan). */
+  readonly spec: unknown;
+  /** What a reaper restores if the owner dies. */
+  readonly restore: readonly unknown[];
+  readonly stopRequest: StopRequest | null;
+  readonly endedAt: string | null;
+  readonly outcome: RunOutcome | null;
+  readonly reason: string | null;
+  readonly kills: number | null;
+}
+
+/** Reads a run's Lease. `now` decides whether it is stale. */
+export function runFromLease(lease: LeaseRecord, now: number): RunInfo {
+  const a = lease.annotations;
+  const renewed = lease.renewTime ?? lease.acquireTime ?? lease.createdAt;
+  const expires = renewed === undefined ? undefined : renewed + lease.durationSeconds * 1000;
+  const stopRequest = parseJson<StopRequest>(a[ANNOTATIONS.stop]);
+  const stale = expires !== undefined && expires < now;
+  return {
+    id: lease.labels[RUN_ID_LABEL] ?? lease.name,
+    namespace: lease.namespace,
+    fault: lease.labels[FAULT_LABEL] ?? 'unknown',
+    engine: a[ANNOTATIONS.engine] ?? 'unknown',
+    state: stale ? 'stale' : stopRequest ? 'stopping' : 'running',
+    owner: parseJson(a[ANNOTATIONS.owner]) ?? null,
+    startedAt: a[ANNOTATIONS.startedAt] ?? null,
+    deadline: a[ANNOTATIONS.deadline] ?? null,
+    renewedAt: iso(renewed),
+    expiresAt: iso(expires),
+    ttlSeconds: lease.durationSeconds,
+    spec: parseJson(a[ANNOTATIONS.spec]) ?? null,
+    restore: parseJson<unknown[]>(a[ANNOTATIONS.restore]) ?? [],
+    stopRequest: stopRequest ?? null,
+    endedAt: null,
+    outcome: null,
+    reason: null,
+    kills: null,
+  };
+}
+
+/** Reads an end-of-run Event (its `kubechaos.dev/run` annotation). */
+export function runFromEvent(event: EventRecord): RunInfo | undefined {
+  const run = parseJson<RunInfo>(event.annotations[ANNOTATIONS.run]);
+  if (!run || typeof run.id !== 'string') return undefined;
+  return { ...run, state: 'ended', namespace: event.namespace };
+}
+
+function iso(ms: number | undefined): string | null {
+  return ms === undefined ? null : new Date(ms).toISOString();
+}
+
+function parseJson<T>(text: string | undefined): T | undefined {
+  if (text === undefined) return undefined;
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    return undefined;
+  }
+}

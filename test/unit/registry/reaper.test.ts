@@ -1,0 +1,87 @@
+import { describe, expect, it } from 'vitest';
+import { reap } from '../../../src/registry/reaper.ts';
+import { ANNOTATIONS, leaseLabels } from '../../../src/registry/keys.ts';
+import { runLabels } from '../../../src/labels.ts';
+import { FakeLeaseStore } from './fake-lease-store.ts';
+
+function lease(store: FakeLeaseStore, id: string, { namespace = 'shop', ageMs = 0, restore = [] as unknown[] } = {}) {
+  const renewTime = Date.now() - ageMs;
+  return store.createLease({
+    namespace,
+    name: id,
+    labels: leaseLabels(id, 'pod-kill'),
+    annotations: { [ANNOTATIONS.owner]: JSON.stringify({ host: 'ci', pid: 7 }), [ANNOTATIONS.restore]: JSON.stringify(restore) },
+    holderIdentity: 'ci/7',
+    durationSeconds: 15,
+    acquireTime: renewTime,
+    renewTime,
+  });
+}
+
+describe('reap', () => {
+  it('reaps only expired Leases: restores, deletes labelled objects, records an Event, deletes the Lease', async () => {
+    const store = new FakeLeaseStore();
+    const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
+    await lease(store, 'kc-dead', { ageMs: 16_000, restore: [{ op: 'patch', object: deployment, patch: { spec: { replicas: 3 } } }] });
+    await lease(store, 'kc-alive', { ageMs: 14_000 });
+    store.objects.push(
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'cm', labels: runLabels('kc-dead') },
+      { apiVersion: 'litmuschaos.io/v1alpha1', kind: 'ChaosEngine', namespace: 'shop', name: 'engine', labels: runLabels('kc-dead') },
+      { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'other', labels: runLabels('kc-alive') },
+    );
+
+    const result = await reap({ store, namespaces: ['shop'] });
+
+    expect(result.live).toBe(1);
+    expect(result.reaped).toHaveLength(1);
+    const [r] = result.reaped;
+    expect(r!.errors).toEqual([]);
+    expect(r!.run).toMatchObject({ id: 'kc-dead', state: 'ended', outcome: 'reaped' });
+    expect(r!.deleted.map((o) => o.name).sort()).toEqual(['cm', 'engine']);
+    expect(store.patches).toEqual([{ object: deployment, patch: { spec: { replicas: 3 } } }]);
+    expect([...store.leases.keys()]).toEqual(['shop/kc-alive']);
+    expect(store.objects.map((o) => o.name)).toEqual(['other']);
+    expect(store.events).toHaveLength(1);
+    expect(store.events[0]!.reason).toBe('ChaosRunReaped');
+    expect(store.events[0]!.labels['kubechaos.dev/run-id']).toBe('kc-dead');
+    // It claims the Lease before touching anything, and deletes it last.
+    expect(store.log.indexOf('replaceLease')).toBeLessThan(store.log.indexOf('patchObject'));
+    expect(store.log.lastIndexOf('deleteLease')).toBe(store.log.length - 1);
+  });
+
+  it('keeps the Lease (for another attempt) when a restore step is not understood or fails', async () => {
+    const store = new FakeLeaseStore();
+    await lease(store, 'kc-dead', { ageMs: 60_000, restore: [{ op: 'scale-up' }] });
+    const { reaped } = await reap({ store });
+    expect(reaped[0]!.errors[0]).toMatch(/restore step 0 is not understood/);
+    expect(store.leases.has('shop/kc-dead')).toBe(true);
+    expect(store.leases.get('shop/kc-dead')!.holderIdentity).toMatch(/^reaper\//);
+    expect(store.events).toEqual([]);
+  });
+
+  it('leaves a Lease alone when its owner renews it first (the claim conflicts)', async () => {
+    const store = new FakeLeaseStore();
+    const stale = await lease(store, 'kc-slow', { ageMs: 20_000 });
+    const original = store.replaceLease.bind(store);
+    let first = true;
+    store.replaceLease = async (write, rv) => {
+      if (first) {
+        first = false;
+        await original({ ...write, holderIdentity: 'ci/7', annotations: stale.annotations }, rv); // the owner's renewal wins the race
+      }
+      return original(write, rv);
+    };
+    const { reaped } = await reap({ store, namespaces: ['shop'] });
+    expect(reaped).toEqual([]);
+    expect(store.leases.get('shop/kc-slow')!.holderIdentity).toBe('ci/7');
+  });
+
+  it('looks in every namespace by default', async () => {
+    const store = new FakeLeaseStore();
+    await lease(store, 'kc-a', { namespace: 'a', ageMs: 30_000 });
+    await lease(store, 'kc-b', { namespace: 'b', ageMs: 30_000 });
+    const { reaped } = await reap({ store });
+    expect(reaped.map((r) => r.run.id).sort()).toEqual(['kc-a', 'kc-b']);
+    expect(store.leases.size).toBe(0);
+  });
+});
