@@ -6,6 +6,7 @@ import { nativeEngine } from './engines/native.ts';
 import type { ClientContext } from './experiment/context.ts';
 import { noopRegistry, type Registry } from './experiment/lifecycle/register.ts';
 import { PodKillExperiment } from './experiment/builder.ts';
+import { leaseRegistry } from './registry/lease-registry.ts';
 import { DEFAULT_OPTIONS, mergeOptions, type PodKillOptions } from './experiment/options.ts';
 import { normalizeTarget, type PodKillTarget } from './experiment/target.ts';
 import { silentLogger, type Logger } from './logger.ts';
@@ -53,7 +54,11 @@ export interface ChaosOptions {
   readonly preflightTimeout?: Duration;
   /** Random source for choosing victims. @default Math.random */
   readonly random?: () => number;
-  /** Run registry (the "register" step). @default none */
+  /**
+   * Run registry (the "register" step). @default a {@link leaseRegistry} on the client's
+   * kubeconfig (Lease per run, stop requests, reap before start); none when `cluster` is given.
+   * Pass `noopRegistry` to opt out.
+   */
   readonly registry?: Registry;
 }
 
@@ -112,7 +117,12 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
   if (options.random !== undefined) assertFunction(options.random, 'random');
 
   let cluster = options.cluster;
-  if (cluster === undefined) cluster = createKubeCluster(options.kubeConfig ?? loadKubeConfig(), logger);
+  let registry = options.registry;
+  if (cluster === undefined) {
+    const kubeConfig = options.kubeConfig ?? loadKubeConfig();
+    cluster = createKubeCluster(kubeConfig, logger);
+    registry ??= leaseRegistry({ kubeConfig, logger });
+  }
 
   const ctx: ClientContext = Object.freeze({
     cluster,
@@ -126,7 +136,7 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
       breaker.threshold === undefined ? 3 : assertInteger(breaker.threshold, 'breaker.threshold', 1),
       parseDuration(breaker.halfOpenAfter ?? 30_000, 'breaker.halfOpenAfter'),
     ),
-    registry: options.registry ?? noopRegistry,
+    registry: registry ?? noopRegistry,
     engine: nativeEngine as Engine,
     signal: options.signal === undefined ? undefined : assertSignal(options.signal, 'signal'),
     handleSignals: options.handleSignals ?? true,

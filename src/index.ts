@@ -11,7 +11,37 @@ export { ExperimentHandle } from './experiment/handle.ts';
 export type { PodKillOptions, SafetyOptions, RecoveryOptions, NormalizedOptions } from './experiment/options.ts';
 export type { PodKillTarget, NormalizedTarget } from './experiment/target.ts';
 export type { Report, ReportTarget, Outcome, Kill, PodRef, HealthSample, Leftover } from './experiment/report.ts';
-export { noopRegistry, type Registry, type Registration, type RunRecord } from './experiment/lifecycle/register.ts';
+export { noopRegistry, type Registry, type Registration, type RunRecord, type RunSummary } from './experiment/lifecycle/register.ts';
+export {
+  leaseRegistry,
+  reap,
+  listRuns,
+  getRun,
+  stopRuns,
+  createKubeLeaseStore,
+  STOP_ANNOTATION,
+  FAULT_LABEL,
+  type LeaseRegistryOptions,
+  type ReapOptions,
+  type ReapResult,
+  type ReapedRun,
+  type ScopeOptions,
+  type StopOptions,
+  type StopResult,
+  type RunInfo,
+  type RunState,
+  type RunOutcome,
+  type StopRequest,
+  type RestoreStep,
+  type StoreOptions,
+  type LeaseStore,
+  type LeaseRecord,
+  type LeaseWrite,
+  type LeaseChange,
+  type EventRecord,
+  type EventWrite,
+  type ObjectId,
+} from './registry/index.ts';
 
 export { probes } from './safety/probes/index.ts';
 export type { Probe, ProbeContext, ProbeSession } from './safety/probe.ts';
