@@ -1,0 +1,260 @@
+// The Litmus engine against the real control plane, the real Litmus CRDs and the real
+// chaos-operator (built from the Go module proxy by scripts/build-litmus.sh, run out of cluster).
+// chaos-runner and litmus-go are not obtainable from the module proxy here (see docs/litmus.md):
+// the tests that need them are skipped unless their binaries are in the cache.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition, type V1Pod,
+} from '@kubernetes/client-node';
+import {
+  LITMUS_EXPERIMENTS, LITMUS_FINALIZER, createLitmusEngine, type LitmusRunOptions,
+} from '../../src/engines/litmus/index.ts';
+import { createTestNamespace, deployHttpApp, listPods, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
+
+const RELEASE = process.env.KUBECHAOS_LITMUS_RELEASE ?? '3.9.0';
+const litmusDir = join(process.env.KUBECHAOS_CACHE ?? join(homedir(), '.cache', 'kubechaos'), `litmus-${RELEASE}`);
+const bin = (name: string) => join(litmusDir, 'bin', name);
+const haveOperator = existsSync(bin('chaos-operator'));
+const haveRunner = existsSync(bin('chaos-runner')) && existsSync(bin('experiments'));
+
+let kc: KubeConfig;
+let operator: ChildProcess | undefined;
+
+function startOperator(): ChildProcess {
+  const log = openSync(join(litmusDir, `operator-${process.pid}.log`), 'a');
+  const child = spawn(bin('chaos-operator'), ['-metrics-bind-address=0', '-health-probe-bind-address=0', '-zap-log-level=info'], {
+    stdio: ['ignore', log, log],
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      KUBECONFIG: process.env.KUBECONFIG!,
+      WATCH_NAMESPACE: '',
+      ANALYTICS: 'FALSE',
+      CHAOS_RUNNER_IMAGE: `litmuschaos/chaos-runner:${RELEASE}`,
+    },
+  });
+  closeSync(log);
+  return child;
+}
+
+async function stopOperator(): Promise<void> {
+  const child = operator;
+  operator = undefined;
+  if (!child || child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGKILL');
+  await exited;
+}
+
+async function installCrds(): Promise<void> {
+  const ext = kc.makeApiClient(ApiextensionsV1Api);
+  for (const file of readdirSync(join(litmusDir, 'crds')).filter((f) => f.endsWith('.yaml'))) {
+    // loadAllYaml maps `x-kubernetes-preserve-unknown-fields` onto the typed model; a plain YAML
+    // parse would lose it in serialisation, and the apiserver would then prune every status.
+    for (const body of loadAllYaml(readFileSync(join(litmusDir, 'crds', file), 'utf8')) as V1CustomResourceDefinition[]) {
+      if (!body?.kind) continue;
+      try {
+        await ext.createCustomResourceDefinition({ body });
+      } catch (error) {
+        if ((error as { code?: number }).code !== 409) throw error;
+      }
+      await waitUntil(`CRD ${body.metadata!.name} Established`, async () => {
+        const crd = await ext.readCustomResourceDefinition({ name: body.metadata!.name! });
+        return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
+      });
+    }
+  }
+}
+
+/** A ServiceAccount with exactly the rules the catalog lists for `experiment` (or none). */
+async function createServiceAccount(namespace: string, name: string, experiment?: string): Promise<void> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
+  if (!experiment) return;
+  await rbac.createNamespacedRole({
+    namespace,
+    body: { metadata: { name }, rules: LITMUS_EXPERIMENTS[experiment]!.permissions.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })) },
+  });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: [{ kind: 'ServiceAccount', name, namespace }] },
+  });
+}
+
+async function litmusObjects(namespace: string) {
+  const custom = kc.makeApiClient(CustomObjectsApi);
+  // Right after a CRD is established its storage may still answer 429 for a moment.
+  const list = (plural: string) => waitUntil(`list ${plural}`, async () =>
+    ((await custom.listNamespacedCustomObject({ group: 'litmuschaos.io', version: 'v1alpha1', namespace, plural })) as { items: unknown[] }).items, 30_000, 250);
+  return { engines: await list('chaosengines'), experiments: await list('chaosexperiments'), results: await list('chaosresults') };
+}
+
+function baseOptions(namespace: string, overrides: Partial<LitmusRunOptions> = {}): LitmusRunOptions {
+  return {
+    namespace,
+    experiment: 'pod-delete',
+    serviceAccount: 'litmus-chaos',
+    target: { namespace, kind: 'deployment', selector: 'app=web' },
+    env: { TOTAL_CHAOS_DURATION: '20', CHAOS_INTERVAL: '5', PODS_AFFECTED_PERC: '34', FORCE: 'false' },
+    statusCheckTimeouts: { delay: 1, timeout: 60 },
+    version: RELEASE,
+    ...overrides,
+  };
+}
+
+describe.skipIf(!haveOperator)(`Litmus engine with the real chaos-operator (${RELEASE})`, () => {
+  beforeAll(async () => {
+    kc = loadKubeConfig();
+    await installCrds();
+    operator = startOperator();
+  });
+  afterAll(async () => {
+    await stopOperator();
+  });
+
+  it('refuses a wrong env name before anything is created', async () => {
+    const namespace = await createTestNamespace(kc, 'litmus-env');
+    await createServiceAccount(namespace, 'litmus-chaos', 'pod-delete');
+    const litmus = createLitmusEngine(kc);
+    const error = await litmus.start(baseOptions(namespace, { env: { TOTAL_CHAOS_DURATION: '10', CHAOS_INTERVALL: '5' } })).catch((e) => e);
+    expect(error).toMatchObject({ code: 'LITMUS_UNKNOWN_ENV', isPreflightError: true, names: ['CHAOS_INTERVALL'] });
+    expect(error.message).toContain('"CHAOS_INTERVALL"');
+    expect(error.message).toContain('CHAOS_INTERVAL');
+    expect(await litmusObjects(namespace)).toEqual({ engines: [], experiments: [], results: [] });
+  });
+
+  it('a missing ChaosExperiment is a clear preflight error (install off, or no built-in definition)', async () => {
+    const namespace = await createTestNamespace(kc, 'litmus-exp');
+    await createServiceAccount(namespace, 'litmus-chaos', 'pod-delete');
+    const litmus = createLitmusEngine(kc);
+    const off = await litmus.start(baseOptions(namespace, { install: false })).catch((e) => e);
+    expect(off).toMatchObject({ code: 'LITMUS_EXPERIMENT_MISSING', experiment: 'pod-delete', namespace });
+    expect(off.message).toContain(`ChaosExperiment "pod-delete" does not exist in namespace "${namespace}"`);
+    const custom = await litmus.start(baseOptions(namespace, { experiment: 'my-own-fault', env: {} })).catch((e) => e);
+    expect(custom).toMatchObject({ code: 'LITMUS_EXPERIMENT_MISSING', experiment: 'my-own-fault' });
+    expect(custom.message).toContain('no built-in definition');
+    expect(await litmusObjects(namespace)).toEqual({ engines: [], experiments: [], results: [] });
+  });
+
+  it('missing RBAC for the chaos ServiceAccount is a clear preflight error naming each permission', async () => {
+    const namespace = await createTestNamespace(kc, 'litmus-rbac');
+    await createServiceAccount(namespace, 'litmus-chaos'); // no Role
+    const litmus = createLitmusEngine(kc);
+    const error = await litmus.start(baseOptions(namespace)).catch((e) => e);
+    expect(error).toMatchObject({ code: 'LITMUS_RBAC_MISSING', serviceAccount: 'litmus-chaos' });
+    expect(error.missing).toContainEqual({ verb: 'delete', resource: 'pods', group: '', namespace });
+    expect(error.missing).toContainEqual({ verb: 'create', resource: 'jobs', group: 'batch', namespace });
+    expect(error.message).toContain('delete pods');
+    expect(error.message).toContain('update chaosresults.litmuschaos.io');
+    expect(await litmusObjects(namespace)).toEqual({ engines: [], experiments: [], results: [] });
+
+    const noSa = await litmus.start(baseOptions(namespace, { serviceAccount: 'nobody' })).catch((e) => e);
+    expect(noSa).toMatchObject({ code: 'LITMUS_SERVICE_ACCOUNT_MISSING' });
+  });
+
+  it('installs the ChaosExperiment, creates a labelled ChaosEngine the real operator initialises, and a stop ends with engineStatus stopped', async () => {
+    const namespace = await createTestNamespace(kc, 'litmus-stop');
+    await createServiceAccount(namespace, 'litmus-chaos', 'pod-delete');
+    await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: false });
+    const litmus = createLitmusEngine(kc);
+    const { run, preflight } = await litmus.start(baseOptions(namespace, { runId: 'kc-litmustest' }));
+    expect(preflight.installed).toBe(true);
+    try {
+      const custom = kc.makeApiClient(CustomObjectsApi);
+      const engine = (await custom.getNamespacedCustomObject({ group: 'litmuschaos.io', version: 'v1alpha1', namespace, plural: 'chaosengines', name: run.name })) as {
+        metadata: { labels: Record<string, string> }; spec: Record<string, unknown>;
+      };
+      expect(run.name).toMatch(/^kc-litmustest-pod-delete-[a-z0-9]{5}$/);
+      expect(engine.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'kubechaos', 'kubechaos.dev/run-id': 'kc-litmustest' });
+      expect(engine.spec).toMatchObject({
+        engineState: 'active', jobCleanUpPolicy: 'delete', chaosServiceAccount: 'litmus-chaos',
+        selectors: { workloads: [{ kind: 'deployment', namespace, labels: 'app=web' }] },
+      });
+      const experiment = (await custom.getNamespacedCustomObject({ group: 'litmuschaos.io', version: 'v1alpha1', namespace, plural: 'chaosexperiments', name: 'pod-delete' })) as {
+        metadata: { labels: Record<string, string> }; spec: { definition: { labels: Record<string, string>; image: string } };
+      };
+      expect(Object.keys(experiment.spec.definition.labels).length).toBeGreaterThan(0);
+      expect(experiment.spec.definition.image).toBe(`litmuschaos/go-runner:${RELEASE}`);
+      expect(experiment.metadata.labels['app.kubernetes.io/managed-by']).toBe('kubechaos');
+
+      // The real operator: adds its finalizer, sets engineStatus initialized, creates <engine>-runner.
+      const initialised = await run.waitFor((s) => s.engineStatus === 'initialized' && s.finalizers.includes(LITMUS_FINALIZER), 30_000);
+      expect(initialised.engineState).toBe('active');
+      const runner = await waitUntil('the runner pod', async () => (await listPods(kc, namespace, `chaosUID=${run.uid}`)).find((p: V1Pod) => p.metadata?.name === `${run.name}-runner`), 30_000);
+      expect(runner.spec?.serviceAccountName).toBe('litmus-chaos');
+      expect(runner.spec?.containers[0]?.image).toBe(`litmuschaos/chaos-runner:${RELEASE}`);
+      expect(runner.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'ChaosEngine', name: run.name });
+      const envNames = (runner.spec?.containers[0]?.env ?? []).map((e) => e.name);
+      expect(envNames).toEqual(expect.arrayContaining(['CHAOSENGINE', 'TARGETS', 'EXPERIMENT_LIST', 'CHAOS_SVC_ACC', 'CHAOS_NAMESPACE']));
+
+      const stopped = await run.stop(60_000);
+      expect(stopped.how).toBe('stopped');
+      const after = run.snapshot();
+      expect(after.engineStatus).toBe('stopped');
+      expect(after.finalizers).not.toContain(LITMUS_FINALIZER);
+      expect(await listPods(kc, namespace, `chaosUID=${run.uid}`)).toEqual([]);
+      console.log(`[litmus] stop -> engineStatus stopped: ${stopped.ms} ms (real operator ${RELEASE})`);
+      expect(run.events.map((e) => e.what)).toEqual(expect.arrayContaining(['engineStatus initialized', 'requested stop (engineState: stop)', 'engineStatus stopped']));
+    } finally {
+      expect(await run.teardown({ timeoutMs: 30_000 })).toEqual([]);
+    }
+    expect((await litmusObjects(namespace)).engines).toEqual([]);
+  });
+
+  it('teardown deletes the engine and waits for the operator to remove its finalizer', async () => {
+    const namespace = await createTestNamespace(kc, 'litmus-del');
+    await createServiceAccount(namespace, 'litmus-chaos', 'pod-delete');
+    const litmus = createLitmusEngine(kc);
+    const { run } = await litmus.start(baseOptions(namespace));
+    await run.waitFor((s) => s.finalizers.includes(LITMUS_FINALIZER), 30_000);
+    const leftovers = await run.teardown({ timeoutMs: 30_000 });
+    expect(leftovers).toEqual([]);
+    expect(run.snapshot().exists).toBe(false);
+    expect((await litmusObjects(namespace)).engines).toEqual([]);
+    expect(await listPods(kc, namespace, `chaosUID=${run.uid}`)).toEqual([]);
+  });
+
+  it('with the operator gone, teardown reports the engine as a leftover with the clearing command, and clears it only with force', async () => {
+    const namespace = await createTestNamespace(kc, 'litmus-gone');
+    await createServiceAccount(namespace, 'litmus-chaos', 'pod-delete');
+    const litmus = createLitmusEngine(kc);
+    const { run } = await litmus.start(baseOptions(namespace));
+    await run.waitFor((s) => s.engineStatus === 'initialized' && s.finalizers.includes(LITMUS_FINALIZER), 30_000);
+    await stopOperator();
+    try {
+      const leftovers = await run.teardown({ timeoutMs: 3_000 });
+      expect(leftovers).toHaveLength(1);
+      expect(leftovers[0]).toMatchObject({ kind: 'ChaosEngine', namespace, name: run.name });
+      expect(leftovers[0]!.reason).toContain(`kubectl patch chaosengines.litmuschaos.io ${run.name} -n ${namespace} --type=merge -p '{"metadata":{"finalizers":null}}'`);
+      expect((await litmusObjects(namespace)).engines).toHaveLength(1); // not cleared without force
+
+      const forced = await run.teardown({ timeoutMs: 3_000, force: true });
+      expect(forced).toEqual([]);
+      expect((await litmusObjects(namespace)).engines).toEqual([]);
+      expect(await listPods(kc, namespace, `chaosUID=${run.uid}`)).toEqual([]);
+    } finally {
+      operator = startOperator();
+    }
+  });
+
+  it.skipIf(!haveRunner)('pod-delete through Litmus against the HTTP app: verdict Pass', async () => {
+    // Needs chaos-runner and litmus-go's experiment binary, and the process node mapping their
+    // images (docs/litmus.md, "Process node requirements").
+    const namespace = await createTestNamespace(kc, 'litmus-pass');
+    await createServiceAccount(namespace, 'litmus-chaos', 'pod-delete');
+    await deployHttpApp(kc, { namespace, replicas: 3 });
+    const litmus = createLitmusEngine(kc);
+    const { run } = await litmus.start(baseOptions(namespace, { env: { TOTAL_CHAOS_DURATION: '10', CHAOS_INTERVAL: '5', FORCE: 'false' } }));
+    try {
+      const end = await run.finished;
+      expect(end.engineStatus).toBe('completed');
+      expect(end.result?.verdict).toBe('Pass');
+    } finally {
+      await run.teardown();
+    }
+  });
+});
