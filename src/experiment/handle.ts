@@ -17,6 +17,7 @@ export class ExperimentHandle implements AsyncDisposable {
   /** Resolves with the report after teardown; rejects like `during()` would. */
   readonly done: Promise<Report>;
 
+  /** @internal Use `experiment.start()`. */
   constructor(run: Run, done: Promise<Report>) {
     this.#run = run;
     this.done = done;

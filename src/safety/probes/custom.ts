@@ -3,7 +3,7 @@ import { pause } from '../../util/abort.ts';
 import { assertFunction, assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
 import { Reading, toRatio, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
 
-/** Options of {@link custom}. */
+/** Options of `probes.custom(fn, options)`. */
 export interface CustomProbeOptions {
   /** Key in report samples. @default 'custom' */
   readonly name?: string;

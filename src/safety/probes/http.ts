@@ -6,7 +6,7 @@ import { Reading, type Probe, type ProbeContext, type ProbeSession } from '../pr
 /** Where an http probe sends requests: a URL, or a function giving one per request. */
 export type ProbeUrl = string | URL | (() => string | URL | Promise<string | URL>);
 
-/** Options of {@link http}. */
+/** Options of `probes.http(url, options)`. */
 export interface HttpProbeOptions {
   /** Expected status: one, a list, or a predicate. @default any 2xx */
   readonly expect?: number | readonly number[] | ((status: number) => boolean);
