@@ -1,6 +1,14 @@
 import type { Permission } from '../errors/forbidden-error.ts';
 
-/** A pod as the SDK sees it: plain data, copied out of the API object. */
+/**
+ * A pod as the SDK sees it: plain data, copied out of the API object.
+ *
+ * @example
+ * ```ts
+ * const pods: PodInfo[] = await cluster.listPods('shop', 'app=web');
+ * const killable = pods.filter((p) => p.ready && !p.terminating);
+ * ```
+ */
 export interface PodInfo {
   readonly name: string;
   readonly namespace: string;
@@ -14,7 +22,7 @@ export interface PodInfo {
   readonly owner: ObjectRef | undefined;
 }
 
-/** A reference to a namespaced object. */
+/** A reference to a namespaced object. @example `{ apiVersion: 'apps/v1', kind: 'Deployment', name: 'web', namespace: 'shop', uid }` */
 export interface ObjectRef {
   readonly apiVersion: string;
   readonly kind: string;
@@ -23,7 +31,7 @@ export interface ObjectRef {
   readonly uid: string;
 }
 
-/** The parts of a workload (Deployment, StatefulSet, ReplicaSet) a readiness probe needs. */
+/** The parts of a workload (Deployment, StatefulSet, ReplicaSet) a readiness probe needs. @example `await cluster.readWorkload('shop', 'Deployment', 'web')` */
 export interface WorkloadInfo {
   readonly replicas: number;
   /** Label selector in string form, e.g. `app=web`. */
@@ -31,7 +39,7 @@ export interface WorkloadInfo {
   readonly ref: ObjectRef;
 }
 
-/** An events.k8s.io/v1 Event kubechaos writes. */
+/** An events.k8s.io/v1 Event kubechaos writes. @example `{ namespace, regarding: deployment, related: pod, reason: 'ChaosPodKilled', action: 'PodKill', type: 'Warning', note, labels }` */
 export interface ChaosEvent {
   readonly namespace: string;
   readonly regarding: ObjectRef;
@@ -43,19 +51,19 @@ export interface ChaosEvent {
   readonly labels: Readonly<Record<string, string>>;
 }
 
-/** Options every port call takes. */
+/** Options every port call takes. @example `await cluster.listPods(ns, selector, { signal })` */
 export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
   /** Consulted before each retry of a transient failure; return false to stop retrying. */
   readonly mayRetry?: (() => boolean) | undefined;
 }
 
-/** A running watch; `stop()` ends it. */
+/** A running watch; `stop()` ends it. @example `const w = await cluster.watchPods(ns, sel, onPods, onError, signal); w.stop();` */
 export interface WatchHandle {
   stop(): void;
 }
 
-/** Listener for a watched set of pods: called with the full current set on every change. */
+/** Listener for a watched set of pods: called with the full current set on every change. @example `(pods) => console.log(pods.filter((p) => p.ready).length)` */
 export type PodSetListener = (pods: readonly PodInfo[]) => void;
 
 /**
@@ -93,5 +101,5 @@ export interface ClusterPort {
   createEvent(event: ChaosEvent, options?: CallOptions): Promise<void>;
 }
 
-/** Workload kinds a readiness probe can watch. */
+/** Workload kinds a readiness probe can watch. @example `probes.readiness({ kind: 'StatefulSet', name: 'db' })` */
 export type WorkloadKind = 'Deployment' | 'StatefulSet' | 'ReplicaSet';

@@ -23,7 +23,7 @@ export interface Engine {
   inject(plan: PodKillPlan, context: EngineContext): Injection;
 }
 
-/** What an engine gets from the lifecycle. */
+/** What an engine gets from the lifecycle. @example `engine.inject(plan, { runId, cluster, logger, random: Math.random, onKill, onWouldKill })` */
 export interface EngineContext {
   readonly runId: string;
   readonly cluster: ClusterPort;
@@ -35,7 +35,7 @@ export interface EngineContext {
   readonly onWouldKill: (pods: readonly PodRef[]) => void;
 }
 
-/** A fault in progress. */
+/** A fault in progress. @example `await injection.stop(); injection.leftovers();` */
 export interface Injection {
   /**
    * Stops the fault. From the moment of the call no further destructive request is issued;

@@ -1,6 +1,6 @@
 import { PreflightError } from './preflight-error.ts';
 
-/** One permission the fault needs, as checked with a SelfSubjectAccessReview. */
+/** One permission the fault needs, as checked with a SelfSubjectAccessReview. @example `{ verb: 'delete', resource: 'pods', group: '', namespace: 'shop' }` */
 export interface Permission {
   readonly verb: string;
   readonly resource: string;

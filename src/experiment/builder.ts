@@ -11,7 +11,17 @@ import { assertProbe, mergeOptions, type NormalizedOptions, type PodKillOptions,
 import { Run } from './run.ts';
 import type { NormalizedTarget } from './target.ts';
 
-/** What the body of `during()` receives. */
+/**
+ * What the body of `during()` receives.
+ *
+ * @example
+ * ```ts
+ * await experiment.during(async ({ signal, health, experiment }) => {
+ *   await fetch(url, { signal });
+ *   if (health() === 1) experiment.stop('healthy throughout');
+ * });
+ * ```
+ */
 export interface BodyContext {
   /** Aborts on a safety breach, a stop, or a signal: pass it to your requests. */
   readonly signal: AbortSignal;
@@ -21,7 +31,14 @@ export interface BodyContext {
   readonly experiment: ExperimentView;
 }
 
-/** The running experiment as the body sees it. */
+/**
+ * The running experiment as the body sees it.
+ *
+ * @example
+ * ```ts
+ * await experiment.during(({ experiment }) => console.log(experiment.id, experiment.report().kills));
+ * ```
+ */
 export interface ExperimentView {
   readonly id: string;
   report(): Report;
@@ -29,7 +46,16 @@ export interface ExperimentView {
   stop(reason?: string): void;
 }
 
-/** Per-run options of `during()` and `start()`. */
+/**
+ * Per-run options of `during()` and `start()`.
+ *
+ * @example
+ * ```ts
+ * test('survives', async ({ signal }) => {
+ *   await experiment.during(body, { signal }); // a vitest timeout stops the fault
+ * });
+ * ```
+ */
 export interface RunOptions {
   /** Aborts the run (e.g. the test's `signal`, which aborts on a vitest timeout). */
   readonly signal?: AbortSignal;

@@ -51,7 +51,7 @@ export interface RecoveryOptions {
   readonly threshold?: number;
 }
 
-/** Validated options with durations in milliseconds. */
+/** Validated options with durations in milliseconds. @example `chaos.podKill(t).every('2s').options.intervalMs // 2000` */
 export interface NormalizedOptions {
   readonly count: number | undefined;
   readonly percent: number | undefined;

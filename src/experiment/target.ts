@@ -22,7 +22,7 @@ export interface PodKillTarget {
   };
 }
 
-/** A validated target: canonical selector strings, namespace possibly still unresolved. */
+/** A validated target: canonical selector strings, namespace possibly still unresolved. @example `chaos.podKill({ selector: { app: 'web' } }).target // { namespace: undefined, selector: 'app=web', ... }` */
 export interface NormalizedTarget {
   readonly namespace: string | undefined;
   readonly selector: string;

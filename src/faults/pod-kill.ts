@@ -6,6 +6,12 @@ import { killsPerRound } from '../safety/guards/blast-radius.ts';
 /**
  * A pod-kill fault as plain data: what to kill, how many per round, how often, for how long.
  * Engines receive this; the builder produces it.
+ *
+ * @example
+ * ```ts
+ * const plan: PodKillPlan = { kind: 'pod-kill', namespace: 'shop', selector: 'app=web', exclude: { names: [], selector: null },
+ *   count: 1, percent: undefined, intervalMs: 2000, durationMs: 10_000, gracePeriodSeconds: 0, minAvailable: 1, dryRun: false };
+ * ```
  */
 export interface PodKillPlan {
   readonly kind: 'pod-kill';

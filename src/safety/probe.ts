@@ -23,7 +23,7 @@ export interface Probe {
   start(context: ProbeContext): ProbeSession;
 }
 
-/** What a probe gets when it starts. */
+/** What a probe gets when it starts. @example `probe.start({ cluster, namespace, signal, logger, onUpdate })` */
 export interface ProbeContext {
   readonly cluster: ClusterPort;
   /** The experiment's target namespace, the default for namespaced probes. */
@@ -34,7 +34,7 @@ export interface ProbeContext {
   readonly onUpdate: () => void;
 }
 
-/** A started probe. */
+/** A started probe. @example `await session.firstReading; session.value(); session.stop();` */
 export interface ProbeSession {
   /** Latest value, or null before the first reading or after an error. */
   value(): number | null;

@@ -25,7 +25,7 @@ export interface RunSummary {
   readonly kills: number;
 }
 
-/** A live registration; `stopRequested` aborts when another process asks the run to stop. */
+/** A live registration; `stopRequested` aborts when another process asks the run to stop. @example `registration.stopRequested.addEventListener('abort', stop); await registration.release();` */
 export interface Registration {
   readonly stopRequested: AbortSignal;
   /** Removes the record; returns what could not be removed. */
@@ -45,7 +45,7 @@ export interface Registry {
   register(record: RunRecord, signal?: AbortSignal): Promise<Registration>;
 }
 
-/** A registry that records nothing (no Lease). */
+/** A registry that records nothing (no Lease). @example `createChaos({ registry: noopRegistry })` */
 export const noopRegistry: Registry = Object.freeze({
   register: async (): Promise<Registration> => ({ stopRequested: new AbortController().signal, release: async () => [] }),
 });

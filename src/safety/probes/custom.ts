@@ -3,7 +3,7 @@ import { pause } from '../../util/abort.ts';
 import { assertFunction, assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
 import { Reading, toRatio, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
 
-/** Options of `probes.custom(fn, options)`. */
+/** Options of `probes.custom(fn, options)`. @example `{ name: 'checkout', interval: '100ms' }` */
 export interface CustomProbeOptions {
   /** Key in report samples. @default 'custom' */
   readonly name?: string;
@@ -11,7 +11,7 @@ export interface CustomProbeOptions {
   readonly interval?: Duration;
 }
 
-/** The function a custom probe calls: a ratio in [0, 1] or a boolean. */
+/** The function a custom probe calls: a ratio in [0, 1] or a boolean. @example `async ({ signal }) => (await fetch(url, { signal })).ok` */
 export type CustomProbeFn = (context: { signal: AbortSignal }) => number | boolean | Promise<number | boolean>;
 
 /**

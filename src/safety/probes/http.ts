@@ -3,10 +3,10 @@ import { describe, parseDuration, type Duration } from '../../util/duration.ts';
 import { assertInteger, assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
 import { Reading, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
 
-/** Where an http probe sends requests: a URL, or a function giving one per request. */
+/** Where an http probe sends requests: a URL, or a function giving one per request. @example `probes.http(() => pickEndpoint())` */
 export type ProbeUrl = string | URL | (() => string | URL | Promise<string | URL>);
 
-/** Options of `probes.http(url, options)`. */
+/** Options of `probes.http(url, options)`. @example `{ expect: 200, timeout: '1s', window: '5s' }` */
 export interface HttpProbeOptions {
   /** Expected status: one, a list, or a predicate. @default any 2xx */
   readonly expect?: number | readonly number[] | ((status: number) => boolean);

@@ -2,7 +2,7 @@ import type { WatchHandle, WorkloadKind } from '../../cluster/port.ts';
 import { assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
 import { Reading, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
 
-/** What a readiness probe watches. */
+/** What a readiness probe watches. @example `{ kind: 'Deployment', name: 'web' }` */
 export interface ReadinessProbeOptions {
   readonly kind: WorkloadKind;
   readonly name: string;
