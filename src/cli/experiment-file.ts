@@ -1,0 +1,244 @@
+import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import { describe, parseDuration } from '../util/duration.ts';
+import type { ExperimentSpec } from './experiment-spec.ts';
+
+/** `apiVersion` of experiment files. */
+export const API_VERSION = 'kubechaos.dev/v1alpha1';
+
+/**
+ * An experiment file that cannot be used, with where: `line`/`column` (1-based) and the dotted
+ * path of the `field` (e.g. `spec.safety.threshold`).
+ */
+export class ExperimentFileError extends Error {
+  readonly line: number;
+  readonly column: number;
+  readonly field: string | undefined;
+
+  constructor(file: string, at: { line: number; col: number }, field: string | undefined, message: string) {
+    super(`${file}:${at.line}:${at.col}: ${field ? `${field}: ` : ''}${message}`);
+    this.name = 'ExperimentFileError';
+    this.line = at.line;
+    this.column = at.col;
+    this.field = field;
+  }
+}
+
+type Type =
+  | { readonly t: 'string' | 'boolean' | 'duration' | 'selector' | 'strings' | 'statuses' }
+  | { readonly t: 'number'; readonly min: number; readonly max: number }
+  | { readonly t: 'integer'; readonly min: number }
+  | { readonly t: 'enum'; readonly values: readonly string[] }
+  | { readonly t: 'object'; readonly fields: Readonly<Record<string, Type>>; readonly required?: readonly string[] }
+  | { readonly t: 'probes' };
+
+const str = { t: 'string' } as const;
+const duration = { t: 'duration' } as const;
+const ratio = { t: 'number', min: 0, max: 1 } as const;
+
+const HTTP_PROBE: Type = {
+  t: 'object',
+  required: ['url'],
+  fields: { url: str, expect: { t: 'statuses' }, timeout: duration, interval: duration, window: duration, method: str, name: str, warmup: { t: 'integer', min: 0 } },
+};
+const READINESS_PROBE: Type = {
+  t: 'object',
+  required: ['kind', 'name'],
+  fields: { kind: { t: 'enum', values: ['Deployment', 'StatefulSet', 'ReplicaSet'] }, name: str, namespace: str },
+};
+
+/** The schema of an experiment file (docs/cli.md documents it field by field). */
+const SCHEMA: Type = {
+  t: 'object',
+  required: ['apiVersion', 'kind', 'spec'],
+  fields: {
+    apiVersion: { t: 'enum', values: [API_VERSION] },
+    kind: { t: 'enum', values: ['PodKill'] },
+    metadata: { t: 'object', fields: { name: str, namespace: str } },
+    spec: {
+      t: 'object',
+      required: ['target'],
+      fields: {
+        target: {
+          t: 'object',
+          required: ['selector'],
+          fields: { selector: { t: 'selector' }, exclude: { t: 'object', fields: { names: { t: 'strings' }, selector: { t: 'selector' } } } },
+        },
+        count: { t: 'integer', min: 1 },
+        percent: { t: 'number', min: Number.MIN_VALUE, max: 100 },
+        every: duration,
+        for: duration,
+        gracePeriod: { t: 'integer', min: 0 },
+        minAvailable: { t: 'integer', min: 0 },
+        dryRun: { t: 'boolean' },
+        safety: { t: 'object', required: ['threshold'], fields: { threshold: ratio, grace: duration, breakerThreshold: { t: 'integer', min: 1 } } },
+        probes: { t: 'probes' },
+        expectRecovery: { t: 'object', required: ['within'], fields: { within: duration, threshold: ratio } },
+      },
+    },
+  },
+};
+
+/** Where each SDK option lives in the file, to place the SDK's own TypeErrors. */
+const OPTION_PATHS: Readonly<Record<string, string>> = {
+  selector: 'spec.target.selector',
+  'exclude.selector': 'spec.target.exclude.selector',
+  'exclude.names': 'spec.target.exclude.names',
+  namespace: 'metadata.namespace',
+  probes: 'spec.probes',
+};
+
+/** A parsed file: the experiment, the namespace it names, and a way to place later errors. */
+export interface ExperimentFile {
+  readonly spec: ExperimentSpec;
+  readonly namespace: string | undefined;
+  /** Turns an SDK TypeError that names an option (`` `count` ``) into an error at that field's line. */
+  locate(error: TypeError): ExperimentFileError;
+}
+
+/**
+ * Parses and checks an experiment file. Every problem (YAML syntax, unknown field, wrong type,
+ * missing field) is an {@link ExperimentFileError} naming the line and the field. Reads nothing
+ * from the cluster.
+ *
+ * @example
+ * ```ts
+ * const { spec, namespace } = parseExperimentFile(readFileSync('exp.yaml', 'utf8'), 'exp.yaml');
+ * ```
+ */
+export function parseExperimentFile(text: string, file: string): ExperimentFile {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const at = (node: Node | null | undefined): { line: number; col: number } => lineCounter.linePos(node?.range?.[0] ?? 0);
+  const firstError = doc.errors[0];
+  if (firstError) {
+    const offset = firstError.pos[0];
+    const message = (firstError.message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/, '');
+    throw new ExperimentFileError(file, lineCounter.linePos(offset), fieldAt(doc.contents as Node | null, offset, ''), message);
+  }
+  if (!doc.contents) throw new ExperimentFileError(file, { line: 1, col: 1 }, undefined, 'the file is empty');
+
+  const nodes = new Map<string, Node>();
+  const fail = (node: Node | null | undefined, field: string | undefined, message: string): never => {
+    throw new ExperimentFileError(file, at(node), field, message);
+  };
+
+  const check = (node: Node, type: Type, path: string): unknown => {
+    nodes.set(path, node);
+    const scalar = isScalar(node) ? node.value : undefined;
+    switch (type.t) {
+      case 'string':
+        if (typeof scalar !== 'string' || scalar === '') fail(node, path, `expected a non-empty string, got ${shown(node)}`);
+        return scalar;
+      case 'boolean':
+        if (typeof scalar !== 'boolean') fail(node, path, `expected true or false, got ${shown(node)}`);
+        return scalar;
+      case 'number':
+        if (typeof scalar !== 'number' || !(scalar >= type.min && scalar <= type.max)) fail(node, path, `expected a number in [${type.min === Number.MIN_VALUE ? '>0' : type.min}, ${type.max}], got ${shown(node)}`);
+        return scalar;
+      case 'integer':
+        if (typeof scalar !== 'number' || !Number.isInteger(scalar) || scalar < type.min) fail(node, path, `expected an integer >= ${type.min}, got ${shown(node)}`);
+        return scalar;
+      case 'enum':
+        if (typeof scalar !== 'string' || !type.values.includes(scalar)) fail(node, path, `expected ${type.values.map((v) => `"${v}"`).join(' or ')}, got ${shown(node)}`);
+        return scalar;
+      case 'duration':
+        try {
+          return parseDuration(scalar, path);
+        } catch {
+          return fail(node, path, `expected a duration such as 500ms, 5s, 1m, got ${shown(node)}`);
+        }
+      case 'selector':
+        if (typeof scalar === 'string') return scalar;
+        if (isMap(node)) return Object.fromEntries(entries(node, path).map(([k, v, p]) => [k, check(v, str, p)]));
+        return fail(node, path, `expected a selector string (app=web) or a map of labels, got ${shown(node)}`);
+      case 'strings':
+        if (!isSeq(node)) fail(node, path, `expected a list of strings, got ${shown(node)}`);
+        return (node as unknown as { items: Node[] }).items.map((item, i) => check(item, str, `${path}[${i}]`));
+      case 'statuses':
+        if (isSeq(node)) return node.items.map((item, i) => check(item as Node, { t: 'integer', min: 100 }, `${path}[${i}]`));
+        return check(node, { t: 'integer', min: 100 }, path);
+      case 'probes':
+        if (!isSeq(node)) fail(node, path, `expected a list of probes, got ${shown(node)}`);
+        return (node as unknown as { items: Node[] }).items.map((item, i) => {
+          const p = `${path}[${i}]`;
+          if (!isMap(item) || item.items.length !== 1) fail(item, p, 'expected exactly one of `http:` or `readiness:`');
+          const [[kind, value, kp]] = entries(item as Node, p) as [[string, Node, string]];
+          if (kind === 'http') return { http: check(value, HTTP_PROBE, kp) };
+          if (kind === 'readiness') return { readiness: check(value, READINESS_PROBE, kp) };
+          return fail((item as unknown as { items: Pair<Node, Node>[] }).items[0]?.key, kp, 'unknown probe kind; expected `http` or `readiness`');
+        });
+      case 'object': {
+        if (!isMap(node)) fail(node, path || undefined, `expected a mapping, got ${shown(node)}`);
+        const out: Record<string, unknown> = {};
+        for (const [key, value, p] of entries(node, path)) {
+          const fieldType = type.fields[key];
+          if (!fieldType) {
+            const known = Object.keys(type.fields).join(', ');
+            fail(keyNode(node, key), p, `unknown field "${key}"${path ? ` in ${path}` : ''} (known fields: ${known})`);
+          }
+          out[key] = check(value, fieldType as Type, p);
+        }
+        for (const key of type.required ?? []) {
+          if (!(key in out)) fail(node, path ? `${path}.${key}` : key, `missing required field "${key}"`);
+        }
+        return out;
+      }
+    }
+  };
+
+  const entries = (node: Node, path: string): Array<[string, Node, string]> =>
+    (node as unknown as { items: Pair<Node, Node>[] }).items.map((pair) => {
+      const key = isScalar(pair.key) ? pair.key.value : undefined;
+      if (typeof key !== 'string') fail(pair.key, path || undefined, 'keys must be plain strings');
+      const p = path ? `${path}.${key as string}` : (key as string);
+      if (pair.value === null || pair.value === undefined || (isScalar(pair.value) && pair.value.value === null)) fail(pair.value ?? pair.key, p, 'has no value');
+      return [key as string, pair.value as Node, p];
+    });
+
+  const doc1 = check(doc.contents as Node, SCHEMA, '') as {
+    metadata?: { name?: string; namespace?: string };
+    spec: { target: ExperimentSpec['target']; probes?: ExperimentSpec['probes'] } & Record<string, unknown>;
+  };
+  const { target, probes = [], ...options } = doc1.spec;
+  const namespace = doc1.metadata?.namespace;
+  return {
+    spec: { ...(doc1.metadata?.name ? { name: doc1.metadata.name } : {}), target: { ...target, ...(namespace ? { namespace } : {}) }, options, probes },
+    namespace,
+    locate: (error: TypeError) => {
+      const option = /`([^`]+)`/.exec(error.message)?.[1];
+      const path = option === undefined ? undefined : (OPTION_PATHS[option] ?? [...nodes.keys()].find((p) => p === `spec.${option}` || p.endsWith(`.${option}`)));
+      const node = path === undefined ? doc.contents : nodes.get(path);
+      return new ExperimentFileError(file, at(node as Node), path, error.message);
+    },
+  };
+}
+
+/** The dotted path of the innermost field whose key or value spans `offset`, if any. */
+function fieldAt(node: Node | null, offset: number, path: string): string | undefined {
+  if (isMap(node)) {
+    for (const pair of node.items as Pair<Node, Node>[]) {
+      const start = pair.key?.range?.[0] ?? Infinity;
+      const end = pair.value?.range?.[2] ?? pair.key?.range?.[2] ?? -1;
+      if (offset < start || offset > end || !isScalar(pair.key)) continue;
+      const p = path ? `${path}.${String(pair.key.value)}` : String(pair.key.value);
+      return fieldAt(pair.value, offset, p) ?? p;
+    }
+  } else if (isSeq(node)) {
+    for (const [i, item] of (node.items as Node[]).entries()) {
+      const range = item?.range;
+      if (range && offset >= range[0] && offset <= range[2]) return fieldAt(item, offset, `${path}[${i}]`) ?? `${path}[${i}]`;
+    }
+  }
+  return undefined;
+}
+
+function keyNode(map: Node, key: string): Node | undefined {
+  return (map as unknown as { items: Pair<Node, Node>[] }).items.find((p) => isScalar(p.key) && p.key.value === key)?.key ?? undefined;
+}
+
+function shown(node: Node): string {
+  if (isScalar(node)) return describe(node.value);
+  if (isSeq(node)) return 'a list';
+  if (isMap(node)) return 'a mapping';
+  return 'something else';
+}

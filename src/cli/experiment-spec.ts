@@ -1,0 +1,34 @@
+import type { Chaos } from '../chaos.ts';
+import type { PodKillExperiment } from '../experiment/builder.ts';
+import type { PodKillOptions } from '../experiment/options.ts';
+import type { PodKillTarget } from '../experiment/target.ts';
+import type { Probe } from '../safety/probe.ts';
+import { probes } from '../safety/probes/index.ts';
+import type { HttpProbeOptions } from '../safety/probes/http.ts';
+import type { ReadinessProbeOptions } from '../safety/probes/readiness.ts';
+
+/** A probe as plain data: what `--probe-http` and the YAML `probes:` list describe. */
+export type ProbeSpec =
+  | { readonly http: { readonly url: string } & Omit<HttpProbeOptions, 'expect'> & { readonly expect?: number | readonly number[] } }
+  | { readonly readiness: ReadinessProbeOptions };
+
+/** One experiment as plain data, from `run` flags or from an experiment file. */
+export interface ExperimentSpec {
+  readonly name?: string;
+  readonly target: PodKillTarget;
+  readonly options: Omit<PodKillOptions, 'probes'>;
+  readonly probes: readonly ProbeSpec[];
+}
+
+/** Builds the SDK experiment; the SDK's TypeErrors name the option that is wrong. */
+export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment {
+  return chaos.podKill(spec.target, { ...spec.options, probes: spec.probes.map(toProbe) });
+}
+
+function toProbe(spec: ProbeSpec): Probe {
+  if ('http' in spec) {
+    const { url, ...options } = spec.http;
+    return probes.http(url, options);
+  }
+  return probes.readiness(spec.readiness);
+}

@@ -1,0 +1,71 @@
+import type { Report } from '../experiment/report.ts';
+import type { RunInfo } from '../registry/run-info.ts';
+import { age, columns, fields } from './output.ts';
+
+/** The end-of-run report as a human reads it. */
+export function reportTable(report: Report): string {
+  const ms = report.endedAt ? Date.parse(report.endedAt) - Date.parse(report.startedAt) : null;
+  const head = fields([
+    ['run', report.id],
+    ['namespace', report.target.namespace],
+    ['target', report.target.selector],
+    ['engine', report.engine],
+    ['outcome', report.outcome],
+    ['reason', report.abortReason],
+    ['dry run', report.dryRun ? 'yes' : null],
+    ['would kill', report.dryRun ? report.wouldKill.map((p) => p.name).join(', ') || 'none' : null],
+    ['kills', report.kills.length],
+    ['min health', report.minHealth === null ? null : report.minHealth.toFixed(2)],
+    ['recovered in', report.timeToRecover === null ? null : `${(report.timeToRecover / 1000).toFixed(1)}s`],
+    ['duration', ms === null ? null : `${(ms / 1000).toFixed(1)}s`],
+    ['leftovers', report.leftovers.map((l) => `${l.kind} ${l.namespace}/${l.name} (${l.reason})`).join('; ')],
+  ]);
+  if (report.kills.length === 0) return head;
+  return `${head}\n${columns(['ROUND', 'POD', 'AT'], report.kills.map((k) => [String(k.round), k.pod, k.at]))}`;
+}
+
+/** `kubechaos list` rows. */
+export function runsTable(runs: readonly RunInfo[], withNamespace: boolean): string {
+  if (runs.length === 0) return 'No runs found.\n';
+  const headers = ['NAME', ...(withNamespace ? ['NAMESPACE'] : []), 'FAULT', 'STATE', 'OUTCOME', 'KILLS', 'AGE', 'OWNER'];
+  return columns(
+    headers,
+    runs.map((r) => [
+      r.id,
+      ...(withNamespace ? [r.namespace] : []),
+      r.fault,
+      r.state,
+      r.outcome ?? '-',
+      r.kills === null ? '-' : String(r.kills),
+      age(r.startedAt),
+      r.owner ? `${r.owner.host}/${r.owner.pid}` : '-',
+    ]),
+  );
+}
+
+/** `kubechaos status NAME`, kubectl-describe style. */
+export function runDetails(run: RunInfo): string {
+  const spec = (run.spec ?? {}) as { selector?: string; count?: number; percent?: number; intervalMs?: number; durationMs?: number; dryRun?: boolean };
+  return fields([
+    ['Name', run.id],
+    ['Namespace', run.namespace],
+    ['Fault', run.fault],
+    ['Engine', run.engine],
+    ['State', run.state],
+    ['Outcome', run.outcome],
+    ['Reason', run.reason],
+    ['Kills', run.kills],
+    ['Target', spec.selector],
+    ['Per round', spec.percent === undefined || spec.percent === null ? (spec.count ?? 1) : `${spec.percent}%`],
+    ['Every', spec.intervalMs ? `${spec.intervalMs / 1000}s` : 'single round'],
+    ['For', spec.durationMs ? `${spec.durationMs / 1000}s` : null],
+    ['Dry run', spec.dryRun ? 'yes' : null],
+    ['Owner', run.owner ? `${run.owner.host}/${run.owner.pid}` : null],
+    ['Started', run.startedAt],
+    ['Deadline', run.endedAt ? null : run.deadline],
+    ['Renewed', run.endedAt ? null : run.renewedAt],
+    ['Expires', run.endedAt ? null : run.expiresAt],
+    ['Stop requested', run.stopRequest ? `${run.stopRequest.at} by ${run.stopRequest.by}: ${run.stopRequest.reason}` : null],
+    ['Ended', run.endedAt],
+  ]);
+}
