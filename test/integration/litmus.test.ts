@@ -11,8 +11,10 @@ import {
   ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition, type V1Pod,
 } from '@kubernetes/client-node';
 import {
-  LITMUS_EXPERIMENTS, LITMUS_FINALIZER, createLitmusEngine, type LitmusRunOptions,
+  LITMUS_EXPERIMENTS, LITMUS_FINALIZER, createLitmusEngine, litmusEngine, type LitmusDetails, type LitmusRunOptions,
 } from '../../src/engines/litmus/index.ts';
+import { createKubeCluster } from '../../src/cluster/kube-cluster.ts';
+import { silentLogger } from '../../src/logger.ts';
 import { createTestNamespace, deployHttpApp, listPods, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
 
 const RELEASE = process.env.KUBECHAOS_LITMUS_RELEASE ?? '3.9.0';
@@ -239,6 +241,39 @@ describe.skipIf(!haveOperator)(`Litmus engine with the real chaos-operator (${RE
     } finally {
       operator = startOperator();
     }
+  });
+
+  it('as the SDK Engine: a pod-kill plan becomes a pod-delete ChaosEngine, and stop() stops and deletes it', async () => {
+    const namespace = await createTestNamespace(kc, 'litmus-engine');
+    await createServiceAccount(namespace, 'litmus-chaos', 'pod-delete');
+    await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: false });
+    const engine = litmusEngine({ kubeConfig: kc, version: RELEASE, teardownTimeoutMs: 30_000 });
+    const injection = engine.inject({
+      kind: 'pod-kill', namespace, selector: 'app=web', exclude: { names: [], selector: null }, count: 1, percent: undefined,
+      intervalMs: 5_000, durationMs: 20_000, gracePeriodSeconds: 0, minAvailable: 0, dryRun: false,
+    }, {
+      runId: 'kc-engineadapt', cluster: createKubeCluster(kc), logger: silentLogger, random: Math.random,
+      onKill: () => {}, onWouldKill: () => {},
+    }) as ReturnType<typeof engine.inject> & { details(): LitmusDetails };
+    let failed: unknown;
+    injection.finished.catch((e) => { failed = e; });
+    const engineName = await waitUntil('the ChaosEngine', async () => {
+      if (failed) throw failed;
+      return injection.details().snapshot?.engineStatus === 'initialized' && injection.details().snapshot!.engine.name;
+    }, 30_000);
+    const custom = kc.makeApiClient(CustomObjectsApi);
+    const created = (await custom.getNamespacedCustomObject({ group: 'litmuschaos.io', version: 'v1alpha1', namespace, plural: 'chaosengines', name: engineName })) as {
+      spec: { experiments: Array<{ spec: { components: { env: Array<{ name: string; value: string }> } } }> };
+    };
+    expect(Object.fromEntries(created.spec.experiments[0]!.spec.components.env.map((e) => [e.name, e.value]))).toEqual({
+      TOTAL_CHAOS_DURATION: '20', CHAOS_INTERVAL: '5', FORCE: 'true', PODS_AFFECTED_PERC: '34',
+    });
+    await injection.stop();
+    expect(injection.leftovers()).toEqual([]);
+    const what = injection.details().events.map((e) => e.what);
+    expect(what).toEqual(expect.arrayContaining(['requested stop (engineState: stop)', 'engineStatus stopped', 'deleted ChaosEngine', 'ChaosEngine is gone']));
+    expect((await litmusObjects(namespace)).engines).toEqual([]);
+    await expect(injection.finished).resolves.toBeUndefined();
   });
 
   it.skipIf(!haveRunner)('pod-delete through Litmus against the HTTP app: verdict Pass', async () => {

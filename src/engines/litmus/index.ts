@@ -73,3 +73,5 @@ export function createLitmusEngine(kubeConfig: KubeConfig | LitmusClient) {
     },
   };
 }
+export { litmusEngine, podDeleteEnv } from './engine.ts';
+export type { LitmusDetails, LitmusEngineOptions } from './engine.ts';

@@ -1,0 +1,160 @@
+// The Litmus engine behind the SDK's Engine interface: a pod-kill plan becomes a pod-delete
+// ChaosEngine; the lifecycle's stop becomes engineState: stop + delete; pod deletions seen on the
+// target selector while the engine runs are reported as kills.
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { PodInfo } from '../../cluster/port.ts';
+import type { Permission } from '../../errors/forbidden-error.ts';
+import type { Leftover } from '../../experiment/report.ts';
+import { chooseVictims, type PodKillPlan } from '../../faults/pod-kill.ts';
+import { errorFields } from '../../logger.ts';
+import type { Engine, EngineContext, Injection } from '../engine.ts';
+import { createLitmusClient, type LitmusClient } from './client.ts';
+import type { LitmusWorkloadKind, Placement } from './engine-manifest.ts';
+import { ChaosError } from '../../errors/chaos-error.ts';
+import { preflight } from './preflight.ts';
+import { LitmusRun, type LitmusSnapshot } from './run.ts';
+
+/** Options of {@link litmusEngine}. */
+export interface LitmusEngineOptions {
+  readonly kubeConfig: KubeConfig;
+  /** The ChaosEngine's chaosServiceAccount, in the target namespace (default `litmus-chaos`). */
+  readonly serviceAccount?: string;
+  /** Workload kind of the target pods' owner (default `deployment`). */
+  readonly kind?: LitmusWorkloadKind;
+  /** Litmus version for the runner and installed experiment images. */
+  readonly version?: string;
+  /** Install the pod-delete ChaosExperiment when missing (default true). */
+  readonly install?: boolean;
+  readonly statusCheckTimeouts?: { readonly delay: number; readonly timeout: number };
+  readonly placement?: Placement;
+  /** Remove the operator's finalizer when the operator does not (default false: reported as a leftover). */
+  readonly force?: boolean;
+  /** How long teardown waits for the operator (default 60 s). */
+  readonly teardownTimeoutMs?: number;
+  /** Extra pod-delete env (validated against the experiment's documented names). */
+  readonly env?: Readonly<Record<string, string>>;
+  /** Use this client instead of one made from `kubeConfig` (tests). */
+  readonly client?: LitmusClient;
+}
+
+/** Pod-delete env for a pod-kill plan: duration, interval, force, percentage of pods. */
+export function podDeleteEnv(plan: PodKillPlan, targetCount: number): Record<string, string> {
+  const seconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));
+  const env: Record<string, string> = {
+    TOTAL_CHAOS_DURATION: seconds(plan.durationMs),
+    CHAOS_INTERVAL: seconds(plan.intervalMs ?? plan.durationMs),
+    FORCE: plan.gracePeriodSeconds === 0 ? 'true' : 'false',
+  };
+  const percent = plan.percent ?? (plan.count !== undefined && targetCount > 0 ? Math.ceil((plan.count * 100) / targetCount) : undefined);
+  if (percent !== undefined) env.PODS_AFFECTED_PERC = String(Math.min(100, percent));
+  return env;
+}
+
+/** What the Litmus injection adds to the report: the engine's and result's last state. */
+export interface LitmusDetails {
+  readonly snapshot: LitmusSnapshot | undefined;
+  readonly events: LitmusRun['events'];
+}
+
+/**
+ * An {@link Engine} that runs pod kills through LitmusChaos (the pod-delete experiment).
+ *
+ * @example
+ * ```ts
+ * const engine = litmusEngine({ kubeConfig: kc, serviceAccount: 'litmus-chaos' });
+ * ```
+ */
+export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly name: 'litmus' } {
+  const client = options.client ?? createLitmusClient(options.kubeConfig);
+  const serviceAccount = options.serviceAccount ?? 'litmus-chaos';
+  return Object.freeze({
+    name: 'litmus' as const,
+    permissions: (plan: PodKillPlan): Permission[] => {
+      const ns = plan.namespace;
+      const p = (verb: string, resource: string, group: string): Permission => ({ verb, resource, group, namespace: ns });
+      return [
+        p('list', 'pods', ''), p('watch', 'pods', ''),
+        p('get', 'chaosexperiments', 'litmuschaos.io'), p('create', 'chaosexperiments', 'litmuschaos.io'),
+        p('create', 'chaosengines', 'litmuschaos.io'), p('patch', 'chaosengines', 'litmuschaos.io'),
+        p('delete', 'chaosengines', 'litmuschaos.io'), p('watch', 'chaosengines', 'litmuschaos.io'),
+        p('watch', 'chaosresults', 'litmuschaos.io'), p('delete', 'chaosresults', 'litmuschaos.io'),
+        p('create', 'subjectaccessreviews', 'authorization.k8s.io'),
+      ].filter((x) => x.resource !== 'subjectaccessreviews'); // cluster-scoped; checked when used
+    },
+    inject: (plan: PodKillPlan, context: EngineContext): Injection & { details(): LitmusDetails } => {
+      let run: LitmusRun | undefined;
+      let halted = false;
+      let leftovers: Leftover[] = [];
+      const watchStop = new AbortController();
+      const seen = new Map<string, PodInfo>();
+
+      let created!: (run: LitmusRun | undefined) => void;
+      const creation = new Promise<LitmusRun | undefined>((resolve) => { created = resolve; });
+      const finished = (async () => {
+        const pods = await context.cluster.listPods(plan.namespace, plan.selector, { signal: watchStop.signal });
+        if (plan.dryRun) {
+          context.onWouldKill(chooseVictims(pods, plan, context.random).map((p) => ({ name: p.name, uid: p.uid })));
+          return;
+        }
+        const env = { ...podDeleteEnv(plan, pods.length), ...options.env };
+        await preflight(client, {
+          runId: context.runId, namespace: plan.namespace, experiment: 'pod-delete', serviceAccount, env,
+          ...(options.install === undefined ? {} : { install: options.install }),
+          ...(options.version === undefined ? {} : { version: options.version }),
+        });
+        if (halted) return;
+        // Kills are the target pods that start terminating while the engine runs.
+        let round = 0;
+        // Not awaited: ClusterPort.watchPods of kube-cluster.ts resolves only when its first watch ends.
+        void context.cluster.watchPods(plan.namespace, plan.selector, (current) => {
+          for (const pod of current) {
+            if (pod.terminating && !seen.has(pod.uid) && run && !halted) {
+              seen.set(pod.uid, pod);
+              context.onKill({ pod: pod.name, uid: pod.uid, at: new Date().toISOString(), round: round++ }, pod);
+            } else if (!pod.terminating) seen.delete(pod.uid);
+          }
+        }, (error) => context.logger.warn({ runId: context.runId, ...errorFields(error) }, 'litmus: target pod watch failed'), watchStop.signal)
+          .catch((error: unknown) => context.logger.warn({ runId: context.runId, ...errorFields(error) }, 'litmus: target pod watch failed'));
+        run = await LitmusRun.create(client, {
+          runId: context.runId, namespace: plan.namespace, experiment: 'pod-delete', serviceAccount, env,
+          target: { namespace: plan.namespace, kind: options.kind ?? 'deployment', selector: plan.selector },
+          ...(options.version === undefined ? {} : { version: options.version }),
+          ...(options.statusCheckTimeouts === undefined ? {} : { statusCheckTimeouts: options.statusCheckTimeouts }),
+          ...(options.placement === undefined ? {} : { placement: options.placement }),
+        });
+        created(run);
+        context.logger.info({ runId: context.runId, chaosEngine: run.name }, 'litmus: ChaosEngine created');
+        if (halted) return;
+        const end = await run.finished;
+        const result = end.result;
+        if (result?.phase === 'Error' || result?.verdict === 'Error') {
+          throw new ChaosError('LITMUS_EXPERIMENT_ERROR', `Litmus pod-delete ended in error: ${result.errorOutput?.errorCode ?? ''} ${result.errorOutput?.reason ?? ''}`.trim());
+        }
+      })();
+      finished.then(() => created(run), () => created(run));
+
+      return {
+        finished,
+        stop: async () => {
+          halted = true;
+          try {
+            // A ChaosEngine being created right now is torn down as soon as it exists.
+            const current = await creation;
+            if (current) {
+              leftovers = await current.teardown({
+                ...(options.force === undefined ? {} : { force: options.force }),
+                ...(options.teardownTimeoutMs === undefined ? {} : { timeoutMs: options.teardownTimeoutMs }),
+                keepResult: false,
+              });
+            }
+          } finally {
+            watchStop.abort();
+            await finished.catch(() => {});
+          }
+        },
+        leftovers: () => leftovers,
+        details: () => ({ snapshot: run?.snapshot(), events: run ? [...run.events] : [] }),
+      };
+    },
+  });
+}
