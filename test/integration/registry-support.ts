@@ -82,12 +82,17 @@ export interface CliResult {
 
 /** Runs `kubechaos ...args` from source and collects its output. */
 export function cli(args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  return startCli(args, options).result;
+}
+
+/** Starts `kubechaos ...args` from source; `result` settles when it exits. */
+export function startCli(args: readonly string[], options: { input?: string; timeoutMs?: number } = {}): { child: ChildProcess; result: Promise<CliResult> } {
+  const child = spawn(process.execPath, [CLI, ...args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const result = new Promise<CliResult>((resolve, reject) => {
     let stdout = '';
     let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (c: string) => (stdout += c));
-    child.stderr.setEncoding('utf8').on('data', (c: string) => (stderr += c));
+    child.stdout!.setEncoding('utf8').on('data', (c: string) => (stdout += c));
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => (stderr += c));
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       reject(new Error(`kubechaos ${args.join(' ')} did not exit in time; stdout: ${stdout}; stderr: ${stderr}`));
@@ -97,6 +102,7 @@ export function cli(args: readonly string[], options: { input?: string; timeoutM
       clearTimeout(timer);
       resolve({ code, stdout, stderr, at: performance.now() });
     });
-    child.stdin.end(options.input ?? '');
+    child.stdin!.end(options.input ?? '');
   });
+  return { child, result };
 }
