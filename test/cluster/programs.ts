@@ -31,6 +31,8 @@ const programs = new Map<string, Program>([
   })],
   // Runs until killed; for pods whose process matters but not what it serves.
   ['kubechaos.test/sleep', () => ({ command: process.execPath, args: ['-e', 'setInterval(() => {}, 1 << 30)'] })],
+  // Ignores SIGTERM, so only the SIGKILL after the grace period ends it.
+  ['kubechaos.test/stubborn', () => ({ command: process.execPath, args: ['-e', "process.on('SIGTERM', () => console.log('ignoring SIGTERM')); setInterval(() => {}, 1 << 30)"] })],
 ]);
 
 /** Adds or replaces a program (used by engines whose components run as pods, e.g. Litmus). */

@@ -87,6 +87,39 @@ describe('local control plane', () => {
     expect(((await res.json()) as { pod: string }).pod).toBe(fresh.metadata!.name);
   });
 
+  it('stops a pod like a kubelet: SIGTERM, the grace period, then SIGKILL', async () => {
+    const namespace = await createTestNamespace(kc, 'grace');
+    const core = kc.makeApiClient(CoreV1Api);
+    await core.createNamespacedPod({
+      namespace,
+      body: {
+        metadata: { name: 'stubborn' },
+        spec: {
+          terminationGracePeriodSeconds: 3,
+          nodeSelector: { 'kubechaos.dev/node': 'process' },
+          tolerations: [{ key: 'kubechaos.dev/process-node', operator: 'Exists', effect: 'NoSchedule' }],
+          containers: [{ name: 'main', image: 'kubechaos.test/stubborn' }],
+        },
+      },
+    });
+    const running = await waitUntil('the pod to run', async () => {
+      const pod = await core.readNamespacedPod({ name: 'stubborn', namespace });
+      return isReady(pod) && pidOf(pod) ? pod : undefined;
+    });
+    const pid = pidOf(running)!;
+    const deletedAt = Date.now();
+    await core.deleteNamespacedPod({ name: 'stubborn', namespace });
+    await new Promise((r) => setTimeout(r, 1_500));
+    expect(processExists(pid)).toBe(true); // SIGTERM ignored, still inside the grace period
+    await waitUntil('the process to be killed', async () => !processExists(pid), 10_000, 20);
+    const killedAfter = Date.now() - deletedAt;
+    expect(killedAfter).toBeGreaterThanOrEqual(2_900);
+    await waitUntil('the pod object to be gone', async () => {
+      const pods = await listPods(kc, namespace);
+      return pods.length === 0;
+    });
+  });
+
   it('routes a Service name and ClusterIP to ready pods through the real kube-proxy', async () => {
     const namespace = await createTestNamespace(kc, 'svc');
     await deployHttpApp(kc, { namespace, replicas: 2 });
