@@ -191,7 +191,7 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
       const key = isScalar(pair.key) ? pair.key.value : undefined;
       if (typeof key !== 'string') fail(pair.key, path || undefined, 'keys must be plain strings');
       const p = path ? `${path}.${key as string}` : (key as string);
-      if (pair.value === null || pair.value === undefined || (isScalar(pair.value) && pair.value.value === null)) fail(pair.value ?? pair.key, p, 'has no value');
+      if (pair.value === null || pair.value === undefined || (isScalar(pair.value) && pair.value.value === null)) fail(pair.key, p, 'has no value');
       return [key as string, pair.value as Node, p];
     });
 

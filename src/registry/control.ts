@@ -116,11 +116,13 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
     else pending.set(`${lease.namespace}/${lease.name}`, run);
   }
   const confirmed: Array<{ run: RunInfo; ms: number }> = [];
+  const allConfirmed = new AbortController();
   const confirm = (key: string): void => {
     const run = pending.get(key);
     if (!run) return;
     pending.delete(key);
     confirmed.push({ run, ms: Math.round(performance.now() - started) });
+    if (pending.size === 0) allConfirmed.abort();
   };
 
   const watching = new AbortController();
@@ -140,8 +142,9 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
         }),
       );
       // The watch confirms within milliseconds; a slow re-list covers a watch that failed.
+      const wake = AbortSignal.any([deadline, allConfirmed.signal]);
       while (pending.size > 0 && !deadline.aborted) {
-        await pause(500, deadline);
+        await pause(500, wake);
         if (deadline.aborted) break;
         for (const run of [...pending.values()]) {
           if (!(await store.getLease(run.namespace, run.id, { signal: deadline }).catch(() => true))) confirm(`${run.namespace}/${run.id}`);

@@ -17,6 +17,8 @@ export interface ExperimentProcess {
   readonly report: Promise<(Report & { error?: undefined }) | { error: string }>;
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
   readonly output: string[];
+  /** When the owner halted the fault (its 'experiment stopped' log line, wall-clock ms). */
+  readonly halted: () => number | undefined;
   /** Resolves once `n` kills were logged. */
   killed(n: number, timeoutMs?: number): Promise<void>;
 }
@@ -25,6 +27,7 @@ export function spawnExperiment(args: { namespace: string; every: string; for: s
   const child = spawn(process.execPath, [CHILD, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
   const kills: Array<{ pod: string; t: number }> = [];
   const output: string[] = [];
+  let halted: number | undefined;
   let onStarted!: (id: string) => void;
   let onReport!: (r: never) => void;
   const started = new Promise<string>((resolve) => (onStarted = resolve));
@@ -38,8 +41,9 @@ export function spawnExperiment(args: { namespace: string; every: string; for: s
       buffer = buffer.slice(i + 1);
       output.push(line);
       try {
-        const msg = JSON.parse(line) as { started?: string; kill?: string; report?: never; t: number };
+        const msg = JSON.parse(line) as { started?: string; kill?: string; report?: never; warn?: string; t: number };
         if (msg.started) onStarted(msg.started);
+        if (msg.warn === 'experiment stopped') halted ??= msg.t;
         if (msg.kill) kills.push({ pod: msg.kill, t: msg.t });
         if (msg.report) onReport(msg.report);
         for (const w of waiters) w();
@@ -69,7 +73,7 @@ export function spawnExperiment(args: { namespace: string; every: string; for: s
       waiters.add(check);
       check();
     });
-  return { child, started, kills, report, exited, output, killed };
+  return { child, started, kills, report, exited, output, killed, halted: () => halted };
 }
 
 export interface CliResult {

@@ -21,7 +21,9 @@ describe('stopRuns', () => {
     await owner(store, 'kc-1');
     await owner(store, 'kc-2');
     await owner(store, 'kc-3', 'elsewhere');
+    const started = Date.now();
     const result = await stopRuns({ store, namespace: 'shop', all: true, reason: 'incident 42', timeout: '2s' });
+    expect(Date.now() - started).toBeLessThan(400); // returns on the confirmation, not on a poll tick
     expect(result.confirmed.map((c) => c.run.id).sort()).toEqual(['kc-1', 'kc-2']);
     expect(result.unconfirmed).toEqual([]);
     expect(store.leases.has('shop/kc-1')).toBe(false);

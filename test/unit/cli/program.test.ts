@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { main } from '../../../src/cli/program.ts';
+import type { CliIO } from '../../../src/cli/io.ts';
+
+function io(files: Record<string, string> = {}) {
+  let stdout = '';
+  let stderr = '';
+  const value: CliIO = {
+    stdout: { write: (s: string) => (stdout += s) },
+    stderr: { write: (s: string) => (stderr += s) },
+    readFile: async (path) => {
+      if (!(path in files)) throw new Error(`ENOENT: ${path}`);
+      return files[path]!;
+    },
+  };
+  return { io: value, out: () => stdout, err: () => stderr };
+}
+
+// No test here reaches a cluster: the kubeconfig points nowhere, and each case fails before using it.
+const nowhere = ['--kubeconfig', '/nonexistent/kubeconfig'];
+
+describe('kubechaos CLI (no cluster)', () => {
+  it.each(['run', 'create', 'list', 'status', 'stop', 'reap'])('%s --help prints usage, the global flags and the exit codes, and exits 0', async (command) => {
+    const t = io();
+    expect(await main([command, '--help'], t.io)).toBe(0);
+    expect(t.out()).toContain(`Usage: kubechaos ${command}`);
+    expect(t.out()).toContain('--kubeconfig <path>');
+    expect(t.out()).toContain('-o, --output <format>');
+    expect(t.out()).toContain('6  stop: some runs did not confirm in time');
+  });
+
+  it('top-level --help lists every command', async () => {
+    const t = io();
+    expect(await main(['--help'], t.io)).toBe(0);
+    for (const c of ['run', 'create', 'list', 'status', 'stop', 'reap']) expect(t.out()).toMatch(new RegExp(`\\n  ${c}\\b`));
+  });
+
+  it.each([
+    [['bogus'], /unknown command 'bogus'/],
+    [['run', '-n', 'shop'], /required option '--target <selector>'/],
+    [['run', '--target', 'app=web', '--count', '0'], /--count must be an integer >= 1/],
+    [['run', '--target', 'app=web', '--every', 'often'], /--every must be a duration/],
+    [['run', '--target', 'app=web', '--type', 'cpu-hog'], /Allowed choices are pod-kill/],
+    [['list', '-o', 'xml'], /Allowed choices are table, json, yaml/],
+    [['stop'], /name the runs to stop, or pass --all/],
+    [['stop', 'kc-1', '--all'], /name the runs to stop, or pass --all/],
+    [['list', '-n', 'a', '-A'], /-n\/--namespace and -A\/--all-namespaces are exclusive/],
+    [['list', ...nowhere], /cannot load kubeconfig \/nonexistent\/kubeconfig/],
+    [['run', '--target', 'app=web', '--probe-readiness', 'web'], /--probe-readiness expects Deployment\/NAME/],
+  ])('%j is a usage error (exit 2)', async (argv, message) => {
+    const t = io();
+    expect(await main(argv as string[], t.io)).toBe(2);
+    expect(t.err()).toMatch(message);
+  });
+
+  it('create -f refuses a bad file before loading any kubeconfig, naming line and field', async () => {
+    const t = io({ 'exp.yaml': 'apiVersion: kubechaos.dev/v1alpha1\nkind: PodKill\nspec:\n  target: { selector: app=web }\n  evry: 5s\n' });
+    expect(await main(['create', '-f', 'exp.yaml', ...nowhere], t.io)).toBe(2);
+    expect(t.err()).toBe(
+      'error: exp.yaml:5:3: spec.evry: unknown field "evry" in spec (known fields: target, count, percent, every, for, gracePeriod, minAvailable, dryRun, safety, probes, expectRecovery)\nNothing was created.\n',
+    );
+    const missing = io();
+    expect(await main(['create', '-f', 'nope.yaml'], missing.io)).toBe(2);
+    expect(missing.err()).toMatch(/cannot read nope.yaml/);
+  });
+
+  it('create -f refuses a namespace that disagrees with -n', async () => {
+    const t = io({ 'exp.yaml': 'apiVersion: kubechaos.dev/v1alpha1\nkind: PodKill\nmetadata: { namespace: shop }\nspec:\n  target: { selector: app=web }\n' });
+    expect(await main(['create', '-f', 'exp.yaml', '-n', 'other', ...nowhere], t.io)).toBe(2);
+    expect(t.err()).toMatch(/metadata.namespace \(shop\) does not match -n other/);
+  });
+});
