@@ -80,47 +80,60 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
       const pods = new Map<string, PodInfo>();
       const emit = (): void => listener([...pods.values()]);
 
-      const cycle = async (): Promise<void> => {
+      // One list+watch cycle: lists, emits, opens the watch, and resolves as soon as the watch is
+      // open (or failed to open) with a promise of its end, wrapped in an object: an async
+      // function returning a bare promise would adopt it and wait for the end after all.
+      const cycle = async (): Promise<{ end: Promise<void> }> => {
         const listed = await listPods(namespace, labelSelector, { signal: stopAll });
         pods.clear();
         for (const pod of listed.pods) pods.set(pod.uid, pod);
         emit();
-        await new Promise<void>((resolve) => {
-          void watch
-            .watch(
-              path,
-              { labelSelector, resourceVersion: listed.resourceVersion, allowWatchBookmarks: true },
-              (phase, object: V1Pod) => {
-                if (phase === 'BOOKMARK' || phase === 'ERROR') return;
-                const pod = toPodInfo(object);
-                if (phase === 'DELETED') pods.delete(pod.uid);
-                else pods.set(pod.uid, pod);
-                emit();
-              },
-              (error) => {
-                if (error && !stopAll.aborted) logger.debug({ namespace, ...errorFields(error) }, 'pod watch ended; re-listing');
-                resolve();
-              },
-            )
-            .then((controller) => {
-              current = controller;
-              if (stopAll.aborted) controller.abort();
-            }, resolve);
-        });
+        let ended!: () => void;
+        const end = new Promise<void>((resolve) => { ended = resolve; });
+        try {
+          const controller = await watch.watch(
+            path,
+            { labelSelector, resourceVersion: listed.resourceVersion, allowWatchBookmarks: true },
+            (phase, object: V1Pod) => {
+              if (phase === 'BOOKMARK' || phase === 'ERROR' || stopAll.aborted) return;
+              const pod = toPodInfo(object);
+              if (phase === 'DELETED') pods.delete(pod.uid);
+              else pods.set(pod.uid, pod);
+              emit();
+            },
+            (error) => {
+              if (error && !stopAll.aborted) logger.debug({ namespace, ...errorFields(error) }, 'pod watch ended; re-listing');
+              ended();
+            },
+          );
+          current = controller;
+          if (stopAll.aborted) controller.abort();
+        } catch (error) {
+          if (!stopAll.aborted) logger.debug({ namespace, ...errorFields(error) }, 'pod watch did not open; re-listing');
+          ended();
+        }
+        return { end };
       };
 
-      // First list must succeed for the caller to have a value; later cycles retry quietly.
-      await cycle();
+      // The first list must succeed for the caller to have a value; the handle is returned as
+      // soon as the first watch is open. Later cycles (after a watch ends) retry quietly.
+      let began = Date.now();
+      const first = await cycle();
       void (async () => {
+        let { end } = first;
         while (!stopAll.aborted) {
-          const began = Date.now();
+          await end;
+          if (stopAll.aborted) break;
+          if (Date.now() - began < 1000) await pause(200, stopAll);
+          if (stopAll.aborted) break;
+          began = Date.now();
           try {
-            await cycle();
-            if (Date.now() - began < 1000) await pause(200, stopAll);
+            ({ end } = await cycle());
           } catch (error) {
             if (stopAll.aborted) break;
             onError(error);
             await pause(500, stopAll);
+            end = Promise.resolve();
           }
         }
       })();

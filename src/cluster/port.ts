@@ -85,6 +85,8 @@ export interface ClusterPort {
   /**
    * Lists then watches pods, calling `listener` with the full set after the list and on every
    * change; re-lists when the watch ends. `onError` hears failures it cannot recover from.
+   * Resolves as soon as the first list is done and the watch is open (never waits for a watch
+   * to end); the handle's `stop()` or `signal` ends it.
    */
   watchPods(
     namespace: string,

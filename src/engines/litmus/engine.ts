@@ -105,8 +105,9 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
         if (halted) return;
         // Kills are the target pods that start terminating while the engine runs.
         let round = 0;
-        // Not awaited: ClusterPort.watchPods of kube-cluster.ts resolves only when its first watch ends.
-        void context.cluster.watchPods(plan.namespace, plan.selector, (current) => {
+        // Awaited: watchPods resolves once the pods are listed and the watch is open, so no kill
+        // made by the ChaosEngine created below can be missed.
+        await context.cluster.watchPods(plan.namespace, plan.selector, (current) => {
           for (const pod of current) {
             if (pod.terminating && !seen.has(pod.uid) && run && !halted) {
               seen.set(pod.uid, pod);
