@@ -1,4 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { fanOut } from './audit/fan-out.ts';
+import type { RunObserver } from './audit/run-event.ts';
 import { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
 import type { ClusterPort } from './cluster/port.ts';
 import type { Engine } from './engines/engine.ts';
@@ -60,6 +62,8 @@ export interface ChaosOptions {
    * Pass `noopRegistry` to opt out.
    */
   readonly registry?: Registry;
+  /** Receive every run event (audit trail, metrics, test-runner fixtures). @default none */
+  readonly observers?: readonly RunObserver[];
 }
 
 /**
@@ -89,6 +93,7 @@ const KEYS = [
   'preflightTimeout',
   'random',
   'registry',
+  'observers',
 ];
 
 /**
@@ -141,6 +146,7 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
     signal: options.signal === undefined ? undefined : assertSignal(options.signal, 'signal'),
     handleSignals: options.handleSignals ?? true,
     sampleTimeoutMs: parseDuration(options.preflightTimeout ?? 10_000, 'preflightTimeout'),
+    emit: fanOut(options.observers ?? [], logger),
   });
   if (typeof ctx.handleSignals !== 'boolean') throw new TypeError('Expected `handleSignals` to be a boolean.');
 

@@ -70,6 +70,7 @@ export type { Selector } from './cluster/selector.ts';
 export type { Duration, DurationUnit } from './util/duration.ts';
 
 export { silentLogger, type Logger } from './logger.ts';
+export type { RunEvent, RunEventBase, RunAction, RunObserver } from './audit/run-event.ts';
 export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_ID_LABEL } from './labels.ts';
 
 export { ChaosError } from './errors/chaos-error.ts';

@@ -1,5 +1,6 @@
 import type { ClusterPort } from '../cluster/port.ts';
 import type { Engine } from '../engines/engine.ts';
+import type { RunEvent } from '../audit/run-event.ts';
 import type { Logger } from '../logger.ts';
 import type { ClientBreaker } from '../safety/client-breaker.ts';
 import type { Registry } from './lifecycle/register.ts';
@@ -18,4 +19,6 @@ export interface ClientContext {
   readonly signal: AbortSignal | undefined;
   readonly handleSignals: boolean;
   readonly sampleTimeoutMs: number;
+  /** Hands a run event to every observer of the client (never throws). */
+  readonly emit: (event: RunEvent) => void;
 }

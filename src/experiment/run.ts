@@ -1,3 +1,4 @@
+import type { RunEvent, RunEventBase } from '../audit/run-event.ts';
 import type { Injection } from '../engines/engine.ts';
 import { ChaosError } from '../errors/chaos-error.ts';
 import { attachReport } from '../errors/guards.ts';
@@ -14,7 +15,7 @@ import type { ClientContext } from './context.ts';
 import { inject } from './lifecycle/inject.ts';
 import { createMonitor } from './lifecycle/monitor.ts';
 import { preflight } from './lifecycle/preflight.ts';
-import type { Registration } from './lifecycle/register.ts';
+import { noopRegistry, type Registration } from './lifecycle/register.ts';
 import { teardown } from './lifecycle/teardown.ts';
 import type { NormalizedOptions } from './options.ts';
 import { onProcessSignal } from './process-signals.ts';
@@ -53,6 +54,7 @@ export class Run {
   #anchor: Parameters<EventWriter['aborted']>[0];
   #teardown: Promise<Report> | undefined;
   #recoveryFailed = false;
+  #haltedAt = 0;
 
   constructor(plan: PodKillPlan, options: NormalizedOptions, ctx: ClientContext) {
     this.#plan = plan;
@@ -73,6 +75,7 @@ export class Run {
       logger: ctx.logger,
       report: this.report,
       onBreach: (breach) => this.halt({ kind: 'safety', message: breach.message }),
+      onSample: (sample) => this.#emit({ action: 'sample', health: sample.health, probes: sample.probes }),
     });
   }
 
@@ -99,6 +102,7 @@ export class Run {
     const { cluster, logger } = this.#ctx;
     const external = [signal, this.#ctx.signal].filter((s): s is AbortSignal => s !== undefined);
     const preSignal = AbortSignal.any([...external, this.#controller.signal]);
+    this.#emit({ action: 'preflight', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
     try {
       preSignal.throwIfAborted();
       const checked = await preflight({
@@ -115,7 +119,9 @@ export class Run {
         signal: preSignal,
       });
       this.#anchor = checked.anchor;
-      this.#registration = await this.#ctx.registry.register(
+      // A dry run writes nothing to the cluster: no Lease, no outcome Event (it only reads).
+      const registry = this.#plan.dryRun ? noopRegistry : this.#ctx.registry;
+      this.#registration = await registry.register(
         {
           id: this.id,
           namespace: this.#plan.namespace,
@@ -132,6 +138,8 @@ export class Run {
     } catch (error) {
       this.#monitor.stop();
       await this.#registration?.release().catch(() => []);
+      const code = (error as { code?: unknown } | null)?.code;
+      this.#emit({ action: 'refuse', code: typeof code === 'string' ? code : null, reason: errorFields(error).err.message });
       throw error;
     }
 
@@ -159,7 +167,9 @@ export class Run {
       random: this.#ctx.random,
       report: this.report,
       events: this.#events,
+      onKill: (kill) => this.#emit({ action: 'kill', pod: kill.pod, uid: kill.uid, round: kill.round }),
     });
+    this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
     this.#injection.finished.catch((error: unknown) => this.halt({ kind: 'engine', error }));
     this.#monitor.arm();
   }
@@ -168,10 +178,15 @@ export class Run {
   halt(cause: StopCause): void {
     if (this.#cause) return;
     this.#cause = cause;
-    void this.#injection?.stop();
+    this.#haltedAt = performance.now();
+    const injection = this.#injection;
+    void injection?.stop().then(() =>
+      this.#emit({ action: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers: injection.leftovers().length }),
+    );
     this.#monitor.disarm();
     const reason = describeCause(cause);
     this.report.settle(outcomeOf(cause), reason);
+    this.#emit({ action: outcomeOf(cause) === 'aborted' ? 'abort' : 'stop', cause: cause.kind, reason });
     if (cause.kind !== 'completed' && cause.kind !== 'stop') {
       this.#ctx.logger.warn({ runId: this.id, cause: cause.kind, reason }, 'experiment stopped');
       if (cause.kind === 'safety') this.#events.aborted(this.#anchor, this.#plan.namespace, reason ?? cause.kind);
@@ -210,7 +225,10 @@ export class Run {
       const report = this.report.snapshot();
       if (report.leftovers.length > 0) this.report.override('error', 'teardown left objects behind');
       this.#ctx.logger.info({ runId: this.id, outcome: this.report.outcome, kills: report.kills.length }, 'experiment finished');
-      return this.report.snapshot();
+      const final = this.report.snapshot();
+      const outcome = final.outcome === 'running' ? 'error' : final.outcome;
+      this.#emit({ action: 'finish', outcome, reason: final.abortReason, kills: final.kills.length, report: final });
+      return final;
     })();
     return this.#teardown;
   }
@@ -233,6 +251,11 @@ export class Run {
     return error;
   }
 
+  #emit(event: DistributiveOmit<RunEvent, keyof RunEventBase>): void {
+    const base: RunEventBase = { runId: this.id, fault: this.#plan.kind, engine: this.#ctx.engine.name, namespace: this.#plan.namespace, at: new Date().toISOString() };
+    this.#ctx.emit({ ...base, ...event } as RunEvent);
+  }
+
   #listen(signal: AbortSignal, onAbort: () => void): void {
     if (signal.aborted) {
       onAbort();
@@ -242,6 +265,8 @@ export class Run {
     this.#cleanups.push(() => signal.removeEventListener('abort', onAbort));
   }
 }
+
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
 
 function outcomeOf(cause: StopCause): 'passed' | 'aborted' | 'failed' | 'error' {
   switch (cause.kind) {

@@ -2,6 +2,7 @@ import type { ClusterPort } from '../../cluster/port.ts';
 import type { Engine, Injection } from '../../engines/engine.ts';
 import type { PodKillPlan } from '../../faults/pod-kill.ts';
 import type { Logger } from '../../logger.ts';
+import type { Kill } from '../report.ts';
 import type { EventWriter } from '../../report/events.ts';
 import type { ReportBuilder } from '../report-builder.ts';
 
@@ -15,6 +16,7 @@ export function inject(input: {
   random: () => number;
   report: ReportBuilder;
   events: EventWriter;
+  onKill?: (kill: Kill) => void;
 }): Injection {
   const { report, events } = input;
   return input.engine.inject(input.plan, {
@@ -25,6 +27,7 @@ export function inject(input: {
     onKill: (kill, pod) => {
       report.kill(kill);
       events.podKilled(pod, kill.round);
+      input.onKill?.(kill);
     },
     onWouldKill: (pods) => report.wouldKill(pods),
   });

@@ -1,0 +1,71 @@
+import type { HealthSample, Outcome, Report } from '../experiment/report.ts';
+
+/**
+ * What a run does, in order: `preflight` (checks begin), then either `refuse` (a check failed,
+ * nothing changed) or `inject` (the fault is live); `kill` per deleted pod; `sample` per health
+ * reading; `stop` or `abort` when the fault is halted (`abort` for safety breaches, signals and
+ * stops from another process); `revert` when the engine has stopped and reverted; `finish`
+ * with the final report.
+ *
+ * @example
+ * ```ts
+ * const observer: RunObserver = (e) => { if (e.action === 'kill') console.log(e.pod); };
+ * ```
+ */
+export type RunAction = RunEvent['action'];
+
+/** Fields every {@link RunEvent} carries. @example `{ runId: 'kc-…', fault: 'pod-kill', engine: 'native', namespace: 'shop', at: '2026-…' }` */
+export interface RunEventBase {
+  readonly runId: string;
+  readonly fault: string;
+  readonly engine: string;
+  readonly namespace: string;
+  /** ISO time of the event. */
+  readonly at: string;
+}
+
+/**
+ * One event of a run, as observers receive it. Plain, JSON-serialisable data: no credentials,
+ * no request bodies.
+ *
+ * @example
+ * ```ts
+ * const chaos = createChaos({ observers: [(e: RunEvent) => events.push(e)] });
+ * ```
+ */
+export type RunEvent =
+  | (RunEventBase & { readonly action: 'preflight'; readonly selector: string; readonly dryRun: boolean })
+  | (RunEventBase & { readonly action: 'refuse'; readonly code: string | null; readonly reason: string })
+  | (RunEventBase & { readonly action: 'inject'; readonly selector: string; readonly dryRun: boolean })
+  | (RunEventBase & { readonly action: 'kill'; readonly pod: string; readonly uid: string; readonly round: number })
+  | (RunEventBase & { readonly action: 'sample'; readonly health: HealthSample['health']; readonly probes: HealthSample['probes'] })
+  | (RunEventBase & {
+      readonly action: 'stop' | 'abort';
+      /** What halted the fault: completed, stop, safety, signal, process-signal, registry, body, engine. */
+      readonly cause: string;
+      readonly reason: string | null;
+    })
+  | (RunEventBase & {
+      readonly action: 'revert';
+      /** Milliseconds from the halt to the engine having stopped (no delete in flight). */
+      readonly stopLatencyMs: number;
+      readonly leftovers: number;
+    })
+  | (RunEventBase & {
+      readonly action: 'finish';
+      readonly outcome: Exclude<Outcome, 'running'>;
+      readonly reason: string | null;
+      readonly kills: number;
+      readonly report: Report;
+    });
+
+/**
+ * Receives every {@link RunEvent} of a client's runs, synchronously. An observer that throws is
+ * logged and otherwise ignored: it can never change what a run does.
+ *
+ * @example
+ * ```ts
+ * const chaos = createChaos({ observers: [auditLog(pino()), metrics.observer] });
+ * ```
+ */
+export type RunObserver = (event: RunEvent) => void;
