@@ -9,6 +9,7 @@ export class ReportBuilder {
   #threshold: number | null;
   #startedAt = new Date().toISOString();
   #endedAt: string | null = null;
+  #stoppedAt: string | null = null;
   #kills: Kill[] = [];
   #wouldKill: PodRef[] = [];
   #timeline: HealthSample[] = [];
@@ -60,6 +61,7 @@ export class ReportBuilder {
   /** First call wins: the outcome and reason of the event that ended the run. */
   settle(outcome: Exclude<Outcome, 'running'>, reason: string | null = null): void {
     if (this.#outcome !== 'running') return;
+    this.#stoppedAt = new Date().toISOString();
     this.#outcome = outcome;
     this.#abortReason = reason;
   }
@@ -90,6 +92,7 @@ export class ReportBuilder {
       target: this.#target,
       startedAt: this.#startedAt,
       endedAt: this.#endedAt,
+      stoppedAt: this.#stoppedAt,
       dryRun: this.#dryRun,
       wouldKill: [...this.#wouldKill],
       kills: [...this.#kills],

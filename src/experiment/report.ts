@@ -16,6 +16,8 @@ export interface Report {
   readonly target: ReportTarget;
   readonly startedAt: string;
   readonly endedAt: string | null;
+  /** When the fault was halted (its natural end, a stop, or an abort); null while it runs. */
+  readonly stoppedAt: string | null;
   readonly dryRun: boolean;
   /** Pods a dry run would have killed in its first round (empty unless `dryRun`). */
   readonly wouldKill: readonly PodRef[];
