@@ -1,7 +1,7 @@
 // issue 3, "must show": the README example on the real control plane, and dry run.
-import type { KubeConfig } from '@kubernetes/client-node';
+import { CoordinationV1Api, CoreV1Api, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { createTestNamespace, deployHttpApp, isReady, listPods, loadKubeConfig, waitForReadyReplicas } from '../cluster/fixtures.ts';
+import { createTestNamespace, deployHttpApp, isReady, listPods, loadKubeConfig, waitForReadyReplicas, waitUntil } from '../cluster/fixtures.ts';
 import { createChaos, probes } from '../../src/index.ts';
 import { chaosEvents, sleep, snapshot } from './support/snapshot.ts';
 
@@ -84,26 +84,60 @@ describe('pod kill on the real control plane', () => {
     expect(report.timeline.some((s) => s.probes['readiness Deployment/web'] === 1)).toBe(true);
   });
 
-  it('dryRun reports the pods it would kill and kills none', async () => {
-    await waitForReadyReplicas(kc, namespace, 'web', 3);
-    const before = await snapshot(kc, namespace);
-    const chaos = createChaos({ kubeConfig: kc });
-    const report = await chaos
-      .podKill({ namespace, selector: { app: 'web' } })
-      .count(2)
-      .every('500ms')
-      .for('3s')
-      .dryRun()
-      .during(() => sleep(2000));
-    expect(report.dryRun).toBe(true);
-    expect(report.kills).toEqual([]);
-    expect(report.wouldKill).toHaveLength(2);
-    const readyUids = new Set((await listPods(kc, namespace, 'app=web')).filter(isReady).map((p) => p.metadata!.uid));
-    for (const pod of report.wouldKill) expect(readyUids.has(pod.uid)).toBe(true);
-    const after = await snapshot(kc, namespace);
-    expect(after.pods).toEqual(before.pods);
-    expect(after.leases).toEqual(before.leases);
-    // Nothing was killed, so no kill was recorded (a registry may still note that the run ended).
-    expect((await chaosEvents(kc, namespace, report.id)).filter((e) => e.reason === 'ChaosPodKilled')).toEqual([]);
+  it('dryRun reports the pods it would kill, kills none, and writes nothing: no Lease, no Event, not even for a moment', async () => {
+    // Its own namespace (kwok pods: nothing restarts, no kubelet events), quiet before it starts.
+    const ns = await createTestNamespace(kc, 'podkill-dry');
+    await deployHttpApp(kc, { namespace: ns, name: 'web', replicas: 3, onProcessNode: false });
+    const core = kc.makeApiClient(CoreV1Api);
+    const leasesApi = kc.makeApiClient(CoordinationV1Api);
+    const allEvents = async () => (await core.listNamespacedEvent({ namespace: ns })).items.map((e) => e.metadata!.uid!).sort();
+    await waitUntil('no new events for 1 s', async () => {
+      const a = await allEvents();
+      await sleep(1000);
+      return JSON.stringify(await allEvents()) === JSON.stringify(a);
+    }, 30_000, 0);
+
+    const before = await snapshot(kc, ns);
+    const eventsBefore = await allEvents();
+    const leasesBefore = await leasesApi.listNamespacedLease({ namespace: ns });
+    const eventList = await core.listNamespacedEvent({ namespace: ns });
+    // Watches from the lists' resourceVersions: a Lease created and deleted within the run, or
+    // any Event (core/v1 and events.k8s.io/v1 are the same objects), is seen here.
+    const writes: string[] = [];
+    const watch = new Watch(kc);
+    const watches = await Promise.all([
+      watch.watch(`/apis/coordination.k8s.io/v1/namespaces/${ns}/leases`, { resourceVersion: leasesBefore.metadata?.resourceVersion },
+        (phase, obj: { metadata?: { name?: string } }) => writes.push(`Lease ${phase} ${obj.metadata?.name}`), () => {}),
+      watch.watch(`/api/v1/namespaces/${ns}/events`, { resourceVersion: eventList.metadata?.resourceVersion },
+        (phase, obj: { reason?: string }) => writes.push(`Event ${phase} ${obj.reason}`), () => {}),
+    ]);
+    try {
+      // createChaos({ kubeConfig }) on a real cluster uses the Lease registry by default.
+      const chaos = createChaos({ kubeConfig: kc });
+      const report = await chaos
+        .podKill({ namespace: ns, selector: { app: 'web' } })
+        .count(2)
+        .every('500ms')
+        .for('3s')
+        .withSafety(0.5)
+        .probe(probes.readiness({ kind: 'Deployment', name: 'web' }))
+        .dryRun()
+        .during(() => sleep(2000));
+      expect(report.dryRun).toBe(true);
+      expect(report.outcome).toBe('passed');
+      expect(report.kills).toEqual([]);
+      expect(report.wouldKill).toHaveLength(2);
+      const readyUids = new Set((await listPods(kc, ns, 'app=web')).filter(isReady).map((p) => p.metadata!.uid));
+      for (const pod of report.wouldKill) expect(readyUids.has(pod.uid)).toBe(true);
+      await sleep(500); // let any late write reach the watches
+      const after = await snapshot(kc, ns);
+      expect(after.pods).toEqual(before.pods);
+      expect(after.leases).toEqual(before.leases);
+      expect(after.events).toEqual(before.events);
+      expect(await allEvents()).toEqual(eventsBefore);
+      expect(writes).toEqual([]);
+    } finally {
+      for (const w of watches) w.abort();
+    }
   });
 });

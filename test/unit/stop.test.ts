@@ -135,6 +135,22 @@ describe('abort from outside', () => {
     expect(released).toBe(1);
   });
 
+  it('a dry run does not register (no Lease, no outcome Event): the registry is never called', async () => {
+    cluster = new FakeCluster({ replace: true, replicas: 4 });
+    let registered = 0;
+    const chaos = createChaos({
+      cluster,
+      handleSignals: false,
+      registry: { register: async () => (registered++, { stopRequested: new AbortController().signal, release: async () => [] }) },
+    });
+    const report = await chaos.podKill(target).dryRun().during(() => sleep(20));
+    expect(report.wouldKill).toHaveLength(1);
+    expect(registered).toBe(0);
+    expect(cluster.writes).toEqual([]);
+    await chaos.podKill(target).during(() => sleep(20));
+    expect(registered).toBe(1);
+  });
+
   it('a registry that cannot release turns into a TeardownError naming the leftover', async () => {
     cluster = new FakeCluster({ replace: true, replicas: 4 });
     const chaos = createChaos({

@@ -34,7 +34,8 @@ export interface Registration {
 
 /**
  * The "register" step of the lifecycle. The default records nothing; the Lease-based registry
- * (coordination.k8s.io/v1, heartbeat, stop requests, reaper) plugs in here.
+ * (coordination.k8s.io/v1, heartbeat, stop requests, reaper) plugs in here. A dry run never
+ * registers: it writes nothing to the cluster.
  *
  * @example
  * ```ts
