@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { auditLog } from './audit/audit-log.ts';
 import { fanOut } from './audit/fan-out.ts';
 import type { RunObserver } from './audit/run-event.ts';
 import { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
@@ -62,8 +63,10 @@ export interface ChaosOptions {
    * Pass `noopRegistry` to opt out.
    */
   readonly registry?: Registry;
-  /** Receive every run event (audit trail, metrics, test-runner fixtures). @default none */
+  /** Receive every run event (metrics, test-runner fixtures, your own audit sink). @default none */
   readonly observers?: readonly RunObserver[];
+  /** Write the audit trail (see {@link auditLog}) to `logger`. @default true */
+  readonly audit?: boolean;
 }
 
 /**
@@ -94,6 +97,7 @@ const KEYS = [
   'random',
   'registry',
   'observers',
+  'audit',
 ];
 
 /**
@@ -146,9 +150,10 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
     signal: options.signal === undefined ? undefined : assertSignal(options.signal, 'signal'),
     handleSignals: options.handleSignals ?? true,
     sampleTimeoutMs: parseDuration(options.preflightTimeout ?? 10_000, 'preflightTimeout'),
-    emit: fanOut(options.observers ?? [], logger),
+    emit: fanOut(options.observers ?? [], logger, options.audit === false ? [] : [auditLog(logger)]),
   });
   if (typeof ctx.handleSignals !== 'boolean') throw new TypeError('Expected `handleSignals` to be a boolean.');
+  if (options.audit !== undefined && typeof options.audit !== 'boolean') throw new TypeError('Expected `audit` to be a boolean.');
 
   return Object.freeze({
     podKill: (target: PodKillTarget, podKillOptions: PodKillOptions = {}) =>

@@ -71,6 +71,15 @@ export type { Duration, DurationUnit } from './util/duration.ts';
 
 export { silentLogger, type Logger } from './logger.ts';
 export type { RunEvent, RunEventBase, RunAction, RunObserver } from './audit/run-event.ts';
+export { auditLog, type AuditLogOptions } from './audit/audit-log.ts';
+export { toJson, type SuiteJson } from './report/json.ts';
+export { toJUnit, type JUnitOptions } from './report/junit.ts';
+export { toSvgTimeline, type SvgTimelineOptions } from './report/svg-timeline.ts';
+export { toHtml, type HtmlOptions } from './report/html.ts';
+export type { NamedReport, ReportEntry } from './report/entry.ts';
+export { createMetrics, type ChaosMetrics, type MetricsOptions } from './report/metrics.ts';
+export { createChaosSession, type ChaosSession, type ChaosSessionOptions } from './report/session.ts';
+export { chaosMatchers, type ChaosMatchers } from './vitest/matchers.ts';
 export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_ID_LABEL } from './labels.ts';
 
 export { ChaosError } from './errors/chaos-error.ts';

@@ -2,12 +2,13 @@ import { errorFields, type Logger } from '../logger.ts';
 import type { RunEvent, RunObserver } from './run-event.ts';
 
 /** One function that hands an event to every observer; an observer that throws is logged and skipped. */
-export function fanOut(observers: readonly RunObserver[], logger: Logger): (event: RunEvent) => void {
+/** `builtIn` observers run first and are not validated. */
+export function fanOut(observers: readonly RunObserver[], logger: Logger, builtIn: readonly RunObserver[] = []): (event: RunEvent) => void {
   if (!Array.isArray(observers)) throw new TypeError('Expected `observers` to be an array of functions.');
   for (const [i, o] of observers.entries()) {
     if (typeof o !== 'function') throw new TypeError(`Expected \`observers[${i}]\` to be a function, got ${typeof o}.`);
   }
-  const list = [...observers];
+  const list = [...builtIn, ...observers];
   return (event) => {
     for (const observer of list) {
       try {

@@ -1,0 +1,76 @@
+import type { Report } from '../experiment/report.ts';
+import { durationSeconds, escapeXml, named, type ReportEntry } from './entry.ts';
+
+/**
+ * Options of {@link toJUnit}.
+ *
+ * @example
+ * ```ts
+ * toJUnit(reports, { suiteName: 'checkout chaos' });
+ * ```
+ */
+export interface JUnitOptions {
+  /** @default 'kubechaos' */
+  readonly suiteName?: string;
+}
+
+/**
+ * A JUnit XML document with one `<testcase>` per run: `passed` passes; `aborted` and `failed`
+ * are a `<failure>` (with the reason); `error` (kubechaos or the API failed, or teardown left
+ * something behind) is an `<error>`. Each testcase's `<system-out>` lists the kills and health.
+ *
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * writeFileSync('chaos-junit.xml', toJUnit([passedReport, { name: 'breaks the app', report: abortedReport }]));
+ * ```
+ */
+export function toJUnit(entries: readonly ReportEntry[], options: JUnitOptions = {}): string {
+  const suite = options.suiteName ?? 'kubechaos';
+  const cases = entries.map(named);
+  const failures = cases.filter((c) => c.report.outcome === 'aborted' || c.report.outcome === 'failed').length;
+  const errors = cases.filter((c) => c.report.outcome === 'error' || c.report.outcome === 'running').length;
+  const time = cases.reduce((sum, c) => sum + durationSeconds(c.report), 0);
+  const timestamp = cases.map((c) => c.report.startedAt).sort()[0] ?? new Date().toISOString();
+  const counts = `tests="${cases.length}" failures="${failures}" errors="${errors}" skipped="0" time="${time.toFixed(3)}"`;
+  return [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="${escapeXml(suite)}" ${counts}>`,
+    `  <testsuite name="${escapeXml(suite)}" ${counts} timestamp="${escapeXml(timestamp.replace(/Z$/, ''))}">`,
+    ...cases.map((c) => testcase(c.name, c.report)),
+    '  </testsuite>',
+    '</testsuites>',
+    '',
+  ].join('\n');
+}
+
+function testcase(name: string, report: Report): string {
+  const classname = `kubechaos.${report.fault}.${report.target.namespace}`;
+  const open = `    <testcase name="${escapeXml(name)}" classname="${escapeXml(classname)}" time="${durationSeconds(report).toFixed(3)}">`;
+  const lines = [open];
+  const reason = report.abortReason ?? report.outcome;
+  if (report.outcome === 'aborted' || report.outcome === 'failed') {
+    lines.push(`      <failure type="${report.outcome}" message="${escapeXml(reason)}">${escapeXml(details(report))}</failure>`);
+  } else if (report.outcome === 'error' || report.outcome === 'running') {
+    lines.push(`      <error type="${report.outcome}" message="${escapeXml(reason)}">${escapeXml(details(report))}</error>`);
+  }
+  lines.push(`      <system-out>${escapeXml(summary(report))}</system-out>`, '    </testcase>');
+  return lines.join('\n');
+}
+
+function summary(report: Report): string {
+  const health = report.minHealth === null ? 'n/a' : report.minHealth.toFixed(3);
+  const lines = [
+    `run ${report.id}: ${report.fault} on ${report.target.namespace}/${report.target.selector} (${report.engine} engine${report.dryRun ? ', dry run' : ''})`,
+    `outcome ${report.outcome}; min health ${health}${report.threshold === null ? '' : ` (threshold ${report.threshold})`}; ${report.kills.length} pod(s) killed`,
+    ...report.kills.map((k) => `  killed ${k.pod} at ${k.at} (round ${k.round})`),
+    ...report.wouldKill.map((p) => `  would kill ${p.name}`),
+  ];
+  if (report.timeToRecover !== null) lines.push(`recovered in ${report.timeToRecover} ms`);
+  return lines.join('\n');
+}
+
+function details(report: Report): string {
+  const left = report.leftovers.map((l) => `  left behind: ${l.kind} ${l.namespace}/${l.name}: ${l.reason}`);
+  return [`${report.outcome}: ${report.abortReason ?? 'no reason recorded'}`, `stopped at ${report.stoppedAt ?? 'n/a'}`, ...left].join('\n');
+}
