@@ -33,6 +33,15 @@ describe('stopRuns', () => {
     expect(ended!.reason).toMatch(/stop requested by .*: incident 42/);
   });
 
+  it('without a namespace stops live runs everywhere (what -A does)', async () => {
+    const store = new FakeLeaseStore();
+    await owner(store, 'kc-1', 'a');
+    await owner(store, 'kc-2', 'b');
+    const result = await stopRuns({ store, all: true, timeout: '2s' });
+    expect(result.confirmed.map((c) => `${c.run.namespace}/${c.run.id}`).sort()).toEqual(['a/kc-1', 'b/kc-2']);
+    expect(store.leases.size).toBe(0);
+  });
+
   it('names runs that did not confirm: a stale Lease at once, a silent owner after the timeout', async () => {
     const store = new FakeLeaseStore();
     const silent = (id: string, ageMs: number) => {
