@@ -4,11 +4,11 @@ import { fanOut } from './audit/fan-out.ts';
 import type { RunObserver } from './audit/run-event.ts';
 import { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
 import type { ClusterPort } from './cluster/port.ts';
-import type { Engine } from './engines/engine.ts';
-import { nativeEngine } from './engines/native.ts';
+import { assertEngineName, assertLitmusOptions, createEngines, type EngineName, type LitmusOptions } from './engines/select.ts';
 import type { ClientContext } from './experiment/context.ts';
 import { noopRegistry, type Registry } from './experiment/lifecycle/register.ts';
 import { PodKillExperiment } from './experiment/builder.ts';
+import { litmusExperiment, type LitmusExperiment, type LitmusExperimentOptions } from './experiment/litmus-builder.ts';
 import { leaseRegistry } from './registry/lease-registry.ts';
 import { DEFAULT_OPTIONS, mergeOptions, type PodKillOptions } from './experiment/options.ts';
 import { normalizeTarget, type PodKillTarget } from './experiment/target.ts';
@@ -67,6 +67,10 @@ export interface ChaosOptions {
   readonly observers?: readonly RunObserver[];
   /** Write the audit trail (see {@link auditLog}) to `logger`. @default true */
   readonly audit?: boolean;
+  /** Engine of `podKill` experiments (`.engine(name)` overrides it per experiment). @default 'native' */
+  readonly engine?: EngineName;
+  /** Options of the Litmus engine (used by `engine: 'litmus'`, `.engine('litmus')` and `chaos.litmus()`). */
+  readonly litmus?: LitmusOptions;
 }
 
 /**
@@ -81,6 +85,11 @@ export interface ChaosOptions {
 export interface Chaos {
   /** A pod-kill experiment on `target`; `options` may set everything the builder methods set. */
   podKill(target: PodKillTarget, options?: PodKillOptions): PodKillExperiment;
+  /**
+   * Any LitmusChaos experiment (e.g. `pod-network-latency`) on `target`, through a ChaosEngine,
+   * with the same safety, stop and teardown guarantees; `.env()` sets the experiment's env.
+   */
+  litmus(experiment: string, target: PodKillTarget, options?: LitmusExperimentOptions): LitmusExperiment;
 }
 
 const KEYS = [
@@ -98,6 +107,8 @@ const KEYS = [
   'registry',
   'observers',
   'audit',
+  'engine',
+  'litmus',
 ];
 
 /**
@@ -125,13 +136,18 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
   rejectUnknownKeys(breaker, ['threshold', 'halfOpenAfter'], '`breaker`');
   if (options.random !== undefined) assertFunction(options.random, 'random');
 
+  const engineName = options.engine === undefined ? 'native' : assertEngineName(options.engine, 'engine');
+  const litmus = options.litmus === undefined ? {} : assertLitmusOptions(options.litmus);
+
   let cluster = options.cluster;
   let registry = options.registry;
+  let kubeConfig = options.kubeConfig;
   if (cluster === undefined) {
-    const kubeConfig = options.kubeConfig ?? loadKubeConfig();
+    kubeConfig ??= loadKubeConfig();
     cluster = createKubeCluster(kubeConfig, logger);
     registry ??= leaseRegistry({ kubeConfig, logger });
   }
+  const engines = createEngines(kubeConfig, litmus);
 
   const ctx: ClientContext = Object.freeze({
     cluster,
@@ -146,7 +162,8 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
       parseDuration(breaker.halfOpenAfter ?? 30_000, 'breaker.halfOpenAfter'),
     ),
     registry: registry ?? noopRegistry,
-    engine: nativeEngine as Engine,
+    engine: engines.get(engineName),
+    engines,
     signal: options.signal === undefined ? undefined : assertSignal(options.signal, 'signal'),
     handleSignals: options.handleSignals ?? true,
     sampleTimeoutMs: parseDuration(options.preflightTimeout ?? 10_000, 'preflightTimeout'),
@@ -158,5 +175,6 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
   return Object.freeze({
     podKill: (target: PodKillTarget, podKillOptions: PodKillOptions = {}) =>
       new PodKillExperiment(ctx, normalizeTarget(target), mergeOptions(DEFAULT_OPTIONS, podKillOptions)),
+    litmus: (experiment: string, target: PodKillTarget, litmusOptions: LitmusExperimentOptions = {}) => litmusExperiment(ctx, experiment, target, litmusOptions),
   });
 }

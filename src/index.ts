@@ -51,7 +51,20 @@ export type { ReadinessProbeOptions } from './safety/probes/readiness.ts';
 export { DEFAULT_PROTECTED_NAMESPACES } from './safety/guards/namespaces.ts';
 
 export { nativeEngine } from './engines/native.ts';
-export type { Engine, EngineContext, Injection } from './engines/engine.ts';
+export type { Engine, EngineContext, EnginePreflightContext, EngineReportDetails, Injection } from './engines/engine.ts';
+export { LitmusExperiment, type LitmusExperimentOptions } from './experiment/litmus-builder.ts';
+export type { EngineName, LitmusOptions } from './engines/select.ts';
+export type { LitmusReport } from './engines/litmus/report.ts';
+export type { LitmusEvent, LitmusProbeStatus } from './engines/litmus/run.ts';
+export type { LitmusWorkloadKind, Placement } from './engines/litmus/engine-manifest.ts';
+export {
+  LitmusUnknownEnvError,
+  LitmusExperimentMissingError,
+  LitmusNotReadyError,
+  LitmusRbacError,
+  LitmusOperatorTimeoutError,
+  type ServiceAccountPermission,
+} from './engines/litmus/errors.ts';
 export type { PodKillPlan } from './faults/pod-kill.ts';
 
 export { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';

@@ -1,6 +1,7 @@
 import type { ClusterPort, PodInfo } from '../cluster/port.ts';
 import type { Permission } from '../errors/forbidden-error.ts';
 import type { Kill, Leftover, PodRef } from '../experiment/report.ts';
+import type { LitmusReport } from './litmus/report.ts';
 import type { PodKillPlan } from '../faults/pod-kill.ts';
 import type { Logger } from '../logger.ts';
 
@@ -19,8 +20,26 @@ export interface Engine {
   readonly name: string;
   /** Permissions the engine needs for `plan` (checked in preflight). */
   permissions(plan: PodKillPlan): Permission[];
+  /**
+   * Engine-specific checks, run after the SDK's own preflight and before anything is registered
+   * or injected; a rejection refuses the run. Optional.
+   */
+  preflight?(plan: PodKillPlan, context: EnginePreflightContext): Promise<void>;
   /** Starts the fault. Must not throw synchronously. */
   inject(plan: PodKillPlan, context: EngineContext): Injection;
+}
+
+/** What {@link Engine.preflight} gets. @example `await engine.preflight?.(plan, { runId, cluster, logger, signal })` */
+export interface EnginePreflightContext {
+  readonly runId: string;
+  readonly cluster: ClusterPort;
+  readonly logger: Logger;
+  readonly signal: AbortSignal;
+}
+
+/** Engine-specific sections of the report. @example `{ litmus: { experiment: 'pod-delete', engineStatus: 'stopped', ... } }` */
+export interface EngineReportDetails {
+  readonly litmus?: LitmusReport;
 }
 
 /** What an engine gets from the lifecycle. @example `engine.inject(plan, { runId, cluster, logger, random: Math.random, onKill, onWouldKill })` */
@@ -46,4 +65,6 @@ export interface Injection {
   readonly finished: Promise<void>;
   /** What the engine could not revert (empty for pod kills). */
   leftovers(): Leftover[];
+  /** Engine-specific sections merged into the report (Litmus: engine status, verdict, probes). Optional. */
+  reportDetails?(): EngineReportDetails;
 }

@@ -1,6 +1,7 @@
 import type { Report } from './report.ts';
 import { isRecoveryError, isSafetyAbortError } from '../errors/guards.ts';
 import type { PodKillPlan } from '../faults/pod-kill.ts';
+import { assertEngineName, type EngineName } from '../engines/select.ts';
 import type { Probe } from '../safety/probe.ts';
 import type { Duration } from '../util/duration.ts';
 import { assertFunction, assertObject, assertSignal, rejectUnknownKeys } from '../util/validate.ts';
@@ -138,6 +139,16 @@ export class PodKillExperiment {
   /** Adds a health probe; health is the minimum over probes. @example `.probe(probes.http(url))` */
   probe(probe: Probe): PodKillExperiment {
     return this.with({ probes: [assertProbe(probe, 'probe')] });
+  }
+
+  /**
+   * Runs this experiment through another engine: `'native'` (kubechaos deletes the pods) or
+   * `'litmus'` (a pod-delete ChaosEngine does; see `createChaos({ litmus })`). Same plan, same
+   * safety, stop and teardown. Unknown names throw a TypeError. @example `.engine('litmus')`
+   */
+  engine(name: EngineName): PodKillExperiment {
+    const engine = this.#ctx.engines.get(assertEngineName(name, 'engine'));
+    return new PodKillExperiment({ ...this.#ctx, engine }, this.#target, this.#options);
   }
 
   /** Reports which pods would be killed, kills none. @example `.dryRun()` */

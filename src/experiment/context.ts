@@ -1,5 +1,6 @@
 import type { ClusterPort } from '../cluster/port.ts';
 import type { Engine } from '../engines/engine.ts';
+import type { Engines } from '../engines/select.ts';
 import type { RunEvent } from '../audit/run-event.ts';
 import type { Logger } from '../logger.ts';
 import type { ClientBreaker } from '../safety/client-breaker.ts';
@@ -16,6 +17,8 @@ export interface ClientContext {
   readonly breaker: ClientBreaker;
   readonly registry: Registry;
   readonly engine: Engine;
+  /** Engines by name, for `.engine(name)` and `chaos.litmus()`. */
+  readonly engines: Engines;
   readonly signal: AbortSignal | undefined;
   readonly handleSignals: boolean;
   readonly sampleTimeoutMs: number;

@@ -1,3 +1,4 @@
+import type { EngineReportDetails } from '../engines/engine.ts';
 import type { HealthSample, Kill, Leftover, Outcome, PodRef, Report, ReportTarget } from './report.ts';
 
 /** Accumulates a {@link Report} while a run lives; `snapshot()` returns a frozen copy. */
@@ -19,6 +20,7 @@ export class ReportBuilder {
   #outcome: Outcome = 'running';
   #abortReason: string | null = null;
   #leftovers: Leftover[] = [];
+  #details: (() => EngineReportDetails) | undefined;
 
   constructor(init: { id: string; engine: string; target: ReportTarget; dryRun: boolean; threshold: number | null }) {
     this.id = init.id;
@@ -80,8 +82,18 @@ export class ReportBuilder {
     this.#leftovers.push(leftover);
   }
 
+  /** Engine-specific sections (e.g. `litmus`), read at every snapshot. */
+  details(provider: () => EngineReportDetails): void {
+    this.#details = provider;
+  }
+
   end(): void {
     this.#endedAt ??= new Date().toISOString();
+  }
+
+  #engineDetails(): EngineReportDetails {
+    const details = this.#details?.();
+    return details?.litmus ? { litmus: details.litmus } : {};
   }
 
   snapshot(): Report {
@@ -103,6 +115,7 @@ export class ReportBuilder {
       outcome: this.#outcome,
       abortReason: this.#abortReason,
       leftovers: [...this.#leftovers],
+      ...this.#engineDetails(),
     } satisfies Report);
   }
 }

@@ -1,3 +1,5 @@
+import type { LitmusReport } from '../engines/litmus/report.ts';
+
 /**
  * What an experiment did, JSON-serialisable. Times are ISO strings; durations are milliseconds.
  *
@@ -31,6 +33,8 @@ export interface Report {
   readonly outcome: Outcome;
   readonly abortReason: string | null;
   readonly leftovers: readonly Leftover[];
+  /** Present when the run went through the Litmus engine: ChaosEngine status, verdict, probe statuses. */
+  readonly litmus?: LitmusReport;
 }
 
 /**

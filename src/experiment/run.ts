@@ -119,6 +119,7 @@ export class Run {
         signal: preSignal,
       });
       this.#anchor = checked.anchor;
+      await this.#ctx.engine.preflight?.(this.#plan, { runId: this.id, cluster, logger, signal: preSignal });
       // A dry run writes nothing to the cluster: no Lease, no outcome Event (it only reads).
       const registry = this.#plan.dryRun ? noopRegistry : this.#ctx.registry;
       this.#registration = await registry.register(
@@ -169,6 +170,8 @@ export class Run {
       events: this.#events,
       onKill: (kill) => this.#emit({ action: 'kill', pod: kill.pod, uid: kill.uid, round: kill.round }),
     });
+    const injection = this.#injection;
+    if (injection.reportDetails) this.report.details(() => injection.reportDetails?.() ?? {});
     this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
     this.#injection.finished.catch((error: unknown) => this.halt({ kind: 'engine', error }));
     this.#monitor.arm();

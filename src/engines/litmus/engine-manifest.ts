@@ -2,7 +2,7 @@
 import { runLabels } from '../../labels.ts';
 import { DEFAULT_LITMUS_VERSION, RUNNER_IMAGE } from './catalog.ts';
 
-/** Workload kinds a ChaosEngine selector accepts (CRD pattern). */
+/** Workload kinds a ChaosEngine selector accepts (CRD pattern). @example `createChaos({ litmus: { kind: 'statefulset' } })` */
 export type LitmusWorkloadKind = 'deployment' | 'statefulset' | 'daemonset' | 'deploymentconfig' | 'rollout';
 
 /**
@@ -15,7 +15,7 @@ export type LitmusTarget =
   | { readonly namespace: string; readonly kind?: LitmusWorkloadKind; readonly names: readonly string[] }
   | { readonly namespace: string; readonly pods: readonly string[] };
 
-/** Where the runner and experiment pods are scheduled. */
+/** Where the runner and experiment pods are scheduled. @example `{ nodeSelector: { 'kubechaos.dev/node': 'process' }, tolerations: [{ key: 'kubechaos.dev/process-node', operator: 'Exists', effect: 'NoSchedule' }] }` */
 export interface Placement {
   readonly nodeSelector?: Readonly<Record<string, string>>;
   readonly tolerations?: ReadonlyArray<Record<string, unknown>>;

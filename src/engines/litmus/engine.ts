@@ -1,17 +1,19 @@
-// The Litmus engine behind the SDK's Engine interface: a pod-kill plan becomes a pod-delete
-// ChaosEngine; the lifecycle's stop becomes engineState: stop + delete; pod deletions seen on the
-// target selector while the engine runs are reported as kills.
+// The Litmus engine behind the SDK's Engine interface: a plan becomes a ChaosEngine of the
+// configured experiment (pod-delete by default); the lifecycle's stop becomes engineState: stop +
+// delete; pod deletions seen on the target selector while the engine runs are reported as kills.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { PodInfo } from '../../cluster/port.ts';
 import type { Permission } from '../../errors/forbidden-error.ts';
 import type { Leftover } from '../../experiment/report.ts';
 import { chooseVictims, type PodKillPlan } from '../../faults/pod-kill.ts';
 import { errorFields } from '../../logger.ts';
-import type { Engine, EngineContext, Injection } from '../engine.ts';
+import type { Engine, EngineContext, EnginePreflightContext, EngineReportDetails, Injection } from '../engine.ts';
+import { LITMUS_EXPERIMENTS } from './catalog.ts';
 import { createLitmusClient, type LitmusClient } from './client.ts';
 import type { LitmusWorkloadKind, Placement } from './engine-manifest.ts';
 import { ChaosError } from '../../errors/chaos-error.ts';
 import { preflight } from './preflight.ts';
+import { litmusReport } from './report.ts';
 import { LitmusRun, type LitmusSnapshot } from './run.ts';
 
 /** Options of {@link litmusEngine}. */
@@ -23,15 +25,17 @@ export interface LitmusEngineOptions {
   readonly kind?: LitmusWorkloadKind;
   /** Litmus version for the runner and installed experiment images. */
   readonly version?: string;
-  /** Install the pod-delete ChaosExperiment when missing (default true). */
+  /** Install the experiment's ChaosExperiment when missing and known (default true). */
   readonly install?: boolean;
+  /** The Litmus experiment every plan runs as (default `pod-delete`). */
+  readonly experiment?: string;
   readonly statusCheckTimeouts?: { readonly delay: number; readonly timeout: number };
   readonly placement?: Placement;
   /** Remove the operator's finalizer when the operator does not (default false: reported as a leftover). */
   readonly force?: boolean;
   /** How long teardown waits for the operator (default 60 s). */
   readonly teardownTimeoutMs?: number;
-  /** Extra pod-delete env (validated against the experiment's documented names). */
+  /** Extra experiment env, over the env derived from the plan (validated against the experiment's documented names). */
   readonly env?: Readonly<Record<string, string>>;
   /** Use this client instead of one made from `kubeConfig` (tests). */
   readonly client?: LitmusClient;
@@ -50,6 +54,21 @@ export function podDeleteEnv(plan: PodKillPlan, targetCount: number): Record<str
   return env;
 }
 
+/**
+ * Env of any experiment for a plan: TOTAL_CHAOS_DURATION from `for`, CHAOS_INTERVAL from `every`
+ * (when the experiment reads it), PODS_AFFECTED_PERC from `percent`/`count`; pod-delete also FORCE.
+ */
+export function litmusEnv(experiment: string, plan: PodKillPlan, targetCount: number): Record<string, string> {
+  if (experiment === 'pod-delete') return podDeleteEnv(plan, targetCount);
+  const known = LITMUS_EXPERIMENTS[experiment]?.env;
+  const seconds = (ms: number) => String(Math.max(1, Math.ceil(ms / 1000)));
+  const env: Record<string, string> = { TOTAL_CHAOS_DURATION: seconds(plan.durationMs) };
+  if (plan.intervalMs !== undefined && (known === undefined || 'CHAOS_INTERVAL' in known)) env.CHAOS_INTERVAL = seconds(plan.intervalMs);
+  const percent = plan.percent ?? (plan.count !== undefined && targetCount > 0 ? Math.ceil((plan.count * 100) / targetCount) : undefined);
+  if (percent !== undefined) env.PODS_AFFECTED_PERC = String(Math.min(100, percent));
+  return env;
+}
+
 /** What the Litmus injection adds to the report: the engine's and result's last state. */
 export interface LitmusDetails {
   readonly snapshot: LitmusSnapshot | undefined;
@@ -57,7 +76,8 @@ export interface LitmusDetails {
 }
 
 /**
- * An {@link Engine} that runs pod kills through LitmusChaos (the pod-delete experiment).
+ * An {@link Engine} that runs plans through LitmusChaos (the pod-delete experiment unless
+ * `experiment` names another).
  *
  * @example
  * ```ts
@@ -67,6 +87,16 @@ export interface LitmusDetails {
 export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly name: 'litmus' } {
   const client = options.client ?? createLitmusClient(options.kubeConfig);
   const serviceAccount = options.serviceAccount ?? 'litmus-chaos';
+  const experiment = options.experiment ?? 'pod-delete';
+  // Runs whose Litmus preflight already passed (in the lifecycle's preflight step).
+  const checked = new Set<string>();
+  const check = async (plan: PodKillPlan, runId: string, env: Record<string, string>) => {
+    await preflight(client, {
+      runId, namespace: plan.namespace, experiment, serviceAccount, env,
+      ...(options.install === undefined ? {} : { install: options.install }),
+      ...(options.version === undefined ? {} : { version: options.version }),
+    });
+  };
   return Object.freeze({
     name: 'litmus' as const,
     permissions: (plan: PodKillPlan): Permission[] => {
@@ -81,12 +111,19 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
         p('create', 'subjectaccessreviews', 'authorization.k8s.io'),
       ].filter((x) => x.resource !== 'subjectaccessreviews'); // cluster-scoped; checked when used
     },
-    inject: (plan: PodKillPlan, context: EngineContext): Injection & { details(): LitmusDetails } => {
+    preflight: async (plan: PodKillPlan, context: EnginePreflightContext): Promise<void> => {
+      if (plan.dryRun) return; // a dry run writes nothing (installing a ChaosExperiment would)
+      const pods = await context.cluster.listPods(plan.namespace, plan.selector, { signal: context.signal });
+      await check(plan, context.runId, { ...litmusEnv(experiment, plan, pods.length), ...options.env });
+      checked.add(context.runId);
+    },
+    inject: (plan: PodKillPlan, context: EngineContext): Injection & { details(): LitmusDetails; reportDetails(): EngineReportDetails } => {
       let run: LitmusRun | undefined;
       let halted = false;
       let leftovers: Leftover[] = [];
       const watchStop = new AbortController();
       const seen = new Map<string, PodInfo>();
+      let env: Record<string, string> = { ...options.env };
 
       let created!: (run: LitmusRun | undefined) => void;
       const creation = new Promise<LitmusRun | undefined>((resolve) => { created = resolve; });
@@ -96,12 +133,8 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
           context.onWouldKill(chooseVictims(pods, plan, context.random).map((p) => ({ name: p.name, uid: p.uid })));
           return;
         }
-        const env = { ...podDeleteEnv(plan, pods.length), ...options.env };
-        await preflight(client, {
-          runId: context.runId, namespace: plan.namespace, experiment: 'pod-delete', serviceAccount, env,
-          ...(options.install === undefined ? {} : { install: options.install }),
-          ...(options.version === undefined ? {} : { version: options.version }),
-        });
+        env = { ...litmusEnv(experiment, plan, pods.length), ...options.env };
+        if (!checked.delete(context.runId)) await check(plan, context.runId, env);
         if (halted) return;
         // Kills are the target pods that start terminating while the engine runs.
         let round = 0;
@@ -117,7 +150,7 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
         }, (error) => context.logger.warn({ runId: context.runId, ...errorFields(error) }, 'litmus: target pod watch failed'), watchStop.signal)
           .catch((error: unknown) => context.logger.warn({ runId: context.runId, ...errorFields(error) }, 'litmus: target pod watch failed'));
         run = await LitmusRun.create(client, {
-          runId: context.runId, namespace: plan.namespace, experiment: 'pod-delete', serviceAccount, env,
+          runId: context.runId, namespace: plan.namespace, experiment, serviceAccount, env,
           target: { namespace: plan.namespace, kind: options.kind ?? 'deployment', selector: plan.selector },
           ...(options.version === undefined ? {} : { version: options.version }),
           ...(options.statusCheckTimeouts === undefined ? {} : { statusCheckTimeouts: options.statusCheckTimeouts }),
@@ -129,7 +162,7 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
         const end = await run.finished;
         const result = end.result;
         if (result?.phase === 'Error' || result?.verdict === 'Error') {
-          throw new ChaosError('LITMUS_EXPERIMENT_ERROR', `Litmus pod-delete ended in error: ${result.errorOutput?.errorCode ?? ''} ${result.errorOutput?.reason ?? ''}`.trim());
+          throw new ChaosError('LITMUS_EXPERIMENT_ERROR', `Litmus ${experiment} ended in error: ${result.errorOutput?.errorCode ?? ''} ${result.errorOutput?.reason ?? ''}`.trim());
         }
       })();
       finished.then(() => created(run), () => created(run));
@@ -155,6 +188,7 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
         },
         leftovers: () => leftovers,
         details: () => ({ snapshot: run?.snapshot(), events: run ? [...run.events] : [] }),
+        reportDetails: () => ({ litmus: litmusReport(experiment, env, run?.snapshot(), run?.events ?? []) }),
       };
     },
   });

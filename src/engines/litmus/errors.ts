@@ -6,8 +6,11 @@ import { PreflightError } from '../../errors/preflight-error.ts';
  *
  * @example
  * ```ts
- * const error = await chaos.litmus('pod-delete', target).env({ CHAOS_INTERVALL: '5' }).during(body).catch((e) => e);
- * error.code === 'LITMUS_UNKNOWN_ENV'; error.names; // ['CHAOS_INTERVALL']
+ * try {
+ *   chaos.litmus('pod-delete', target).env({ CHAOS_INTERVALL: '5' }); // throws: nothing is created
+ * } catch (error) {
+ *   error.code === 'LITMUS_UNKNOWN_ENV'; error.names; // ['CHAOS_INTERVALL']
+ * }
  * ```
  */
 export class LitmusUnknownEnvError extends PreflightError {
@@ -48,11 +51,17 @@ export class LitmusExperimentMissingError extends PreflightError {
 
 /**
  * The Litmus CRDs (litmuschaos.io/v1alpha1 chaosengines, chaosexperiments, chaosresults) are not
- * installed, or the ServiceAccount named for the run does not exist.
+ * installed (code `LITMUS_NOT_INSTALLED`), or the ServiceAccount named for the run does not exist
+ * (code `LITMUS_SERVICE_ACCOUNT_MISSING`).
+ *
+ * @example
+ * ```ts
+ * if (error instanceof LitmusNotReadyError) console.log(error.code, error.message);
+ * ```
  */
 export class LitmusNotReadyError extends PreflightError {}
 
-/** One RBAC permission, as checked with a SubjectAccessReview for the chaos ServiceAccount. */
+/** One RBAC permission, as checked with a SubjectAccessReview for the chaos ServiceAccount. @example `{ verb: 'delete', resource: 'pods', group: '', namespace: 'shop' }` */
 export interface ServiceAccountPermission {
   readonly verb: string;
   readonly resource: string;

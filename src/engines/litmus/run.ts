@@ -19,7 +19,7 @@ export interface LitmusExperimentStatus {
   readonly lastUpdateTime?: string;
 }
 
-/** One entry of a ChaosResult's `status.probeStatuses[]`. */
+/** One entry of a ChaosResult's `status.probeStatuses[]`. @example `{ name: 'check-web', type: 'httpProbe', mode: 'Continuous', verdict: 'Passed' }` */
 export interface LitmusProbeStatus {
   readonly name: string;
   readonly type?: string;
@@ -55,7 +55,7 @@ export interface LitmusSnapshot {
   readonly result?: LitmusResult;
 }
 
-/** A change seen on the engine or result, with its time. */
+/** A change seen on the engine or result, with its time. @example `{ at: '2026-…', source: 'engine', what: 'engineStatus stopped' }` */
 export interface LitmusEvent {
   readonly at: string;
   readonly source: 'engine' | 'result';
