@@ -2,98 +2,31 @@
 // chaos-operator (built from the Go module proxy by scripts/build-litmus.sh, run out of cluster).
 // chaos-runner and litmus-go are not obtainable from the module proxy here (see docs/litmus.md):
 // the tests that need them are skipped unless their binaries are in the cache.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, openSync, closeSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CustomObjectsApi, type KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { type ChildProcess } from 'node:child_process';
 import {
-  ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition, type V1Pod,
-} from '@kubernetes/client-node';
-import {
-  LITMUS_EXPERIMENTS, LITMUS_FINALIZER, createLitmusEngine, litmusEngine, type LitmusDetails, type LitmusRunOptions,
+  LITMUS_FINALIZER, createLitmusEngine, litmusEngine, type LitmusDetails, type LitmusRunOptions,
 } from '../../src/engines/litmus/index.ts';
 import { createKubeCluster } from '../../src/cluster/kube-cluster.ts';
 import { silentLogger } from '../../src/logger.ts';
 import { createTestNamespace, deployHttpApp, listPods, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
+import * as op from './support/litmus-operator.ts';
 
-const RELEASE = process.env.KUBECHAOS_LITMUS_RELEASE ?? '3.9.0';
-const litmusDir = join(process.env.KUBECHAOS_CACHE ?? join(homedir(), '.cache', 'kubechaos'), `litmus-${RELEASE}`);
-const bin = (name: string) => join(litmusDir, 'bin', name);
-const haveOperator = existsSync(bin('chaos-operator'));
-const haveRunner = existsSync(bin('chaos-runner')) && existsSync(bin('experiments'));
+const { RELEASE, haveOperator, haveRunner } = op;
 
 let kc: KubeConfig;
 let operator: ChildProcess | undefined;
 
-function startOperator(): ChildProcess {
-  const log = openSync(join(litmusDir, `operator-${process.pid}.log`), 'a');
-  const child = spawn(bin('chaos-operator'), ['-metrics-bind-address=0', '-health-probe-bind-address=0', '-zap-log-level=info'], {
-    stdio: ['ignore', log, log],
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      KUBECONFIG: process.env.KUBECONFIG!,
-      WATCH_NAMESPACE: '',
-      ANALYTICS: 'FALSE',
-      CHAOS_RUNNER_IMAGE: `litmuschaos/chaos-runner:${RELEASE}`,
-    },
-  });
-  closeSync(log);
-  return child;
-}
-
+const startOperator = () => op.startOperator();
 async function stopOperator(): Promise<void> {
   const child = operator;
   operator = undefined;
-  if (!child || child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
+  await op.killOperator(child);
 }
-
-async function installCrds(): Promise<void> {
-  const ext = kc.makeApiClient(ApiextensionsV1Api);
-  for (const file of readdirSync(join(litmusDir, 'crds')).filter((f) => f.endsWith('.yaml'))) {
-    // loadAllYaml maps `x-kubernetes-preserve-unknown-fields` onto the typed model; a plain YAML
-    // parse would lose it in serialisation, and the apiserver would then prune every status.
-    for (const body of loadAllYaml(readFileSync(join(litmusDir, 'crds', file), 'utf8')) as V1CustomResourceDefinition[]) {
-      if (!body?.kind) continue;
-      try {
-        await ext.createCustomResourceDefinition({ body });
-      } catch (error) {
-        if ((error as { code?: number }).code !== 409) throw error;
-      }
-      await waitUntil(`CRD ${body.metadata!.name} Established`, async () => {
-        const crd = await ext.readCustomResourceDefinition({ name: body.metadata!.name! });
-        return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
-      });
-    }
-  }
-}
-
-/** A ServiceAccount with exactly the rules the catalog lists for `experiment` (or none). */
-async function createServiceAccount(namespace: string, name: string, experiment?: string): Promise<void> {
-  const core = kc.makeApiClient(CoreV1Api);
-  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
-  if (!experiment) return;
-  await rbac.createNamespacedRole({
-    namespace,
-    body: { metadata: { name }, rules: LITMUS_EXPERIMENTS[experiment]!.permissions.map((r) => ({ apiGroups: [...r.apiGroups], resources: [...r.resources], verbs: [...r.verbs] })) },
-  });
-  await rbac.createNamespacedRoleBinding({
-    namespace,
-    body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: [{ kind: 'ServiceAccount', name, namespace }] },
-  });
-}
-
-async function litmusObjects(namespace: string) {
-  const custom = kc.makeApiClient(CustomObjectsApi);
-  // Right after a CRD is established its storage may still answer 429 for a moment.
-  const list = (plural: string) => waitUntil(`list ${plural}`, async () =>
-    ((await custom.listNamespacedCustomObject({ group: 'litmuschaos.io', version: 'v1alpha1', namespace, plural })) as { items: unknown[] }).items, 30_000, 250);
-  return { engines: await list('chaosengines'), experiments: await list('chaosexperiments'), results: await list('chaosresults') };
-}
+const installCrds = () => op.installCrds(kc);
+const createServiceAccount = (namespace: string, name: string, experiment?: string) => op.createServiceAccount(kc, namespace, name, experiment);
+const litmusObjects = (namespace: string) => op.litmusObjects(kc, namespace);
 
 function baseOptions(namespace: string, overrides: Partial<LitmusRunOptions> = {}): LitmusRunOptions {
   return {

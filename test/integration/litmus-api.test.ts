@@ -1,0 +1,192 @@
+// The public API of the Litmus engine (createChaos({ engine: 'litmus' }), .engine('litmus'),
+// chaos.litmus(experiment, target).env(...)) against the real control plane, the real Litmus CRDs
+// and the REAL chaos-operator (3.9.0, run out of cluster; see docs/litmus.md).
+//
+// Verified here: what kubechaos writes (ChaosExperiment, ChaosEngine with run-id labels, selectors
+// and env), and what the real operator does with it (finalizer, engineStatus initialized, the
+// runner pod, engineState stop -> engineStatus stopped, finalizer removed on delete), end to end
+// through during()/start()/stop() and the safety monitor.
+// NOT verified (blocked: chaos-runner and litmus-go 3.x are refused by the Go module proxy, 403):
+// that a real experiment runs, deletes pods or injects latency, writes a ChaosResult, or ends
+// with verdict Pass / Stopped. The runner pod lands on a kwok node and never runs, so the
+// ChaosEngine stays `initialized` until kubechaos stops it; every verdict below is null.
+import type { ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { createChaos, isPreflightError, isSafetyAbortError, LitmusUnknownEnvError, noopRegistry, probes, reportOf, type Chaos } from '../../src/index.ts';
+import { LITMUS_FINALIZER } from '../../src/engines/litmus/index.ts';
+import { createTestNamespace, deployHttpApp, listPods, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
+import {
+  RELEASE, createServiceAccount, engineExperiment, haveOperator, installCrds, killOperator, litmusObjects, readEngine, startOperator,
+} from './support/litmus-operator.ts';
+
+let kc: KubeConfig;
+let operator: ChildProcess | undefined;
+
+function client(extra: Parameters<typeof createChaos>[0] = {}): Chaos {
+  return createChaos({
+    kubeConfig: kc,
+    handleSignals: false,
+    audit: false,
+    litmus: { version: RELEASE, statusCheckTimeouts: { delay: 1, timeout: 60 }, teardownTimeoutMs: 30_000 },
+    ...extra,
+  });
+}
+
+/** A namespace with the HTTP app (3 replicas on kwok nodes) and the chaos ServiceAccount for `experiment`. */
+async function namespaceWithApp(prefix: string, experiment: string): Promise<string> {
+  const namespace = await createTestNamespace(kc, prefix);
+  await createServiceAccount(kc, namespace, 'litmus-chaos', experiment);
+  await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: false });
+  return namespace;
+}
+
+describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operator ${RELEASE} (no runner: verdicts not verified)`, () => {
+  beforeAll(async () => {
+    kc = loadKubeConfig();
+    await installCrds(kc);
+    operator = startOperator();
+  });
+  afterAll(async () => {
+    await killOperator(operator);
+  });
+
+  it('createChaos({ engine: "litmus" }): start() creates a ChaosEngine with the run-id labels and the plan\'s env, which the real operator initialises; stop() ends with engineStatus stopped and the engine deleted', async () => {
+    const namespace = await namespaceWithApp('litmus-api-stop', 'pod-delete');
+    const chaos = client({ engine: 'litmus' });
+    const exp = await chaos.podKill({ namespace, selector: { app: 'web' } }).count(1).every('5s').for('20s').start();
+    let stoppedMs = 0;
+    try {
+      // The real operator: finalizer + engineStatus initialized, seen through the report.
+      await waitUntil('engineStatus initialized', async () => exp.report().litmus?.engineStatus === 'initialized', 30_000);
+      const name = exp.report().litmus!.chaosEngine!.name;
+      const engine = await readEngine(kc, namespace, name);
+      expect(engine.metadata.labels).toMatchObject({ 'app.kubernetes.io/managed-by': 'kubechaos', 'kubechaos.dev/run-id': exp.id });
+      expect(engine.metadata.finalizers).toContain(LITMUS_FINALIZER);
+      expect(engine.spec).toMatchObject({
+        engineState: 'active', jobCleanUpPolicy: 'delete', chaosServiceAccount: 'litmus-chaos',
+        selectors: { workloads: [{ kind: 'deployment', namespace, labels: 'app=web' }] },
+      });
+      expect(engineExperiment(engine)).toEqual({
+        name: 'pod-delete',
+        env: { TOTAL_CHAOS_DURATION: '20', CHAOS_INTERVAL: '5', FORCE: 'true', PODS_AFFECTED_PERC: '34' },
+      });
+      // The operator created the runner pod for this engine (it never runs: no runner binary).
+      await waitUntil('the runner pod', async () => (await listPods(kc, namespace, `chaosUID=${engine.metadata.uid}`)).some((p) => p.metadata?.name === `${name}-runner`), 30_000);
+
+      const t0 = performance.now();
+      const report = await exp.stop('enough');
+      stoppedMs = performance.now() - t0;
+      expect(report.engine).toBe('litmus');
+      expect(report.outcome).toBe('passed');
+      expect(report.leftovers).toEqual([]);
+      expect(report.kills).toEqual([]); // nothing deleted the app's pods: the runner never ran
+      expect(report.litmus).toMatchObject({
+        experiment: 'pod-delete', engineState: 'stop', engineStatus: 'stopped', deleted: true,
+        verdict: null, phase: null, // no ChaosResult without a runner (blocked)
+      });
+      const timeline = report.litmus!.timeline.map((e) => e.what);
+      expect(timeline).toEqual(expect.arrayContaining(['engineStatus initialized', 'requested stop (engineState: stop)', 'engineStatus stopped', 'deleted ChaosEngine', 'ChaosEngine is gone']));
+      expect(timeline.indexOf('engineStatus stopped')).toBeLessThan(timeline.indexOf('deleted ChaosEngine'));
+      expect((await litmusObjects(kc, namespace)).engines).toEqual([]);
+      expect(await listPods(kc, namespace, `chaosUID=${engine.metadata.uid}`)).toEqual([]);
+      console.log(`[litmus-api] exp.stop() -> engineStatus stopped + engine deleted: ${stoppedMs.toFixed(0)} ms (real operator ${RELEASE})`);
+    } finally {
+      await exp.stop().catch(() => {});
+    }
+  });
+
+  it('.engine("litmus") on a native builder runs through Litmus; the base builder still runs natively', async () => {
+    const namespace = await namespaceWithApp('litmus-api-engine', 'pod-delete');
+    const chaos = client({ registry: noopRegistry });
+    const base = chaos.podKill({ namespace, selector: { app: 'web' } }).percent(50).for('15s');
+    let engineName: string | undefined;
+    const report = await base.engine('litmus').during(async () => {
+      engineName = await waitUntil('a ChaosEngine initialised by the operator', async () => {
+        const [engine] = (await litmusObjects(kc, namespace)).engines;
+        return engine?.status?.engineStatus === 'initialized' && engine.metadata.name;
+      }, 30_000);
+      const engine = await readEngine(kc, namespace, engineName);
+      expect(engineExperiment(engine).env).toEqual({ TOTAL_CHAOS_DURATION: '15', CHAOS_INTERVAL: '15', FORCE: 'true', PODS_AFFECTED_PERC: '50' });
+    });
+    expect(report.engine).toBe('litmus');
+    expect(report.litmus).toMatchObject({ chaosEngine: { name: engineName }, engineStatus: 'stopped', deleted: true });
+    expect((await litmusObjects(kc, namespace)).engines).toEqual([]);
+
+    const native = await base.for('1s').during(() => new Promise((r) => setTimeout(r, 100)));
+    expect(native.engine).toBe('native');
+    expect(native.litmus).toBeUndefined();
+    expect(native.kills.length).toBeGreaterThan(0);
+  });
+
+  it('chaos.litmus("pod-network-latency", target).env({ NETWORK_LATENCY }) installs that ChaosExperiment and creates its ChaosEngine with the env', async () => {
+    const namespace = await namespaceWithApp('litmus-api-latency', 'pod-network-latency');
+    const chaos = client({ registry: noopRegistry });
+    const report = await chaos
+      .litmus('pod-network-latency', { namespace, selector: { app: 'web' } })
+      .env({ NETWORK_LATENCY: '2000', JITTER: '100' })
+      .for('30s')
+      .during(async ({ experiment }) => {
+        await waitUntil('engineStatus initialized', async () => experiment.report().litmus?.engineStatus === 'initialized', 30_000);
+        const engine = await readEngine(kc, namespace, experiment.report().litmus!.chaosEngine!.name);
+        expect(engineExperiment(engine)).toEqual({ name: 'pod-network-latency', env: { TOTAL_CHAOS_DURATION: '30', NETWORK_LATENCY: '2000', JITTER: '100' } });
+        const { experiments } = await litmusObjects(kc, namespace);
+        expect(experiments.map((e) => e.metadata.name)).toEqual(['pod-network-latency']);
+        expect((experiments[0]!.spec as { definition: { image: string } }).definition.image).toBe(`litmuschaos/go-runner:${RELEASE}`);
+      });
+    expect(report.litmus).toMatchObject({ experiment: 'pod-network-latency', env: { NETWORK_LATENCY: '2000', JITTER: '100', TOTAL_CHAOS_DURATION: '30' }, engineStatus: 'stopped', deleted: true });
+    expect((await litmusObjects(kc, namespace)).engines).toEqual([]);
+  });
+
+  it('a wrong env name via .env() is refused before anything is created', async () => {
+    const namespace = await namespaceWithApp('litmus-api-env', 'pod-network-latency');
+    const chaos = client();
+    const exp = chaos.litmus('pod-network-latency', { namespace, selector: { app: 'web' } }).for('30s');
+    let error: unknown;
+    try {
+      exp.env({ NETWORK_LATENCYY: '2000' }).during(() => { throw new Error('must not run'); });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(LitmusUnknownEnvError);
+    expect(error).toMatchObject({ code: 'LITMUS_UNKNOWN_ENV', names: ['NETWORK_LATENCYY'] });
+    expect((error as Error).message).toContain('NETWORK_LATENCY');
+    expect(await litmusObjects(kc, namespace)).toEqual({ engines: [], experiments: [], results: [] });
+  });
+
+  it('missing RBAC for the chaos ServiceAccount: during() rejects with a preflight error and creates nothing', async () => {
+    const namespace = await createTestNamespace(kc, 'litmus-api-rbac');
+    await createServiceAccount(kc, namespace, 'litmus-chaos'); // no Role
+    await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: false });
+    let ran = false;
+    const error = await client().litmus('pod-delete', { namespace, selector: { app: 'web' } }).during(() => { ran = true; }).catch((e) => e);
+    expect(error).toMatchObject({ code: 'LITMUS_RBAC_MISSING', serviceAccount: 'litmus-chaos' });
+    expect(isPreflightError(error)).toBe(true);
+    expect(ran).toBe(false);
+    expect(await litmusObjects(kc, namespace)).toEqual({ engines: [], experiments: [], results: [] });
+  });
+
+  it('a safety breach (custom probe dropping to 0) stops the ChaosEngine through the real operator and deletes it', async () => {
+    const namespace = await namespaceWithApp('litmus-api-breach', 'pod-delete');
+    let health = 1;
+    const error = await client()
+      .litmus('pod-delete', { namespace, selector: { app: 'web' } })
+      .for('60s')
+      .withSafety(0.5)
+      .probe(probes.custom(() => health, { name: 'app', interval: '100ms' }))
+      .during(async ({ experiment, signal }) => {
+        await waitUntil('engineStatus initialized', async () => experiment.report().litmus?.engineStatus === 'initialized', 30_000);
+        health = 0;
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      })
+      .catch((e) => e);
+    expect(isSafetyAbortError(error)).toBe(true);
+    const report = reportOf(error)!;
+    expect(report.outcome).toBe('aborted');
+    expect(report.leftovers).toEqual([]);
+    expect(report.litmus).toMatchObject({ engineState: 'stop', engineStatus: 'stopped', deleted: true, verdict: null });
+    const timeline = report.litmus!.timeline.map((e) => e.what);
+    expect(timeline).toEqual(expect.arrayContaining(['engineStatus initialized', 'requested stop (engineState: stop)', 'engineStatus stopped', 'ChaosEngine is gone']));
+    expect((await litmusObjects(kc, namespace)).engines).toEqual([]);
+  });
+});
