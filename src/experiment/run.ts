@@ -15,7 +15,7 @@ import type { ClientContext } from './context.ts';
 import { inject } from './lifecycle/inject.ts';
 import { createMonitor } from './lifecycle/monitor.ts';
 import { preflight } from './lifecycle/preflight.ts';
-import { noopRegistry, type Registration } from './lifecycle/register.ts';
+import { noopRegistry, type Registration, type Registry } from './lifecycle/register.ts';
 import { teardown } from './lifecycle/teardown.ts';
 import type { NormalizedOptions } from './options.ts';
 import { onProcessSignal } from './process-signals.ts';
@@ -108,6 +108,7 @@ export class Run {
       const checked = await preflight({
         plan: this.#plan,
         engine: this.#ctx.engine,
+        registry: this.#registry(),
         cluster,
         probes: this.#options.probes,
         threshold: this.#options.threshold,
@@ -121,7 +122,7 @@ export class Run {
       this.#anchor = checked.anchor;
       await this.#ctx.engine.preflight?.(this.#plan, { runId: this.id, cluster, logger, signal: preSignal });
       // A dry run writes nothing to the cluster: no Lease, no outcome Event (it only reads).
-      const registry = this.#plan.dryRun ? noopRegistry : this.#ctx.registry;
+      const registry = this.#registry();
       this.#registration = await registry.register(
         {
           id: this.id,
@@ -175,6 +176,11 @@ export class Run {
     this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
     this.#injection.finished.catch((error: unknown) => this.halt({ kind: 'engine', error }));
     this.#monitor.arm();
+  }
+
+  /** A dry run writes nothing, so it registers nowhere. */
+  #registry(): Registry {
+    return this.#plan.dryRun ? noopRegistry : this.#ctx.registry;
   }
 
   /** The emergency stop: synchronous, first cause wins. No destructive call is issued after it. */

@@ -1,3 +1,4 @@
+import type { Permission } from '../errors/forbidden-error.ts';
 import type { Registration, Registry, RunRecord } from '../experiment/lifecycle/register.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
@@ -53,6 +54,7 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
   let store: ReturnType<typeof storeOf> | undefined;
 
   return Object.freeze({
+    permissions: (namespace: string): Permission[] => leasePermissions(namespace, reapBeforeStart),
     register: async (record: RunRecord, signal?: AbortSignal): Promise<Registration> => {
       store ??= storeOf(options);
       if (reapBeforeStart) {
@@ -87,4 +89,15 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
       return LeaseRegistration.start({ store, lease, created, renewMs, ttlMs, logger });
     },
   });
+}
+
+/**
+ * What the Lease registry does in a run's namespace: hold the run's Lease (create, renew with
+ * get/update, watch it for stop requests, delete it), record the run's end as an Event, and, when
+ * it reaps before starting, list and claim other runs' Leases.
+ */
+function leasePermissions(namespace: string, reaps: boolean): Permission[] {
+  const lease = (verb: string): Permission => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace });
+  const verbs = ['create', 'get', 'update', 'patch', 'watch', 'delete', ...(reaps ? ['list'] : [])];
+  return [...verbs.map(lease), { verb: 'create', resource: 'events', group: 'events.k8s.io', namespace }];
 }

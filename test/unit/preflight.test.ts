@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createChaos, isPreflightError, probes } from '../../src/index.ts';
+import { createChaos, isPreflightError, leaseRegistry, probes } from '../../src/index.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
 
 let cluster: FakeCluster;
@@ -125,5 +125,27 @@ describe('preflight refusals change nothing', () => {
   it('start() refuses the same way', async () => {
     const chaos = setup();
     expect((await refusal(chaos.podKill({ namespace: 'shop', selector: { app: 'zzz' } }).start())).code).toBe('NO_TARGETS');
+  });
+});
+
+describe('preflight checks what the registry needs', () => {
+  it('refuses, naming the Lease verbs, when the registry cannot hold its Lease', async () => {
+    cluster = new FakeCluster({ deny: ['create leases', 'watch leases'] });
+    const registry = leaseRegistry();
+    const chaos = createChaos({ cluster, handleSignals: false, registry });
+    const error = (await refusal(chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).during(body))) as Error & { code: string; missing: unknown[] };
+    expect(error.missing).toEqual([
+      { verb: 'create', resource: 'leases', group: 'coordination.k8s.io', namespace: 'shop' },
+      { verb: 'watch', resource: 'leases', group: 'coordination.k8s.io', namespace: 'shop' },
+    ]);
+    expect(error.message).toContain('create leases.coordination.k8s.io in namespace "shop"');
+  });
+
+  it('does not ask a dry run for registry permissions: a dry run holds no Lease', async () => {
+    cluster = new FakeCluster({ deny: ['create leases'] });
+    const chaos = createChaos({ cluster, handleSignals: false, registry: leaseRegistry() });
+    const report = await chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).dryRun().during(async () => {});
+    expect(report.kills).toEqual([]);
+    expect(cluster.writes).toEqual([]);
   });
 });

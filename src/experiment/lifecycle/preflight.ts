@@ -10,10 +10,13 @@ import { checkPermissions } from '../../safety/guards/rbac.ts';
 import { checkSelector } from '../../safety/guards/selector.ts';
 import type { HealthMonitor } from '../../safety/health-monitor.ts';
 import type { Probe } from '../../safety/probe.ts';
+import type { Registry } from './register.ts';
 
 export interface PreflightInput {
   readonly plan: PodKillPlan;
   readonly engine: Engine;
+  /** The registry the run will register with (none for a dry run). */
+  readonly registry: Registry;
   readonly cluster: ClusterPort;
   readonly probes: readonly Probe[];
   readonly threshold: number | null;
@@ -39,7 +42,11 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
   const { plan, cluster, signal } = input;
   checkNamespace(plan.namespace, input.protectedNamespaces, input.allowedNamespaces);
   checkSelector(plan.selector, plan.namespace);
-  await checkPermissions(cluster, [...input.engine.permissions(plan), ...input.probes.flatMap((p) => p.permissions(plan.namespace))], signal);
+  await checkPermissions(cluster, [
+    ...input.engine.permissions(plan),
+    ...input.probes.flatMap((p) => p.permissions(plan.namespace)),
+    ...(input.registry.permissions?.(plan.namespace) ?? []),
+  ], signal);
 
   const pods = await cluster.listPods(plan.namespace, plan.selector, { signal });
   if (pods.length === 0) throw new NoTargetsError(plan.namespace, plan.selector);

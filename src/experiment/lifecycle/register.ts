@@ -1,3 +1,4 @@
+import type { Permission } from '../../errors/forbidden-error.ts';
 import type { Leftover } from '../report.ts';
 
 /**
@@ -44,6 +45,8 @@ export interface Registration {
  */
 export interface Registry {
   register(record: RunRecord, signal?: AbortSignal): Promise<Registration>;
+  /** Permissions `register` and `release` need in `namespace`, checked in preflight with the fault's. */
+  permissions?(namespace: string): Permission[];
 }
 
 /** A registry that records nothing (no Lease). @example `createChaos({ registry: noopRegistry })` */
