@@ -18,7 +18,7 @@ export interface SvgTimelineOptions {
   readonly title?: string;
 }
 
-const M = { left: 52, right: 20, top: 44, bottom: 40 };
+const M = { left: 52, right: 20, top: 48, bottom: 44 };
 const COLORS = { health: '#1f6feb', threshold: '#d1242f', kill: '#6e7781', abort: '#d1242f', band: '#fff8c5', grid: '#eaeef2', text: '#24292f' };
 const STEPS = [0.25, 0.5, 1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 1800, 3600];
 
@@ -78,7 +78,6 @@ export function toSvgTimeline(report: Report, options: SvgTimelineOptions = {}):
     out.push(`<text x="${f(px)}" y="${M.top + plotH + 16}" text-anchor="middle" fill="#57606a">${formatSeconds(s)}</text>`);
   }
   out.push(`<line x1="${M.left}" x2="${M.left + plotW}" y1="${M.top + plotH}" y2="${M.top + plotH}" stroke="#57606a"/>`);
-  out.push(`<text x="${M.left + plotW}" y="${height - 6}" text-anchor="end" fill="#57606a">time since start</text>`);
 
   // Kill markers.
   for (const kill of report.kills) {
@@ -128,18 +127,19 @@ export function toSvgTimeline(report: Report, options: SvgTimelineOptions = {}):
     out.push(
       `<g class="abort"><title>${escapeXml(`aborted at ${report.stoppedAt}: ${report.abortReason ?? ''}`)}</title>` +
         `<line x1="${f(px)}" x2="${f(px)}" y1="${M.top}" y2="${M.top + plotH}" stroke="${COLORS.abort}" stroke-width="2"/>` +
-        `<path d="M${f(px - 5)} ${M.top + plotH + 22} l10 10 m0 -10 l-10 10" stroke="${COLORS.abort}" stroke-width="2"/>` +
+        `<path d="M${f(px - 4)} ${M.top - 12} l8 8 m0 -8 l-8 8" stroke="${COLORS.abort}" stroke-width="2"/>` +
         `<text x="${f(px - 8)}" y="${M.top + 12}" text-anchor="end" font-weight="600" fill="${COLORS.abort}">abort</text></g>`,
     );
   }
 
   // Legend.
-  const ly = M.top - 8;
-  const lx = M.left + plotW - 230;
+  const ly = height - 6;
+  const lx = M.left + plotW - 236;
   out.push(
     `<g class="legend" fill="#57606a"><line x1="${lx}" x2="${lx + 16}" y1="${ly - 4}" y2="${ly - 4}" stroke="${COLORS.health}" stroke-width="2"/><text x="${lx + 20}" y="${ly}">health</text>` +
       `<path d="M${lx + 70} ${ly - 8} l10 0 l-5 7 z" fill="${COLORS.kill}"/><text x="${lx + 84}" y="${ly}">pod killed</text>` +
-      `<rect x="${lx + 150}" y="${ly - 9}" width="12" height="9" fill="${COLORS.band}" stroke="#d4a72c" stroke-width="0.5"/><text x="${lx + 166}" y="${ly}">fault active</text></g>`,
+      `<rect x="${lx + 150}" y="${ly - 9}" width="12" height="9" fill="${COLORS.band}" stroke="#d4a72c" stroke-width="0.5"/><text x="${lx + 166}" y="${ly}">fault active</text>` +
+      `<text x="${M.left}" y="${ly}">time since the run started</text></g>`,
   );
   out.push('</svg>');
   return `${out.join('\n')}\n`;
