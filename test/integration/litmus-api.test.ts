@@ -10,10 +10,11 @@
 // that a real experiment runs, deletes pods or injects latency, writes a ChaosResult, or ends
 // with verdict Pass / Stopped. The runner pod lands on a kwok node and never runs, so the
 // ChaosEngine stays `initialized` until kubechaos stops it; every verdict below is null.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { createChaos, isPreflightError, isSafetyAbortError, LitmusUnknownEnvError, noopRegistry, probes, reportOf, type Chaos } from '../../src/index.ts';
+import { createChaos, isPreflightError, isSafetyAbortError, LitmusUnknownEnvError, noopRegistry, probes, reap, reportOf, type Chaos } from '../../src/index.ts';
 import { LITMUS_FINALIZER } from '../../src/engines/litmus/index.ts';
 import { createTestNamespace, deployHttpApp, listPods, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
 import {
@@ -188,5 +189,39 @@ describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operat
     const timeline = report.litmus!.timeline.map((e) => e.what);
     expect(timeline).toEqual(expect.arrayContaining(['engineStatus initialized', 'requested stop (engineState: stop)', 'engineStatus stopped', 'ChaosEngine is gone']));
     expect((await litmusObjects(kc, namespace)).engines).toEqual([]);
+  });
+
+  it('a SIGKILLed owner: the reaper of a new client deletes its ChaosEngine (run-id label), and the real operator aborts and releases it', async () => {
+    const namespace = await namespaceWithApp('litmus-api-reap', 'pod-delete');
+    const child = spawn(process.execPath, [fileURLToPath(new URL('./support/litmus-child.ts', import.meta.url)), JSON.stringify({ namespace, ttl: '10s', version: RELEASE })], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => { output += c; });
+    const started = await new Promise<{ started: string; engine: string }>((resolve, reject) => {
+      child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+        output += c;
+        const line = output.split('\n').find((l) => l.startsWith('{"started"'));
+        if (line) resolve(JSON.parse(line));
+      });
+      child.on('exit', () => reject(new Error(`child exited before starting:\n${output}`)));
+    });
+    const engine = await readEngine(kc, namespace, started.engine);
+    expect(engine.metadata.labels?.['kubechaos.dev/run-id']).toBe(started.started);
+    const killedAt = Date.now();
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    // A new client's reaper: the Lease expires TTL (10 s) after its last renewal.
+    const reaped = await waitUntil('the dead run reaped', async () => {
+      const result = await reap({ kubeConfig: kc, namespaces: [namespace] });
+      return result.reaped.find((r) => r.run.id === started.started);
+    }, 30_000, 1_000);
+    expect(reaped.errors).toEqual([]);
+    expect(reaped.deleted).toContainEqual(expect.objectContaining({ kind: 'ChaosEngine', name: started.engine }));
+    // The operator's finalizer: it deletes the chaosUID pods, then lets the engine go.
+    await waitUntil('the ChaosEngine gone', async () => (await litmusObjects(kc, namespace)).engines.length === 0, 30_000, 250);
+    expect(await listPods(kc, namespace, `chaosUID=${engine.metadata.uid}`)).toEqual([]);
+    console.log(`[litmus-api] SIGKILL -> ChaosEngine reaped and gone: ${Date.now() - killedAt} ms (TTL 10 s)`);
   });
 });
