@@ -96,6 +96,9 @@ describe('engine selection', () => {
     });
     expect(report.engine).toBe('litmus');
     expect(engineLabels).toEqual({ 'app.kubernetes.io/managed-by': 'kubechaos', 'kubechaos.dev/run-id': report.id });
+    // The ChaosExperiment it installed is shared by later runs: a reaper of this run must not take it.
+    expect(litmus.of('chaosexperiments')[0]?.metadata?.labels?.['kubechaos.dev/run-id']).toBeUndefined();
+    expect(litmus.of('chaosexperiments')[0]?.metadata?.labels?.['app.kubernetes.io/managed-by']).toBe('kubechaos');
     const native = await chaos.podKill(target).for('100ms').engine('native').during(() => sleep(10));
     expect(native.engine).toBe('native');
     expect(cluster.deletes).toHaveLength(1);

@@ -1,7 +1,7 @@
 // Checks made before a ChaosEngine is created: env names, CRDs, ServiceAccount, ChaosExperiment
 // (installed when missing and known), and the ServiceAccount's RBAC against what the experiment lists.
 import { statusOf } from '../../errors/cluster-error.ts';
-import { runLabels } from '../../labels.ts';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../labels.ts';
 import { LITMUS_EXPERIMENTS, experimentDefinition, knownExperiments, unknownEnvNames, type PolicyRule } from './catalog.ts';
 import type { LitmusClient } from './client.ts';
 import {
@@ -117,7 +117,9 @@ export async function preflight(client: LitmusClient, options: PreflightOptions)
     namespace,
     ...(options.version === undefined ? {} : { version: options.version }),
     ...(options.experimentImage === undefined ? {} : { image: options.experimentImage }),
-    labels: runLabels(options.runId),
+    // A shared definition that outlives the run: no run-id label, or a reaper sweeping the
+    // installing run's objects would delete it from under every other run using it.
+    labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE },
   });
   try {
     await client.create('chaosexperiments', namespace, manifest);
