@@ -73,6 +73,7 @@ const SCHEMA: Type = {
         safety: { t: 'object', required: ['threshold'], fields: { threshold: ratio, grace: duration, breakerThreshold: { t: 'integer', min: 1 } } },
         probes: { t: 'probes' },
         expectRecovery: { t: 'object', required: ['within'], fields: { within: duration, threshold: ratio } },
+        engine: { t: 'enum', values: ['native', 'litmus'] },
       },
     },
   },
@@ -197,12 +198,18 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
 
   const doc1 = check(doc.contents as Node, SCHEMA, '') as {
     metadata?: { name?: string; namespace?: string };
-    spec: { target: ExperimentSpec['target']; probes?: ExperimentSpec['probes'] } & Record<string, unknown>;
+    spec: { target: ExperimentSpec['target']; probes?: ExperimentSpec['probes']; engine?: ExperimentSpec['engine'] } & Record<string, unknown>;
   };
-  const { target, probes = [], ...options } = doc1.spec;
+  const { target, probes = [], engine, ...options } = doc1.spec;
   const namespace = doc1.metadata?.namespace;
   return {
-    spec: { ...(doc1.metadata?.name ? { name: doc1.metadata.name } : {}), target: { ...target, ...(namespace ? { namespace } : {}) }, options, probes },
+    spec: {
+      ...(doc1.metadata?.name ? { name: doc1.metadata.name } : {}),
+      target: { ...target, ...(namespace ? { namespace } : {}) },
+      options,
+      probes,
+      ...(engine ? { engine } : {}),
+    },
     namespace,
     locate: (error: TypeError) => {
       const option = /`([^`]+)`/.exec(error.message)?.[1];

@@ -18,11 +18,14 @@ export interface ExperimentSpec {
   readonly target: PodKillTarget;
   readonly options: Omit<PodKillOptions, 'probes'>;
   readonly probes: readonly ProbeSpec[];
+  /** The engine that injects the fault. @default 'native' */
+  readonly engine?: 'native' | 'litmus';
 }
 
 /** Builds the SDK experiment; the SDK's TypeErrors name the option that is wrong. */
 export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment {
-  return chaos.podKill(spec.target, { ...spec.options, probes: spec.probes.map(toProbe) });
+  const experiment = chaos.podKill(spec.target, { ...spec.options, probes: spec.probes.map(toProbe) });
+  return spec.engine ? experiment.engine(spec.engine) : experiment;
 }
 
 function toProbe(spec: ProbeSpec): Probe {

@@ -103,6 +103,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
 
   sub('run', 'run a pod-kill experiment in this process, with live progress; prints the report')
     .addOption(new Option('--type <fault>', 'fault type').choices(['pod-kill']).default('pod-kill'))
+    .addOption(new Option('--engine <engine>', 'what injects the fault: the SDK itself, or a LitmusChaos ChaosEngine').choices(['native', 'litmus']).default('native'))
     .requiredOption('--target <selector>', 'label selector of the target pods, e.g. app=web,tier!=db')
     .option('--count <n>', 'pods killed per round (default 1)', integer('--count', 1))
     .option('--percent <p>', 'percentage of candidate pods killed per round (exclusive with --count)', number('--percent'))
@@ -222,6 +223,7 @@ interface RunOptions {
   dryRun?: boolean;
   ttl?: string;
   reap: boolean;
+  engine: 'native' | 'litmus';
 }
 
 function specFromFlags(o: RunOptions): ExperimentSpec {
@@ -246,7 +248,7 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
     ...(o.expectRecovery === undefined ? {} : { expectRecovery: { within: o.expectRecovery } }),
     ...(o.dryRun ? { dryRun: true } : {}),
   };
-  return { target: { selector: o.target }, options, probes };
+  return { target: { selector: o.target }, options, probes, ...(o.engine === 'native' ? {} : { engine: o.engine }) };
 }
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];

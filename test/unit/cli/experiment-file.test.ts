@@ -60,6 +60,14 @@ spec:
     });
   });
 
+  it('reads the engine, and refuses an unknown one naming the field', () => {
+    const { spec } = parseExperimentFile(`${head}spec:\n  target: { selector: app=web }\n  engine: litmus\n`, 'exp.yaml');
+    expect(spec.engine).toBe('litmus');
+    expect(parseExperimentFile(`${head}spec:\n  target: { selector: app=web }\n`, 'exp.yaml').spec.engine).toBeUndefined();
+    const e = error(`${head}spec:\n  target: { selector: app=web }\n  engine: chaos-mesh\n`);
+    expect({ line: e.line, field: e.field }).toEqual({ line: 5, field: 'spec.engine' });
+  });
+
   it.each([
     ['an unknown top-level field', `${head}spec:\n  target: { selector: app=web }\nstatus: {}\n`, 5, 1, 'status', /unknown field "status" \(known fields: apiVersion, kind, metadata, spec\)/],
     ['an unknown nested field', `${head}spec:\n  target:\n    selector: app=web\n    namespace: shop\n`, 6, 5, 'spec.target.namespace', /unknown field "namespace" in spec.target/],
