@@ -92,7 +92,7 @@ export { toHtml, type HtmlOptions } from './report/html.ts';
 export type { NamedReport, ReportEntry } from './report/entry.ts';
 export { createMetrics, type ChaosMetrics, type MetricsOptions } from './report/metrics.ts';
 export { createChaosSession, type ChaosSession, type ChaosSessionOptions } from './report/session.ts';
-export { chaosMatchers, type ChaosMatchers } from './vitest/matchers.ts';
+export { chaosMatchers, type ChaosMatchers, type ChaosMatcherResult, type ChaosMatcherContext } from './vitest/matchers.ts';
 export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_ID_LABEL } from './labels.ts';
 
 export { ChaosError } from './errors/chaos-error.ts';

@@ -2,14 +2,14 @@ import { reportOf } from '../errors/guards.ts';
 import type { Report } from '../experiment/report.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 
-/** What a matcher returns, in the shape vitest and jest share. */
-interface MatcherResult {
+/** What a {@link chaosMatchers} matcher returns, in the shape vitest and jest share. @example `{ pass: true, message: () => 'why' }` */
+export interface ChaosMatcherResult {
   pass: boolean;
   message: () => string;
 }
 
-/** The `this` vitest and jest give a matcher (only what these use). */
-interface MatcherThis {
+/** The `this` vitest and jest give a matcher (only what {@link chaosMatchers} use). @example `chaosMatchers.toHaveStayedAbove.call({ isNot: false }, report, 0.9)` */
+export interface ChaosMatcherContext {
   readonly isNot?: boolean;
 }
 
@@ -31,7 +31,7 @@ interface MatcherThis {
  * ```
  */
 export const chaosMatchers = {
-  toHaveStayedAbove(this: MatcherThis, received: unknown, threshold: number): MatcherResult {
+  toHaveStayedAbove(this: ChaosMatcherContext, received: unknown, threshold: number): ChaosMatcherResult {
     const report = asReport(received, 'toHaveStayedAbove');
     if (typeof threshold !== 'number' || !(threshold >= 0 && threshold <= 1)) {
       throw new TypeError(`toHaveStayedAbove: expected a threshold in [0, 1], got ${String(threshold)}.`);
@@ -51,7 +51,7 @@ export const chaosMatchers = {
     };
   },
 
-  toHaveRecoveredWithin(this: MatcherThis, received: unknown, within: Duration): MatcherResult {
+  toHaveRecoveredWithin(this: ChaosMatcherContext, received: unknown, within: Duration): ChaosMatcherResult {
     const report = asReport(received, 'toHaveRecoveredWithin');
     const limit = parseDuration(within, 'toHaveRecoveredWithin(duration)', { allowZero: true });
     let took = report.timeToRecover;
