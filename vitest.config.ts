@@ -3,7 +3,13 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   // Examples import the package by name, as users do; in this repo that is the source.
-  resolve: { alias: { kubechaos: fileURLToPath(new URL('./src/index.ts', import.meta.url)) } },
+  resolve: {
+    alias: [
+      { find: /^kubechaos\/vitest\/reporter$/, replacement: fileURLToPath(new URL('./src/vitest/reporter.ts', import.meta.url)) },
+      { find: /^kubechaos\/vitest$/, replacement: fileURLToPath(new URL('./src/vitest/index.ts', import.meta.url)) },
+      { find: /^kubechaos$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },
+    ],
+  },
   test: {
     projects: [
       {

@@ -11,7 +11,7 @@ const podUids = async () => (await listPods(loadKubeConfig(), namespace, 'app=we
 
 // example:start
 import { setTimeout as sleep } from 'node:timers/promises';
-import { expect, test } from '../src/vitest/index.ts'; // in your project: from 'kubechaos/vitest'
+import { expect, test } from 'kubechaos/vitest';
 
 test('see which pods would die, kill none', async ({ chaos }) => {
   const before = await podUids();

@@ -11,7 +11,7 @@ beforeAll(async () => {
 });
 
 // example:start
-import { expect, test } from '../src/vitest/index.ts'; // in your project: from 'kubechaos/vitest'
+import { expect, test } from 'kubechaos/vitest';
 import { probes } from 'kubechaos';
 
 test('web keeps serving while pods die', async ({ chaos }) => {

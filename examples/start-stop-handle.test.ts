@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 
 // example:start
-import { expect, test } from '../src/vitest/index.ts'; // in your project: from 'kubechaos/vitest'
+import { expect, test } from 'kubechaos/vitest';
 import { probes } from 'kubechaos';
 
 test('kill pods until we have seen enough', async ({ chaos }) => {
