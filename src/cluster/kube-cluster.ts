@@ -12,6 +12,7 @@ import type { Permission } from '../errors/forbidden-error.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { pause } from '../util/abort.ts';
 import { signalOptions } from './call-options.ts';
+import { withConnectionReuse } from './connection-reuse.ts';
 import { toPodInfo } from './pod-info.ts';
 import type { CallOptions, ChaosEvent, ClusterPort, ObjectRef, PodInfo, WorkloadInfo, WorkloadKind } from './port.ts';
 import { withRetry } from './retry.ts';
@@ -31,10 +32,12 @@ const REPORTING_CONTROLLER = 'kubechaos.dev/kubechaos';
  * ```
  */
 export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silentLogger): ClusterPort {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const apps = kubeConfig.makeApiClient(AppsV1Api);
-  const authz = kubeConfig.makeApiClient(AuthorizationV1Api);
-  const events = kubeConfig.makeApiClient(EventsV1Api);
+  // One connection pool for every call and watch (client-node would open a new one per request).
+  const pooled = withConnectionReuse(kubeConfig);
+  const core = pooled.makeApiClient(CoreV1Api);
+  const apps = pooled.makeApiClient(AppsV1Api);
+  const authz = pooled.makeApiClient(AuthorizationV1Api);
+  const events = pooled.makeApiClient(EventsV1Api);
   const instance = `${process.pid}@${(process.env.HOSTNAME ?? 'local').slice(0, 40)}`;
 
   const listPods = (namespace: string, labelSelector: string, options?: CallOptions) =>
@@ -70,7 +73,7 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
     },
 
     watchPods: async (namespace, labelSelector, listener, onError, signal) => {
-      const watch = new Watch(kubeConfig);
+      const watch = new Watch(pooled);
       const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
       const local = new AbortController();
       const stopAll = AbortSignal.any([signal, local.signal]);

@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { statusOf } from '../errors/cluster-error.ts';
+import { withConnectionReuse } from '../cluster/connection-reuse.ts';
 import { loadKubeConfig } from '../cluster/kube-cluster.ts';
 import { createKubeLeaseStore } from './kube-store.ts';
 import type { LeaseStore } from './store.ts';
@@ -15,7 +16,7 @@ export interface StoreOptions {
 
 /** The store named by `options`, else one over the default kubeconfig. */
 export function storeOf(options: StoreOptions): LeaseStore {
-  return options.store ?? createKubeLeaseStore(options.kubeConfig ?? loadKubeConfig());
+  return options.store ?? createKubeLeaseStore(withConnectionReuse(options.kubeConfig ?? loadKubeConfig()));
 }
 
 /** Who this process is, as recorded in Leases and stop requests. */
