@@ -10,7 +10,6 @@ beforeAll(async () => {
 const podUids = async () => (await listPods(loadKubeConfig(), namespace, 'app=web')).map((p) => p.metadata!.uid).sort();
 
 // example:start
-import { setTimeout as sleep } from 'node:timers/promises';
 import { expect, test } from 'kubechaos/vitest';
 
 test('see which pods would die, kill none', async ({ chaos }) => {
@@ -19,7 +18,7 @@ test('see which pods would die, kill none', async ({ chaos }) => {
     .podKill({ namespace, selector: 'app=web' })
     .percent(50)
     .dryRun()
-    .during(() => sleep(1000));                      // your test's usual traffic goes here
+    .during(async () => {});                          // your test's usual traffic goes here
 
   expect(report.dryRun).toBe(true);
   expect(report.wouldKill).toHaveLength(2);           // 50 % of 3, rounded up

@@ -66,7 +66,9 @@ export const nativeEngine: Engine = Object.freeze({
       finished,
       stop: async () => {
         halted = true;
-        loop.abort();
+        // A dry run's single round only reads: let it finish, so that a body that returns at
+        // once still gets its answer (wouldKill). A real run's listing is cut short.
+        if (!plan.dryRun) loop.abort();
         await finished.catch(() => {});
       },
       leftovers: () => [],

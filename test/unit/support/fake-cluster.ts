@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChaosEvent, ClusterPort, ObjectRef, PodInfo, PodSetListener, WorkloadInfo } from '../../../src/cluster/port.ts';
 import type { Permission } from '../../../src/errors/forbidden-error.ts';
 import { matches, parseSelector } from '../../../src/cluster/selector.ts';
@@ -19,6 +20,8 @@ export interface FakeOptions {
   readonly deny?: readonly string[];
   /** Delay of every delete call. */
   readonly deleteDelayMs?: number;
+  /** Delay of every list call; like the real port, the call's signal aborts it. */
+  readonly listDelayMs?: number;
 }
 
 /** An in-memory ClusterPort: pods of one Deployment, every write recorded. */
@@ -79,8 +82,9 @@ export class FakeCluster implements ClusterPort {
     return 'default';
   }
 
-  async listPods(namespace: string, labelSelector: string): Promise<PodInfo[]> {
+  async listPods(namespace: string, labelSelector: string, options: { signal?: AbortSignal } = {}): Promise<PodInfo[]> {
     this.reads.push(`list pods ${namespace} ${labelSelector}`);
+    if (this.#opts.listDelayMs) await sleep(this.#opts.listDelayMs, undefined, { signal: options.signal });
     const reqs = parseSelector(labelSelector);
     return [...this.pods.values()].filter((p) => p.namespace === namespace && matches(reqs, p.labels));
   }
