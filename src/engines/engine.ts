@@ -52,6 +52,12 @@ export interface EngineContext {
   readonly onKill: (kill: Kill, pod: PodInfo) => void;
   /** Called in a dry run with the pods a round would have killed. */
   readonly onWouldKill: (pods: readonly PodRef[]) => void;
+  /**
+   * The target pods as preflight just listed them. The first round may use them instead of
+   * listing again: a list right after the run's Lease was written waits for the apiserver's
+   * cache to catch up (~80 ms here), which would delay the first kill.
+   */
+  readonly pods?: readonly PodInfo[];
 }
 
 /** A fault in progress. @example `await injection.stop(); injection.leftovers();` */

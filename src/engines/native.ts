@@ -23,7 +23,7 @@ export const nativeEngine: Engine = Object.freeze({
     const deadline = Date.now() + plan.durationMs;
 
     const round = async (index: number): Promise<void> => {
-      const pods = await context.cluster.listPods(plan.namespace, plan.selector, { signal: loop.signal });
+      const pods = index === 0 && context.pods ? context.pods : await context.cluster.listPods(plan.namespace, plan.selector, { signal: loop.signal });
       if (plan.dryRun) {
         context.onWouldKill(chooseVictims(pods, plan, context.random).map((p) => ({ name: p.name, uid: p.uid })));
         return;

@@ -1,5 +1,6 @@
 import type { RunEvent, RunEventBase } from '../audit/run-event.ts';
 import type { Injection } from '../engines/engine.ts';
+import type { PodInfo } from '../cluster/port.ts';
 import { ChaosError } from '../errors/chaos-error.ts';
 import { attachReport } from '../errors/guards.ts';
 import { RecoveryError } from '../errors/recovery-error.ts';
@@ -52,6 +53,8 @@ export class Run {
   #injection: Injection | undefined;
   #registration: Registration | undefined;
   #anchor: Parameters<EventWriter['aborted']>[0];
+  /** The targets as preflight listed them; the first round reuses them. */
+  #targets: readonly PodInfo[] | undefined;
   #teardown: Promise<Report> | undefined;
   #recoveryFailed = false;
   #haltedAt = 0;
@@ -120,6 +123,7 @@ export class Run {
         signal: preSignal,
       });
       this.#anchor = checked.anchor;
+      this.#targets = checked.pods;
       await this.#ctx.engine.preflight?.(this.#plan, { runId: this.id, cluster, logger, signal: preSignal });
       // A dry run writes nothing to the cluster: no Lease, no outcome Event (it only reads).
       const registry = this.#registry();
@@ -169,6 +173,7 @@ export class Run {
       random: this.#ctx.random,
       report: this.report,
       events: this.#events,
+      ...(this.#targets ? { pods: this.#targets } : {}),
       onKill: (kill) => this.#emit({ action: 'kill', pod: kill.pod, uid: kill.uid, round: kill.round }),
     });
     const injection = this.#injection;

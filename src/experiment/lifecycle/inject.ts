@@ -1,4 +1,4 @@
-import type { ClusterPort } from '../../cluster/port.ts';
+import type { ClusterPort, PodInfo } from '../../cluster/port.ts';
 import type { Engine, Injection } from '../../engines/engine.ts';
 import type { PodKillPlan } from '../../faults/pod-kill.ts';
 import type { Logger } from '../../logger.ts';
@@ -16,6 +16,8 @@ export function inject(input: {
   random: () => number;
   report: ReportBuilder;
   events: EventWriter;
+  /** The targets preflight listed (see {@link EngineContext.pods}). */
+  pods?: readonly PodInfo[];
   onKill?: (kill: Kill) => void;
 }): Injection {
   const { report, events } = input;
@@ -30,5 +32,6 @@ export function inject(input: {
       input.onKill?.(kill);
     },
     onWouldKill: (pods) => report.wouldKill(pods),
+    ...(input.pods ? { pods: input.pods } : {}),
   });
 }
