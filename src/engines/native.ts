@@ -48,7 +48,10 @@ export const nativeEngine: Engine = Object.freeze({
     };
 
     const finished = (async () => {
-      for (let index = 0; !halted && Date.now() < deadline; index++) {
+      // Rounds at a fixed rate (start, start + every, ...) strictly before the deadline: a slow
+      // round does not push the later ones back, and no round squeezes in at the very end.
+      const started = Date.now();
+      for (let index = 0; !halted; index++) {
         try {
           await round(index);
         } catch (error) {
@@ -57,7 +60,12 @@ export const nativeEngine: Engine = Object.freeze({
           throw error;
         }
         if (plan.intervalMs === undefined || plan.dryRun) return;
-        await pause(Math.min(plan.intervalMs, deadline - Date.now()), loop.signal);
+        const next = started + (index + 1) * plan.intervalMs;
+        if (next >= deadline) {
+          await pause(deadline - Date.now(), loop.signal); // the fault lasts its whole `for`
+          return;
+        }
+        await pause(next - Date.now(), loop.signal);
       }
     })();
     finished.catch(() => {}); // observed by the lifecycle; never an unhandled rejection

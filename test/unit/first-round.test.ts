@@ -24,3 +24,12 @@ it('later rounds list again, so they see replacements and deletions', async () =
   });
   expect(cluster.reads.filter((r) => r.startsWith('list pods')).length).toBeGreaterThanOrEqual(3);
 });
+
+it('rounds run at a fixed rate: a slow delete does not push later rounds back', async () => {
+  // every 200 ms for 700 ms with 120 ms deletes: rounds at 0, 200, 400, 600 (a loop that slept
+  // `every` after each round would manage only 0, 320, 640).
+  cluster = new FakeCluster({ replicas: 6, replace: true, readyAfterMs: 0, deleteDelayMs: 120 });
+  const chaos = createChaos({ cluster, handleSignals: false });
+  const report = await chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).every('200ms').for('700ms').during(() => new Promise((r) => setTimeout(r, 800)));
+  expect(report.kills.map((k) => k.round)).toEqual([0, 1, 2, 3]);
+});
