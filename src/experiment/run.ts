@@ -179,6 +179,7 @@ export class Run {
     const injection = this.#injection;
     if (injection.reportDetails) this.report.details(() => injection.reportDetails?.() ?? {});
     this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
+    this.#events.injected(this.#anchor, this.#plan.namespace, describePlan(this.#plan, this.#ctx.engine.name));
     this.#injection.finished.catch((error: unknown) => this.halt({ kind: 'engine', error }));
     this.#monitor.arm();
   }
@@ -194,9 +195,11 @@ export class Run {
     this.#cause = cause;
     this.#haltedAt = performance.now();
     const injection = this.#injection;
-    void injection?.stop().then(() =>
-      this.#emit({ action: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers: injection.leftovers().length }),
-    );
+    void injection?.stop().then(() => {
+      const leftovers = injection.leftovers().length;
+      this.#emit({ action: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers });
+      this.#events.reverted(this.#anchor, this.#plan.namespace, leftovers);
+    });
     this.#monitor.disarm();
     const reason = describeCause(cause);
     this.report.settle(outcomeOf(cause), reason);
@@ -205,6 +208,8 @@ export class Run {
       this.#ctx.logger.warn({ runId: this.id, cause: cause.kind, reason }, 'experiment stopped');
       if (cause.kind === 'safety') this.#events.aborted(this.#anchor, this.#plan.namespace, reason ?? cause.kind);
     }
+    // Only a run that injected has something to record (a refusal writes nothing).
+    if (injection && cause.kind !== 'safety') this.#events.stopped(this.#anchor, this.#plan.namespace, reason ?? cause.kind);
     const abortReason = new Error(`kubechaos: experiment ${this.id} stopped: ${reason ?? cause.kind}`);
     abortReason.name = 'AbortError';
     this.#controller.abort(abortReason);
@@ -317,4 +322,11 @@ function describeCause(cause: StopCause): string | null {
 function describeReason(reason: unknown): string {
   if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
   return String(reason);
+}
+
+/** One line for the audit trail: what the run does, to what, how often, for how long. */
+function describePlan(plan: PodKillPlan, engine: string): string {
+  const size = plan.percent === undefined ? `${plan.count ?? 1} pod(s)` : `${plan.percent}% of the pods`;
+  const rate = plan.intervalMs === undefined ? 'once' : `every ${plan.intervalMs} ms for at most ${plan.durationMs} ms`;
+  return `${plan.kind} of ${size} matching "${plan.selector}", ${rate}, grace period ${plan.gracePeriodSeconds}s, engine ${engine}`;
 }

@@ -3,9 +3,10 @@ import { runLabels } from '../labels.ts';
 import { errorFields, type Logger } from '../logger.ts';
 
 /**
- * Writes the audit trail as events.k8s.io/v1 Events: one per kill on the pod's owner (the
- * Deployment when the pod belongs to one, else its ReplicaSet or the pod), one on abort.
- * Writes run in the background; `flush()` waits for them.
+ * Writes the audit trail as events.k8s.io/v1 Events on the target's owner (the Deployment when
+ * the pods belong to one, else their ReplicaSet or the pod): inject, each kill, stop or abort,
+ * and revert. A dry run has no anchor and writes none. Writes run in the background; `flush()`
+ * waits for them.
  */
 export class EventWriter {
   readonly #cluster: ClusterPort;
@@ -37,19 +38,28 @@ export class EventWriter {
     });
   }
 
+  injected(anchor: ObjectRef | undefined, namespace: string, what: string): void {
+    this.#record(anchor, namespace, 'ChaosInjected', 'Inject', 'Warning', `kubechaos run ${this.#runId} started: ${what}`);
+  }
+
   aborted(anchor: ObjectRef | undefined, namespace: string, reason: string): void {
+    this.#record(anchor, namespace, 'ChaosAborted', 'Abort', 'Warning', `kubechaos run ${this.#runId} aborted: ${reason}`);
+  }
+
+  stopped(anchor: ObjectRef | undefined, namespace: string, reason: string): void {
+    this.#record(anchor, namespace, 'ChaosStopped', 'Stop', 'Normal', `kubechaos run ${this.#runId} stopped: ${reason}`);
+  }
+
+  reverted(anchor: ObjectRef | undefined, namespace: string, leftovers: number): void {
+    const note = leftovers === 0
+      ? `kubechaos run ${this.#runId} reverted: the fault is stopped and nothing it changed is left`
+      : `kubechaos run ${this.#runId} could not revert everything: ${leftovers} leftover(s), see its report`;
+    this.#record(anchor, namespace, 'ChaosReverted', 'Revert', leftovers === 0 ? 'Normal' : 'Warning', note);
+  }
+
+  #record(anchor: ObjectRef | undefined, namespace: string, reason: string, action: string, type: 'Normal' | 'Warning', note: string): void {
     if (!anchor) return;
-    this.#track(() =>
-      this.#cluster.createEvent({
-        namespace,
-        regarding: anchor,
-        reason: 'ChaosAborted',
-        action: 'Abort',
-        type: 'Warning',
-        note: `kubechaos run ${this.#runId} aborted: ${reason}`,
-        labels: runLabels(this.#runId),
-      }),
-    );
+    this.#track(() => this.#cluster.createEvent({ namespace, regarding: anchor, reason, action, type, note, labels: runLabels(this.#runId) }));
   }
 
   /** The object events about `pod` are recorded on: its Deployment, else its controller. */

@@ -62,6 +62,11 @@ describe('pod kill on the real control plane', () => {
     expect(killed.every((e) => e.regarding?.kind === 'Deployment' && e.regarding?.name === 'web')).toBe(true);
     expect(killed.every((e) => e.metadata?.labels?.['app.kubernetes.io/managed-by'] === 'kubechaos')).toBe(true);
     expect(events.filter((e) => e.reason === 'ChaosAborted')).toEqual([]);
+    // The rest of the audit trail, once each on the Deployment: inject, stop, revert, and the registry's end record.
+    for (const reason of ['ChaosInjected', 'ChaosStopped', 'ChaosReverted', 'ChaosRunEnded']) {
+      expect(events.filter((e) => e.reason === reason), reason).toHaveLength(1);
+    }
+    expect(events.find((e) => e.reason === 'ChaosInjected')?.regarding?.name).toBe('web');
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
 
     await waitForReadyReplicas(kc, namespace, 'web', 3);

@@ -6,6 +6,10 @@ let cluster: FakeCluster;
 afterEach(() => cluster?.dispose());
 const target = { namespace: 'shop', selector: { app: 'web' } };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Replacements of killed pods must be ready, or the next run is (rightly) refused for its blast radius. */
+const allReady = async (n: number) => {
+  while ([...cluster.pods.values()].filter((p) => p.ready && !p.terminating).length < n) await sleep(10);
+};
 
 describe('client breaker', () => {
   it('fails fast after N consecutive safety aborts, then half-opens', async () => {
@@ -39,9 +43,11 @@ describe('client breaker', () => {
     await expect(sick.start()).rejects.toMatchObject({ code: 'CIRCUIT_OPEN' });
 
     await sleep(350);
+    await allReady(4);
     health = 1;
     const report = await sick.during(() => sleep(20)); // the half-open trial passes and closes it
     expect(report.outcome).toBe('passed');
+    await allReady(4);
     await expect(sick.during(() => sleep(5))).resolves.toMatchObject({ outcome: 'passed' });
   });
 

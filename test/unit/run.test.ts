@@ -30,8 +30,12 @@ describe('pod kill with during()', () => {
     expect(cluster.deletes.map((d) => d.uid)).toEqual(report.kills.map((k) => k.uid));
     expect(cluster.deletes.every((d) => d.grace === 0)).toBe(true);
     expect(report.kills.map((k) => k.round)).toEqual([0, 1, 2, 3].slice(0, report.kills.length));
-    const kinds = cluster.events.map((e) => [e.reason, e.regarding.kind, e.regarding.name, e.related?.kind]);
-    expect(kinds).toEqual(Array(report.kills.length).fill(['ChaosPodKilled', 'Deployment', 'web', 'Pod']));
+    const kills = cluster.events.filter((e) => e.reason === 'ChaosPodKilled').map((e) => [e.regarding.kind, e.regarding.name, e.related?.kind]);
+    expect(kills).toEqual(Array(report.kills.length).fill(['Deployment', 'web', 'Pod']));
+    // The audit trail: inject, each kill, stop, revert, all on the Deployment (written in the background, so any order).
+    expect(cluster.events.map((e) => e.reason).sort()).toEqual(['ChaosInjected', 'ChaosReverted', 'ChaosStopped', ...Array(report.kills.length).fill('ChaosPodKilled')].sort());
+    expect(cluster.events.every((e) => e.regarding.kind === 'Deployment' && e.regarding.name === 'web')).toBe(true);
+    expect(cluster.events.find((e) => e.reason === 'ChaosInjected')?.note).toMatch(/pod-kill of 1 pod\(s\) matching "app=web", every 100 ms for at most 350 ms, grace period 0s, engine native/);
     for (const e of cluster.events) {
       expect(e.labels).toEqual({ 'app.kubernetes.io/managed-by': 'kubechaos', 'kubechaos.dev/run-id': report.id });
     }
