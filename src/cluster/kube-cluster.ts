@@ -4,7 +4,6 @@ import {
   CoreV1Api,
   EventsV1Api,
   KubeConfig,
-  V1MicroTime,
   Watch,
   type V1Pod,
 } from '@kubernetes/client-node';
@@ -12,6 +11,7 @@ import type { Permission } from '../errors/forbidden-error.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { pause } from '../util/abort.ts';
 import { signalOptions } from './call-options.ts';
+import { eventBody } from './event-body.ts';
 import { withConnectionReuse } from './connection-reuse.ts';
 import { toPodInfo } from './pod-info.ts';
 import type { CallOptions, ChaosEvent, ClusterPort, ObjectRef, PodInfo, WorkloadInfo, WorkloadKind } from './port.ts';
@@ -203,27 +203,13 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
     },
 
     createEvent: async (event: ChaosEvent, options) => {
-      const ref = (r: ObjectRef) => ({ apiVersion: r.apiVersion, kind: r.kind, name: r.name, namespace: r.namespace, uid: r.uid });
       await withRetry(
         'create event',
         (signal) =>
           events.createNamespacedEvent(
             {
               namespace: event.namespace,
-              body: {
-                apiVersion: 'events.k8s.io/v1',
-                kind: 'Event',
-                metadata: { generateName: 'kubechaos-', namespace: event.namespace, labels: { ...event.labels } },
-                eventTime: new V1MicroTime(),
-                reportingController: REPORTING_CONTROLLER,
-                reportingInstance: instance,
-                action: event.action,
-                reason: event.reason,
-                note: event.note.slice(0, 1000),
-                type: event.type,
-                regarding: ref(event.regarding),
-                ...(event.related ? { related: ref(event.related) } : {}),
-              },
+              body: eventBody({ ...event, generateName: 'kubechaos-', reportingController: REPORTING_CONTROLLER, reportingInstance: instance }),
             },
             signalOptions(signal),
           ),

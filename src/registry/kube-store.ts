@@ -16,6 +16,7 @@ import {
 } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
 import { signalOptions } from '../cluster/call-options.ts';
+import { eventBody } from '../cluster/event-body.ts';
 import { withRetry } from '../cluster/retry.ts';
 import { statusOf } from '../errors/cluster-error.ts';
 import type { EventRecord, LeaseRecord, LeaseStore, LeaseWrite, ObjectId } from './store.ts';
@@ -169,19 +170,13 @@ export function createKubeLeaseStore(kubeConfig: KubeConfig): LeaseStore {
           await events.createNamespacedEvent(
             {
               namespace: event.namespace,
-              body: {
-                apiVersion: 'events.k8s.io/v1',
-                kind: 'Event',
-                metadata: { generateName: `${event.lease.name}-`, namespace: event.namespace, labels: { ...event.labels }, annotations: { ...event.annotations } },
-                eventTime: new V1MicroTime(),
+              body: eventBody({
+                ...event,
+                generateName: `${event.lease.name}-`,
                 reportingController: REPORTING_CONTROLLER,
                 reportingInstance: instance,
-                action: event.action,
-                reason: event.reason,
-                note: event.note.slice(0, 1000),
-                type: event.type,
                 regarding: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: event.namespace, name: event.lease.name, uid: event.lease.uid },
-              },
+              }),
             },
             signalOptions(signal),
           );

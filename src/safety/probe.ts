@@ -88,3 +88,20 @@ export class Reading {
     return this.#error;
   }
 }
+
+/**
+ * A probe session that samples in a loop: `sample` runs until the session stops or the
+ * experiment's signal aborts, and writes its readings into `reading`.
+ */
+export function samplingSession(context: ProbeContext, sample: (reading: Reading, signal: AbortSignal) => Promise<void>): ProbeSession {
+  const reading = new Reading(context.onUpdate);
+  const local = new AbortController();
+  const signal = AbortSignal.any([context.signal, local.signal]);
+  void sample(reading, signal);
+  return {
+    value: () => reading.value(),
+    error: () => reading.error(),
+    firstReading: reading.firstReading,
+    stop: () => local.abort(),
+  };
+}

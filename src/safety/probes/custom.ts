@@ -1,7 +1,7 @@
 import { parseDuration, type Duration } from '../../util/duration.ts';
 import { pause } from '../../util/abort.ts';
 import { assertFunction, assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
-import { Reading, toRatio, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
+import { samplingSession, toRatio, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
 
 /** Options of `probes.custom(fn, options)`. @example `{ name: 'checkout', interval: '100ms' }` */
 export interface CustomProbeOptions {
@@ -34,11 +34,8 @@ export function custom(fn: CustomProbeFn, options: CustomProbeOptions = {}): Pro
     isProbe: true as const,
     name,
     permissions: () => [],
-    start: (context: ProbeContext): ProbeSession => {
-      const reading = new Reading(context.onUpdate);
-      const local = new AbortController();
-      const signal = AbortSignal.any([context.signal, local.signal]);
-      void (async () => {
+    start: (context: ProbeContext): ProbeSession =>
+      samplingSession(context, async (reading, signal) => {
         while (!signal.aborted) {
           try {
             reading.set(toRatio(await fn({ signal }), name));
@@ -48,13 +45,6 @@ export function custom(fn: CustomProbeFn, options: CustomProbeOptions = {}): Pro
           }
           await pause(interval, signal);
         }
-      })();
-      return {
-        value: () => reading.value(),
-        error: () => reading.error(),
-        firstReading: reading.firstReading,
-        stop: () => local.abort(),
-      };
-    },
+      }),
   });
 }

@@ -1,7 +1,7 @@
 import { pause } from '../../util/abort.ts';
 import { describe, parseDuration, type Duration } from '../../util/duration.ts';
 import { assertInteger, assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
-import { Reading, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
+import { samplingSession, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
 
 /** Where an http probe sends requests: a URL, or a function giving one per request. @example `probes.http(() => pickEndpoint())` */
 export type ProbeUrl = string | URL | (() => string | URL | Promise<string | URL>);
@@ -54,31 +54,28 @@ export function http(url: ProbeUrl, options: HttpProbeOptions = {}): Probe {
     isProbe: true as const,
     name,
     permissions: () => [],
-    start: (context: ProbeContext): ProbeSession => {
-      const reading = new Reading(context.onUpdate);
-      const local = new AbortController();
-      const signal = AbortSignal.any([context.signal, local.signal]);
-      const results: Array<{ at: number; ok: boolean }> = [];
-      let warm = false;
-      const record = (ok: boolean): void => {
-        const now = Date.now();
-        results.push({ at: now, ok });
-        while (results.length > 1 && (results[0]?.at ?? now) <= now - window) results.shift();
-        if (warm) reading.set(results.filter((r) => r.ok).length / results.length);
-      };
-      const once = async (): Promise<void> => {
-        try {
-          const target = typeof url === 'function' ? await url() : url;
-          const response = await fetch(target, { method, signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]) });
-          await response.body?.cancel();
-          record(accepts(response.status));
-        } catch (error) {
-          if (signal.aborted) return;
-          context.logger.debug({ probe: name, err: { message: (error as Error).message } }, 'http probe request failed');
-          record(false);
-        }
-      };
-      void (async () => {
+    start: (context: ProbeContext): ProbeSession =>
+      samplingSession(context, async (reading, signal) => {
+        const results: Array<{ at: number; ok: boolean }> = [];
+        let warm = false;
+        const record = (ok: boolean): void => {
+          const now = Date.now();
+          results.push({ at: now, ok });
+          while (results.length > 1 && (results[0]?.at ?? now) <= now - window) results.shift();
+          if (warm) reading.set(results.filter((r) => r.ok).length / results.length);
+        };
+        const once = async (): Promise<void> => {
+          try {
+            const target = typeof url === 'function' ? await url() : url;
+            const response = await fetch(target, { method, signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]) });
+            await response.body?.cancel();
+            record(accepts(response.status));
+          } catch (error) {
+            if (signal.aborted) return;
+            context.logger.debug({ probe: name, err: { message: (error as Error).message } }, 'http probe request failed');
+            record(false);
+          }
+        };
         for (let i = 0; i < warmup && !signal.aborted; i++) await once();
         warm = true;
         if (results.length > 0) reading.set(results.filter((r) => r.ok).length / results.length);
@@ -87,14 +84,7 @@ export function http(url: ProbeUrl, options: HttpProbeOptions = {}): Probe {
           await once();
           await pause(Math.max(0, interval - (Date.now() - started)), signal);
         }
-      })();
-      return {
-        value: () => reading.value(),
-        error: () => reading.error(),
-        firstReading: reading.firstReading,
-        stop: () => local.abort(),
-      };
-    },
+      }),
   });
 }
 
