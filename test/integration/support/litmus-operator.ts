@@ -15,6 +15,10 @@ export const RELEASE = process.env.KUBECHAOS_LITMUS_RELEASE ?? '3.9.0';
 export const litmusDir = join(process.env.KUBECHAOS_CACHE ?? join(homedir(), '.cache', 'kubechaos'), `litmus-${RELEASE}`);
 export const litmusBin = (name: string): string => join(litmusDir, 'bin', name);
 export const haveOperator = existsSync(litmusBin('chaos-operator'));
+// Skipping is for a developer's machine without it; in CI a missing operator is a broken build.
+if (process.env.CI && !haveOperator) {
+  throw new Error(`CI: the Litmus chaos-operator is missing at ${litmusBin('chaos-operator')}; .ci/run must run scripts/build-litmus.sh`);
+}
 export const haveRunner = existsSync(litmusBin('chaos-runner')) && existsSync(litmusBin('experiments'));
 
 /** Starts chaos-operator out of cluster, watching every namespace, logging to the cache dir. */
