@@ -25,6 +25,7 @@ beforeAll(async () => {
 
 describe('SVG health timeline', () => {
   it('renders in headless chromium', async (ctx) => {
+    if (!CHROMIUM && process.env.CI) throw new Error('CI: chromium is missing; .ci/run must install Debian\'s chromium');
     if (!CHROMIUM) ctx.skip('chromium is not installed (Debian: apt-get install chromium); the SVG render check needs it');
 
     // A real run: kills every 1.5 s under the readiness and http probes, then the app degrades and safety aborts it.
