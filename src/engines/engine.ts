@@ -18,6 +18,11 @@ import type { Logger } from '../logger.ts';
  */
 export interface Engine {
   readonly name: string;
+  /**
+   * The fault as reports, Events and the registry name it, when it is not the plan's own kind:
+   * a Litmus experiment other than pod-delete (e.g. `'pod-network-latency'`). Optional.
+   */
+  readonly fault?: string;
   /** Permissions the engine needs for `plan` (checked in preflight). */
   permissions(plan: PodKillPlan): Permission[];
   /**

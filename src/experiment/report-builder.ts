@@ -5,6 +5,7 @@ import type { HealthSample, Kill, Leftover, Outcome, PodRef, Report, ReportTarge
 export class ReportBuilder {
   readonly id: string;
   #engine: string;
+  #fault: string;
   #target: ReportTarget;
   #dryRun: boolean;
   #threshold: number | null;
@@ -22,8 +23,9 @@ export class ReportBuilder {
   #leftovers: Leftover[] = [];
   #details: (() => EngineReportDetails) | undefined;
 
-  constructor(init: { id: string; engine: string; target: ReportTarget; dryRun: boolean; threshold: number | null }) {
+  constructor(init: { id: string; fault: string; engine: string; target: ReportTarget; dryRun: boolean; threshold: number | null }) {
     this.id = init.id;
+    this.#fault = init.fault;
     this.#engine = init.engine;
     this.#target = init.target;
     this.#dryRun = init.dryRun;
@@ -99,7 +101,7 @@ export class ReportBuilder {
   snapshot(): Report {
     return deepFreeze({
       id: this.id,
-      fault: 'pod-kill',
+      fault: this.#fault,
       engine: this.#engine,
       target: this.#target,
       startedAt: this.#startedAt,

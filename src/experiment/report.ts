@@ -13,7 +13,8 @@ import type { LitmusReport } from '../engines/litmus/report.ts';
  */
 export interface Report {
   readonly id: string;
-  readonly fault: 'pod-kill';
+  /** `'pod-kill'`, or the Litmus experiment of a `chaos.litmus()` run (e.g. `'pod-network-latency'`). */
+  readonly fault: string;
   readonly engine: string;
   readonly target: ReportTarget;
   readonly startedAt: string;

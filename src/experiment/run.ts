@@ -65,6 +65,7 @@ export class Run {
     this.#ctx = ctx;
     this.report = new ReportBuilder({
       id: this.id,
+      fault: this.#fault(),
       engine: ctx.engine.name,
       target: { namespace: plan.namespace, selector: plan.selector, exclude: plan.exclude },
       dryRun: plan.dryRun,
@@ -131,7 +132,7 @@ export class Run {
         {
           id: this.id,
           namespace: this.#plan.namespace,
-          fault: this.#plan.kind,
+          fault: this.#fault(),
           engine: this.#ctx.engine.name,
           ttlMs: this.#plan.durationMs + 60_000,
           restore: [],
@@ -179,9 +180,14 @@ export class Run {
     const injection = this.#injection;
     if (injection.reportDetails) this.report.details(() => injection.reportDetails?.() ?? {});
     this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
-    this.#events.injected(this.#anchor, this.#plan.namespace, describePlan(this.#plan, this.#ctx.engine.name));
+    this.#events.injected(this.#anchor, this.#plan.namespace, describePlan(this.#plan, this.#fault(), this.#ctx.engine.name));
     this.#injection.finished.catch((error: unknown) => this.halt({ kind: 'engine', error }));
     this.#monitor.arm();
+  }
+
+  /** What the run does, as reports, Events and the registry name it. */
+  #fault(): string {
+    return this.#ctx.engine.fault ?? this.#plan.kind;
   }
 
   /** A dry run writes nothing, so it registers nowhere. */
@@ -271,7 +277,7 @@ export class Run {
   }
 
   #emit(event: DistributiveOmit<RunEvent, keyof RunEventBase>): void {
-    const base: RunEventBase = { runId: this.id, fault: this.#plan.kind, engine: this.#ctx.engine.name, namespace: this.#plan.namespace, at: new Date().toISOString() };
+    const base: RunEventBase = { runId: this.id, fault: this.#fault(), engine: this.#ctx.engine.name, namespace: this.#plan.namespace, at: new Date().toISOString() };
     this.#ctx.emit({ ...base, ...event } as RunEvent);
   }
 
@@ -325,8 +331,8 @@ function describeReason(reason: unknown): string {
 }
 
 /** One line for the audit trail: what the run does, to what, how often, for how long. */
-function describePlan(plan: PodKillPlan, engine: string): string {
+function describePlan(plan: PodKillPlan, fault: string, engine: string): string {
   const size = plan.percent === undefined ? `${plan.count ?? 1} pod(s)` : `${plan.percent}% of the pods`;
   const rate = plan.intervalMs === undefined ? 'once' : `every ${plan.intervalMs} ms for at most ${plan.durationMs} ms`;
-  return `${plan.kind} of ${size} matching "${plan.selector}", ${rate}, grace period ${plan.gracePeriodSeconds}s, engine ${engine}`;
+  return `${fault} of ${size} matching "${plan.selector}", ${rate}, grace period ${plan.gracePeriodSeconds}s, engine ${engine}`;
 }

@@ -95,6 +95,7 @@ describe('engine selection', () => {
       engineLabels = litmus.of('chaosengines')[0]?.metadata?.labels;
     });
     expect(report.engine).toBe('litmus');
+    expect(report.fault).toBe('pod-kill'); // pod-delete through Litmus is still a pod kill
     expect(engineLabels).toEqual({ 'app.kubernetes.io/managed-by': 'kubechaos', 'kubechaos.dev/run-id': report.id });
     // The ChaosExperiment it installed is shared by later runs: a reaper of this run must not take it.
     expect(litmus.of('chaosexperiments')[0]?.metadata?.labels?.['kubechaos.dev/run-id']).toBeUndefined();
@@ -106,6 +107,13 @@ describe('engine selection', () => {
 });
 
 describe('chaos.litmus(experiment, target)', () => {
+  it('reports, and records in the audit trail, the Litmus experiment as the fault', async () => {
+    const chaos = setup();
+    const report = await chaos.litmus('pod-network-latency', target).env({ NETWORK_LATENCY: '2000' }).for('10s').during(() => sleep(30));
+    expect(report.fault).toBe('pod-network-latency');
+    expect(cluster.events.find((e) => e.reason === 'ChaosInjected')?.note).toMatch(/started: pod-network-latency of /);
+  });
+
   it('validates the experiment name and .env() before anything is created', () => {
     const chaos = setup();
     expect(() => chaos.litmus('Pod Delete', target)).toThrow(/Expected `experiment` to be a Litmus experiment name/);

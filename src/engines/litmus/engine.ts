@@ -99,6 +99,8 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
   };
   return Object.freeze({
     name: 'litmus' as const,
+    // pod-delete is the pod kill the plan describes; any other experiment is its own fault.
+    ...(experiment === 'pod-delete' ? {} : { fault: experiment }),
     permissions: (plan: PodKillPlan): Permission[] => {
       const ns = plan.namespace;
       const p = (verb: string, resource: string, group: string): Permission => ({ verb, resource, group, namespace: ns });
