@@ -91,6 +91,7 @@ export { toSvgTimeline, type SvgTimelineOptions } from './report/svg-timeline.ts
 export { toHtml, type HtmlOptions } from './report/html.ts';
 export type { NamedReport, ReportEntry } from './report/entry.ts';
 export { createMetrics, type ChaosMetrics, type MetricsOptions } from './report/metrics.ts';
+export { serve, type ServeOptions, type ControlServer, type ControlPort } from './server/index.ts';
 export { createChaosSession, type ChaosSession, type ChaosSessionOptions } from './report/session.ts';
 export { chaosMatchers, type ChaosMatchers, type ChaosMatcherResult, type ChaosMatcherContext } from './vitest/matchers.ts';
 export { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_ID_LABEL } from './labels.ts';

@@ -4,6 +4,7 @@ import { isChaosError } from '../errors/guards.ts';
 import { getRun, listRuns, stopRuns } from '../registry/control.ts';
 import { reap } from '../registry/reaper.ts';
 import { parseDuration } from '../util/duration.ts';
+import { serveCommand } from './commands/serve.ts';
 import { CliError, EXIT, usage } from './exit-codes.ts';
 import { ExperimentFileError, parseExperimentFile } from './experiment-file.ts';
 import type { ExperimentSpec, ProbeSpec } from './experiment-spec.ts';
@@ -203,6 +204,8 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       );
       setCode(result.reaped.some((r) => r.errors.length > 0) ? EXIT.leftovers : EXIT.ok);
     });
+
+  serveCommand(sub('serve', 'HTTP control API (JSON) over list/status/stop/reap, on loopback; runs until SIGINT/SIGTERM'), io, flags, setCode);
 
   return program;
 }

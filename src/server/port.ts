@@ -1,0 +1,24 @@
+import { getRun, listRuns, stopRuns } from '../registry/control.ts';
+import { reap } from '../registry/reaper.ts';
+import type { ReapOptions, ReapResult } from '../registry/reaper.ts';
+import type { ScopeOptions, StopOptions, StopResult } from '../registry/control.ts';
+import type { RunInfo } from '../registry/run-info.ts';
+
+/**
+ * The registry functions the control API calls: the library's {@link listRuns}, {@link getRun},
+ * {@link stopRuns} and {@link reap} by default. Unit tests pass in-memory fakes.
+ *
+ * @example
+ * ```ts
+ * await using server = await serve({ port: 0, control: { listRuns: async () => [] } });
+ * ```
+ */
+export interface ControlPort {
+  readonly listRuns: (options: ScopeOptions) => Promise<RunInfo[]>;
+  readonly getRun: (id: string, options: ScopeOptions) => Promise<RunInfo | undefined>;
+  readonly stopRuns: (options: StopOptions) => Promise<StopResult>;
+  readonly reap: (options: ReapOptions) => Promise<ReapResult>;
+}
+
+/** The library's registry functions. */
+export const registryPort: ControlPort = Object.freeze({ listRuns, getRun, stopRuns, reap });
