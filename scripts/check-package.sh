@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Installs the packed tarball into an empty project and uses it the way a user would:
+# ESM import, CJS require, the kubechaos/vitest entry, and the `kubechaos` bin.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+tarball=$(npm pack --silent --pack-destination "$tmp" | tail -n 1)
+cd "$tmp"
+npm init -y >/dev/null
+# vitest is an optional peer, needed by the kubechaos/vitest entry only.
+npm install --silent --no-audit --no-fund "./$tarball" vitest@5 >/dev/null
+node --input-type=module -e "
+  const k = await import('kubechaos');
+  for (const name of ['createChaos', 'probes', 'leaseRegistry', 'serve', 'toJUnit', 'isSafetyAbortError']) {
+    if (!(name in k)) throw new Error('ESM build lacks ' + name);
+  }
+  console.log('esm ok:', Object.keys(k).length, 'exports');
+"
+# kubechaos/vitest runs inside vitest only: a one-test suite checks the fixture and the matchers.
+cat > entry.test.mjs <<'TEST'
+import { test, expect } from 'kubechaos/vitest';
+test('kubechaos/vitest gives a chaos client and registers the matchers', ({ chaos }) => {
+  expect(typeof chaos.podKill).toBe('function');
+  expect(typeof expect(0).toHaveStayedAbove).toBe('function');
+  expect(typeof expect(0).toHaveRecoveredWithin).toBe('function');
+});
+TEST
+npx --no-install vitest run entry.test.mjs --reporter dot >/dev/null
+echo "kubechaos/vitest ok"
+node -e "
+  const k = require('kubechaos');
+  if (typeof k.createChaos !== 'function') throw new Error('CJS build lacks createChaos');
+  console.log('cjs ok');
+"
+npx --no-install kubechaos --help | head -n 1
+echo "package ok: $tarball"
