@@ -3,7 +3,6 @@ import { networkInterfaces } from 'node:os';
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './controlplane.ts';
 import { startProcessNode, type ProcessNode } from './process-node.ts';
@@ -11,6 +10,7 @@ import { startKubeProxy } from './kube-proxy.ts';
 import { startClusterDns, type ClusterDns } from './cluster-dns.ts';
 import { defaultBinDir } from './binaries.ts';
 import type { RunningComponent } from './component.ts';
+import { waitUntil } from './wait.ts';
 
 export interface Cluster {
   readonly controlPlane: ControlPlane;
@@ -31,21 +31,6 @@ export function assertPrivateNetwork(): void {
       `the local cluster must run inside its own network namespace, but this process sees interfaces ${others.join(', ')}. ` +
       'Run it through `npm test`, `npm run cluster` or `bash scripts/run.sh <command>`, which enter one with `unshare --net`.',
     );
-  }
-}
-
-async function waitFor<T>(what: string, fn: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await fn();
-      if (value !== undefined) return value;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(200);
   }
 }
 
@@ -110,12 +95,12 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       readyTimeoutMs: options.readyTimeoutMs,
     });
     dns = await startClusterDns(controlPlane.kubeconfig, controlPlane.dir);
-    await waitFor('every node Ready', async () => {
+    await waitUntil('every node Ready', async () => {
       const nodes = await core.listNode();
       const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
       return ready.length === kwokNodes.length + 1 ? true : undefined;
-    });
-    await waitFor('the default ServiceAccount', async () => (await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })) ? true : undefined);
+    }, 60_000, 200);
+    await waitUntil('the default ServiceAccount', async () => (await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })) ? true : undefined, 60_000, 200);
 
     const pn = processNode;
     const proxy = kubeProxy;

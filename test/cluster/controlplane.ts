@@ -65,6 +65,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     for (const [name, client] of Object.entries(pki.clients)) {
       kubeconfigs[name] = writeKubeconfig(join(dir, `${name}.kubeconfig`), { server, caCert: pki.caCert, cert: client.cert, key: client.key, user: name });
     }
+    const handle = (): ControlPlane => ({ dir, server, pki, kubeconfig: kubeconfigs.admin!, kubeconfigs, components, stop });
     const extra = (name: keyof NonNullable<ControlPlaneOptions['extraArgs']>) => options.extraArgs?.[name] ?? [];
 
     log(`etcd on 127.0.0.1:${etcdPort}`);
@@ -85,7 +86,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       },
       timeoutMs: options.readyTimeoutMs ?? 30_000,
     }));
-    if (options.only === 'etcd') return { dir, server, pki, kubeconfig: kubeconfigs.admin!, kubeconfigs, components, stop };
+    if (options.only === 'etcd') return handle();
 
     log(`kube-apiserver on ${server}`);
     const admin = pki.clients.admin!;
@@ -111,7 +112,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ready: async () => (await httpsGet(`${server}/readyz`, { ca: pki.caCert, cert: admin.cert, key: admin.key })).status === 200,
       timeoutMs: options.readyTimeoutMs ?? 90_000,
     }));
-    if (options.only === 'kube-apiserver') return { dir, server, pki, kubeconfig: kubeconfigs.admin!, kubeconfigs, components, stop };
+    if (options.only === 'kube-apiserver') return handle();
 
     const cmPort = await port('controllerManager');
     log(`kube-controller-manager on 127.0.0.1:${cmPort}`);
@@ -169,7 +170,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       timeoutMs: options.readyTimeoutMs,
     }));
 
-    return { dir, server, pki, kubeconfig: kubeconfigs.admin!, kubeconfigs, components, stop };
+    return handle();
   } catch (error) {
     await stop().catch(() => {});
     throw error;

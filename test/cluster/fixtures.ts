@@ -1,9 +1,11 @@
 // Helpers for integration tests: namespaces, the HTTP app, waiting on the real cluster.
 import { randomBytes } from 'node:crypto';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { AppsV1Api, CoreV1Api, KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import { PROCESS_NODE_LABEL, PROCESS_NODE_TAINT } from './process-node.ts';
 import { privateMountNamespace } from './cluster-dns.ts';
+import { waitUntil } from './wait.ts';
+
+export { waitUntil } from './wait.ts';
 
 export { ServiceClient } from './service-client.ts';
 
@@ -24,21 +26,6 @@ export async function createTestNamespace(kc: KubeConfig, prefix = 'test', opts:
     return true;
   });
   return name;
-}
-
-export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined | false>, timeoutMs = 60_000, intervalMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined && v !== false) return v;
-    } catch (error) {
-      last = error;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
-    await sleep(intervalMs);
-  }
 }
 
 export interface HttpAppOptions {
