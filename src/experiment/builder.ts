@@ -8,7 +8,7 @@ import { assertFunction, assertObject, assertSignal, rejectUnknownKeys } from '.
 import { runBody } from './lifecycle/body.ts';
 import type { ClientContext } from './context.ts';
 import { ExperimentHandle } from './handle.ts';
-import { assertProbe, mergeOptions, type NormalizedOptions, type PodKillOptions, type RecoveryOptions, type SafetyOptions } from './options.ts';
+import { assertProbe, mergeOptions, type NormalizedOptions, type PodKillOptions, type RecoveryOptions, type SafetyOptions, type SteadyState } from './options.ts';
 import { Run } from './run.ts';
 import type { NormalizedTarget } from './target.ts';
 
@@ -172,6 +172,16 @@ export class PodKillExperiment {
   }
 
   /**
+   * The condition to start, separate from the safety threshold. By default (`'available'`) every
+   * workload that owns a targeted pod must have all its desired replicas ready; a number is a
+   * health level the probes must reach; `'off'` leaves only the safety threshold.
+   * @default 'available' @example `.steadyState(0.9)`
+   */
+  steadyState(condition: SteadyState): PodKillExperiment {
+    return this.with({ steadyState: condition });
+  }
+
+  /**
    * Injects the fault, runs `body` while it is active, always tears down, and resolves with the
    * report. Rejects with SafetyAbortError on a breach (within one probe reading of the drop, without
    * waiting for the body), with the body's own error (report attached, see `reportOf`), or with
@@ -276,13 +286,12 @@ function runSignal(options: RunOptions): AbortSignal | undefined {
 /** The body is awaited on a normal stop; on any other cause `during` moves on at once. */
 function interruptOf(run: Run): AbortSignal {
   const interrupt = new AbortController();
-  run.signal.addEventListener(
-    'abort',
-    () => {
-      const kind = run.cause?.kind;
-      if (kind !== 'stop' && kind !== 'completed') interrupt.abort();
-    },
-    { once: true },
-  );
+  const onStop = (): void => {
+    const kind = run.cause?.kind;
+    if (kind !== 'stop' && kind !== 'completed') interrupt.abort();
+  };
+  // The run may already have stopped: arming the monitor can breach before the body starts.
+  if (run.signal.aborted) onStop();
+  else run.signal.addEventListener('abort', onStop, { once: true });
   return interrupt.signal;
 }

@@ -33,7 +33,17 @@ export interface PodKillOptions {
   readonly minAvailable?: number;
   /** On a safety abort, `'throw'` a SafetyAbortError or resolve with the `'report'`. @default 'throw' */
   readonly onAbort?: 'throw' | 'report';
+  /**
+   * The condition to start, separate from the abort threshold: `'available'` (every workload that
+   * owns a targeted pod has all its desired replicas ready; bare pods all ready), a health level in
+   * [0, 1] the probes must reach, or `'off'` (only the safety threshold gates the start).
+   * @default 'available'
+   */
+  readonly steadyState?: SteadyState;
 }
+
+/** The steady-state precondition. @example `'available'`, `0.9`, `'off'` */
+export type SteadyState = 'available' | 'off' | number;
 
 /** Safety threshold with options. @example `{ threshold: 0.9, grace: '2s' }` */
 export interface SafetyOptions {
@@ -66,6 +76,7 @@ export interface NormalizedOptions {
   readonly recovery: { readonly withinMs: number; readonly threshold: number | undefined } | undefined;
   readonly minAvailable: number;
   readonly onAbort: 'throw' | 'report';
+  readonly steadyState: SteadyState;
 }
 
 export const DEFAULT_OPTIONS: NormalizedOptions = Object.freeze({
@@ -82,9 +93,10 @@ export const DEFAULT_OPTIONS: NormalizedOptions = Object.freeze({
   recovery: undefined,
   minAvailable: 1,
   onAbort: 'throw',
+  steadyState: 'available',
 });
 
-const KEYS = ['count', 'percent', 'every', 'for', 'gracePeriod', 'safety', 'probes', 'dryRun', 'expectRecovery', 'minAvailable', 'onAbort'];
+const KEYS = ['count', 'percent', 'every', 'for', 'gracePeriod', 'safety', 'probes', 'dryRun', 'expectRecovery', 'minAvailable', 'onAbort', 'steadyState'];
 
 /** Validates `patch` and merges it over `base`. TypeErrors name the option. */
 export function mergeOptions(base: NormalizedOptions, patch: PodKillOptions): NormalizedOptions {
@@ -119,6 +131,7 @@ export function mergeOptions(base: NormalizedOptions, patch: PodKillOptions): No
     }
     next.onAbort = patch.onAbort;
   }
+  if (patch.steadyState !== undefined) next.steadyState = steadyState(patch.steadyState);
   return Object.freeze(next);
 }
 
@@ -148,4 +161,10 @@ function recovery(value: RecoveryOptions): NormalizedOptions['recovery'] {
     withinMs: parseDuration(value.within, 'expectRecovery.within'),
     threshold: value.threshold === undefined ? undefined : assertRange(value.threshold, 'expectRecovery.threshold', 0, 1),
   });
+}
+
+function steadyState(value: unknown): SteadyState {
+  if (value === 'available' || value === 'off') return value;
+  if (typeof value === 'number') return assertRange(value, 'steadyState', 0, 1);
+  throw new TypeError(`Expected \`steadyState\` to be 'available', 'off' or a health level in [0, 1], got ${describe(value)}.`);
 }

@@ -116,6 +116,7 @@ export class Run {
         cluster,
         probes: this.#options.probes,
         threshold: this.#options.threshold,
+        steadyState: this.#options.steadyState,
         protectedNamespaces: this.#ctx.protectedNamespaces,
         allowedNamespaces: this.#ctx.allowedNamespaces,
         monitor: this.#monitor,

@@ -57,10 +57,14 @@ export class HealthMonitor {
     });
   }
 
-  /** Starts every probe; resolves after each has a first reading or `timeoutMs` passed. */
-  async start(timeoutMs: number): Promise<void> {
+  /**
+   * Starts every probe (or `fallback`, when the experiment names none); resolves after each has a
+   * first reading or `timeoutMs` passed.
+   */
+  async start(timeoutMs: number, fallback: readonly Probe[] = []): Promise<void> {
     const names = new Set<string>();
-    for (const probe of this.#options.probes) {
+    const probes = this.#options.probes.length > 0 ? this.#options.probes : fallback;
+    for (const probe of probes) {
       let name = probe.name;
       for (let i = 2; names.has(name); i++) name = `${probe.name}#${i}`;
       names.add(name);
@@ -86,6 +90,29 @@ export class HealthMonitor {
     return min;
   }
 
+  /** The first probe whose latest reading failed, if any. */
+  failedProbe(): { name: string; error: unknown } | undefined {
+    const failed = this.#sessions.find((s) => s.session.error() !== undefined);
+    return failed ? { name: failed.name, error: failed.session.error() } : undefined;
+  }
+
+  /**
+   * When every session that watches pods has seen each of `uids` go (deleted or terminating):
+   * the latest such moment (epoch ms), or null while one is still unseen. Undefined when no
+   * session knew any of them (no pod-watching probe).
+   */
+  effectSeenAt(uids: readonly string[]): number | null | undefined {
+    let latest: number | undefined;
+    for (const { session } of this.#sessions) {
+      for (const uid of uids) {
+        const seen = session.effectSeenAt?.(uid);
+        if (seen === null) return null;
+        if (seen !== undefined) latest = Math.max(latest ?? 0, seen);
+      }
+    }
+    return latest;
+  }
+
   readings(): Record<string, number | null> {
     return Object.fromEntries(this.#sessions.map(({ name, session }) => [name, session.value()]));
   }
@@ -106,16 +133,24 @@ export class HealthMonitor {
     this.#graceTimer = undefined;
   }
 
-  /** Resolves with true once health >= threshold (checked on every reading), false after `withinMs`. */
-  waitFor(threshold: number, withinMs: number, signal?: AbortSignal): Promise<boolean> {
+  /**
+   * Waits until health >= threshold (checked on every reading) and, first, until every probe that
+   * watches pods has seen each of `killed` go: a reading taken before the watch delivered a kill
+   * would report a recovery that never happened. Resolves with whether it recovered within
+   * `withinMs`, and the moment recovery is measured from (the effect seen, or the call).
+   */
+  waitFor(threshold: number, withinMs: number, signal?: AbortSignal, killed: readonly string[] = []): Promise<{ recovered: boolean; from: number }> {
+    const called = Date.now();
     return new Promise((resolve) => {
-      const finish = (ok: boolean): void => {
+      const finish = (recovered: boolean): void => {
         clearTimeout(timer);
         this.#listeners.delete(check);
         signal?.removeEventListener('abort', onAbort);
-        resolve(ok);
+        const seen = this.effectSeenAt(killed);
+        resolve({ recovered, from: Math.max(called, seen ?? called) });
       };
       const check = (): void => {
+        if (this.effectSeenAt(killed) === null) return;
         const health = this.health();
         if (health !== null && health >= threshold) finish(true);
       };

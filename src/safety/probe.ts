@@ -42,6 +42,12 @@ export interface ProbeSession {
   error(): unknown;
   /** Resolves after the first reading (value or error). */
   readonly firstReading: Promise<void>;
+  /**
+   * For probes that watch pods: when this session first saw pod `uid` deleted or terminating
+   * (epoch ms), `null` if it knows the pod and has not seen it go yet, `undefined` if it never
+   * knew the pod. Recovery waits until every killed pod a session knew has been seen gone.
+   */
+  effectSeenAt?(uid: string): number | null | undefined;
   stop(): void;
 }
 

@@ -28,11 +28,14 @@ describe('client breaker', () => {
       });
 
     health = 1;
+    await allReady(4);
     expect(isSafetyAbortError(await abortOnce().catch((e) => e))).toBe(true);
     health = 1;
+    await allReady(4);
     expect(isSafetyAbortError(await abortOnce().catch((e) => e))).toBe(true);
 
     health = 1;
+    await allReady(4);
     const reads = cluster.reads.length;
     const writes = cluster.writes.length;
     const refused = await sick.during(() => {}).catch((e: unknown) => e);
@@ -62,13 +65,17 @@ describe('client breaker', () => {
       .onAbort('report')
       .probe(probes.custom(() => health, { interval: '5ms' }));
     health = 1;
+    await allReady(4);
     await expect(sick.during(async () => ((health = 0), sleep(1000)))).resolves.toMatchObject({ outcome: 'aborted' });
     // A body error in between does not reset or count.
     health = 1;
+    await allReady(4);
     await expect(sick.during(() => Promise.reject(new Error('x')))).rejects.toThrow('x');
     health = 1;
+    await allReady(4);
     await expect(sick.during(async () => ((health = 0), sleep(1000)))).resolves.toMatchObject({ outcome: 'aborted' });
     health = 1;
+    await allReady(4);
     await expect(sick.during(() => {})).rejects.toMatchObject({ code: 'CIRCUIT_OPEN' });
   });
 });

@@ -119,7 +119,9 @@ describe('preflight refusals change nothing', () => {
         }))
         .during(body),
     );
-    expect(error.code).toBe('HEALTH_BELOW_THRESHOLD');
+    // It could never guard the run: refused as a probe failure that names the probe.
+    expect(error).toMatchObject({ code: 'PROBE_FAILED', probe: 'custom' });
+    expect(error.message).toContain('down');
   });
 
   it('start() refuses the same way', async () => {

@@ -151,7 +151,7 @@ describe('readiness probe', () => {
       .probe(probes.readiness({ kind: 'Deployment', name: 'missing' }))
       .during(() => sleep(10))
       .catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'HEALTH_BELOW_THRESHOLD', probes: { 'readiness Deployment/missing': null } });
+    expect(error).toMatchObject({ code: 'PROBE_FAILED', probe: 'readiness Deployment/missing' });
     expect(cluster.writes).toEqual([]);
   });
 });

@@ -33,13 +33,16 @@ export async function teardown(input: TeardownInput): Promise<{ recovered: boole
     logger.error({ runId, ...errorFields(error) }, 'engine stop failed');
   }
   for (const leftover of input.injection?.leftovers() ?? []) report.leftover(leftover);
-  report.faultEnded();
+  // With a recovery to wait for, the dip the kills cause still counts towards minHealth.
+  if (!input.recovery) report.faultEnded();
 
   let recovered: boolean | undefined;
   if (input.recovery) {
-    const started = Date.now();
-    recovered = await input.monitor.waitFor(input.recovery.threshold, input.recovery.withinMs, input.interrupt);
-    if (recovered) report.recovered(Date.now() - started);
+    const killed = report.snapshot().kills.map((k) => k.uid);
+    const wait = await input.monitor.waitFor(input.recovery.threshold, input.recovery.withinMs, input.interrupt, killed);
+    recovered = wait.recovered;
+    if (recovered) report.recovered(Date.now() - wait.from);
+    report.faultEnded();
   }
   input.monitor.stop();
 

@@ -1,6 +1,8 @@
-import type { WatchHandle, WorkloadKind } from '../../cluster/port.ts';
+import type { WorkloadKind } from '../../cluster/port.ts';
 import { assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
-import { Reading, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
+import type { Probe, ProbeContext, ProbeSession } from '../probe.ts';
+import { countReady } from '../target-workloads.ts';
+import { podWatchSession } from './pod-watch-session.ts';
 
 /** What a readiness probe watches. @example `{ kind: 'Deployment', name: 'web' }` */
 export interface ReadinessProbeOptions {
@@ -16,6 +18,7 @@ const RESOURCE: Record<WorkloadKind, string> = { Deployment: 'deployments', Stat
 /**
  * A probe reporting ready pods / desired replicas of a workload. It watches the workload's pods
  * (no polling), so a killed pod is seen within one watch event; a terminating pod is not ready.
+ * A workload that does not exist makes preflight refuse the run (`PROBE_FAILED`, naming the probe).
  *
  * @example
  * ```ts
@@ -46,37 +49,22 @@ export function readiness(options: ReadinessProbeOptions): Probe {
     },
     start: (context: ProbeContext): ProbeSession => {
       const namespace = fixedNamespace ?? context.namespace;
-      const reading = new Reading(context.onUpdate);
-      const local = new AbortController();
-      const signal = AbortSignal.any([context.signal, local.signal]);
-      let watch: WatchHandle | undefined;
-      void (async () => {
-        try {
-          const info = await context.cluster.readWorkload(namespace, kind, workload, { signal });
-          watch = await context.cluster.watchPods(
-            namespace,
-            info.selector,
-            (pods) => {
-              const ready = pods.filter((p) => p.ready && !p.terminating).length;
-              reading.set(info.replicas === 0 ? 1 : Math.min(1, ready / info.replicas));
-            },
-            (error) => reading.fail(error),
-            signal,
-          );
-          if (signal.aborted) watch.stop();
-        } catch (error) {
-          if (!signal.aborted) reading.fail(error);
-        }
-      })();
-      return {
-        value: () => reading.value(),
-        error: () => reading.error(),
-        firstReading: reading.firstReading,
-        stop: () => {
-          local.abort();
-          watch?.stop();
+      let replicas = 1;
+      return podWatchSession(
+        context,
+        namespace,
+        async () => {
+          const info = await context.cluster.readWorkload(namespace, kind, workload, { signal: context.signal });
+          replicas = info.replicas;
+          return info.selector;
         },
-      };
+        (pods) => workloadRatio(countReady(pods), replicas),
+      );
     },
   });
+}
+
+/** Ready / desired, 1 for a workload scaled to zero, never above 1. */
+export function workloadRatio(ready: number, replicas: number): number {
+  return replicas === 0 ? 1 : Math.min(1, ready / replicas);
 }

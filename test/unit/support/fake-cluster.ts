@@ -22,6 +22,10 @@ export interface FakeOptions {
   readonly deleteDelayMs?: number;
   /** Delay of every list call; like the real port, the call's signal aborts it. */
   readonly listDelayMs?: number;
+  /** Watches deliver each change this much later (a watch lagging behind the writes). */
+  readonly watchDelayMs?: number;
+  /** Pods have no owner (bare pods). */
+  readonly bare?: boolean;
 }
 
 /** An in-memory ClusterPort: pods of one Deployment, every write recorded. */
@@ -60,7 +64,7 @@ export class FakeCluster implements ClusterPort {
       labels: { app: this.app },
       ready: true,
       terminating: false,
-      owner: { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${this.app}-rs`, namespace: this.namespace, uid: 'rs-uid' },
+      owner: this.#opts.bare ? undefined : { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${this.app}-rs`, namespace: this.namespace, uid: 'rs-uid' },
       ...overrides,
     };
     this.pods.set(pod.uid, pod);
@@ -104,8 +108,13 @@ export class FakeCluster implements ClusterPort {
 
   async watchPods(namespace: string, labelSelector: string, listener: PodSetListener, _onError: (e: unknown) => void, signal: AbortSignal) {
     const reqs = parseSelector(labelSelector);
-    const wrapped: PodSetListener = () =>
-      listener([...this.pods.values()].filter((p) => p.namespace === namespace && matches(reqs, p.labels)));
+    const wrapped: PodSetListener = () => {
+      const current = [...this.pods.values()].filter((p) => p.namespace === namespace && matches(reqs, p.labels));
+      const delay = this.#opts.watchDelayMs;
+      if (!delay) return listener(current);
+      const timer = setTimeout(() => !signal.aborted && listener(current), delay);
+      this.#timers.add(timer);
+    };
     this.#listeners.add(wrapped);
     signal.addEventListener('abort', () => this.#listeners.delete(wrapped), { once: true });
     wrapped([]);
