@@ -3,7 +3,8 @@ import type { HealthSample, Outcome, Report } from '../experiment/report.ts';
 /**
  * What a run does, in order: `preflight` (checks begin), then either `refuse` (a check failed,
  * nothing changed) or `inject` (the fault is live); `kill` per deleted pod; `sample` per health
- * reading; `stop` or `abort` when the fault is halted (`abort` for safety breaches, signals and
+ * reading; `stall`, `skip` and `retry` when the fault could not act on schedule (a stall, the
+ * rounds it skipped, each retried API call); `stop` or `abort` when the fault is halted (`abort` for safety breaches, signals and
  * stops from another process); `revert` when the engine has stopped and reverted; `finish`
  * with the final report.
  *
@@ -45,6 +46,15 @@ export type RunEvent =
       readonly cause: string;
       readonly reason: string | null;
     })
+  | (RunEventBase & {
+      readonly action: 'stall';
+      /** `api`: calls failed or hung; `process`: this process did not run. */
+      readonly kind: 'api' | 'process';
+      readonly durationMs: number;
+      readonly failedCalls: number;
+    })
+  | (RunEventBase & { readonly action: 'skip'; readonly rounds: readonly number[] })
+  | (RunEventBase & { readonly action: 'retry'; readonly operation: string; readonly attempt: number; readonly error: string })
   | (RunEventBase & {
       readonly action: 'revert';
       /** Milliseconds from the halt to the engine having stopped (no delete in flight). */

@@ -56,6 +56,8 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
   /** Consulted before each retry of a transient failure; return false to stop retrying. */
   readonly mayRetry?: (() => boolean) | undefined;
+  /** Told of every transient failure that will be retried (attempt 1 is the first failure). */
+  readonly onRetry?: ((error: unknown, attempt: number) => void) | undefined;
 }
 
 /** A running watch; `stop()` ends it. @example `const w = await cluster.watchPods(ns, sel, onPods, onError, signal); w.stop();` */

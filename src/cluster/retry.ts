@@ -38,12 +38,16 @@ export async function withRetry<T>(
   options: CallOptions = {},
   tuning: RetryTuning = defaultRetry,
 ): Promise<T> {
-  const { signal, mayRetry } = options;
+  const { signal, mayRetry, onRetry } = options;
   try {
     return await pRetry(() => call(signal), {
       ...tuning,
       signal,
-      shouldRetry: ({ error }) => isTransient(error) && (mayRetry?.() ?? true),
+      shouldRetry: ({ error, attemptNumber }) => {
+        const retry = isTransient(error) && (mayRetry?.() ?? true);
+        if (retry) onRetry?.(error, attemptNumber);
+        return retry;
+      },
     });
   } catch (error) {
     if (signal?.aborted) throw signal.reason;

@@ -1,6 +1,6 @@
 import type { ClusterPort, PodInfo } from '../cluster/port.ts';
 import type { Permission } from '../errors/forbidden-error.ts';
-import type { Kill, Leftover, PodRef } from '../experiment/report.ts';
+import type { Kill, Leftover, PodRef, RetriedCall, SkippedRound, Stall } from '../experiment/report.ts';
 import type { LitmusReport } from './litmus/report.ts';
 import type { PodKillPlan } from '../faults/pod-kill.ts';
 import type { Logger } from '../logger.ts';
@@ -57,6 +57,12 @@ export interface EngineContext {
   readonly onKill: (kill: Kill, pod: PodInfo) => void;
   /** Called in a dry run with the pods a round would have killed. */
   readonly onWouldKill: (pods: readonly PodRef[]) => void;
+  /** Called when the fault could not act on schedule (API calls failing or hung, the process paused). Optional. */
+  readonly onStall?: (stall: Stall) => void;
+  /** Called with the rounds skipped because their time passed during a stall. Optional. */
+  readonly onSkippedRounds?: (skipped: readonly SkippedRound[]) => void;
+  /** Called for each transient API failure that is retried. Optional. */
+  readonly onRetry?: (call: RetriedCall) => void;
   /**
    * The target pods as preflight just listed them. The first round may use them instead of
    * listing again: a list right after the run's Lease was written waits for the apiserver's

@@ -1,8 +1,11 @@
 import { statusOf } from '../errors/cluster-error.ts';
 import { candidates, chooseVictims, podKillPermissions, type PodKillPlan } from '../faults/pod-kill.ts';
 import { errorFields } from '../logger.ts';
+import { isTransient } from '../cluster/retry.ts';
+import type { RetriedCall } from '../experiment/report.ts';
 import { isAbortError, pause } from '../util/abort.ts';
 import type { Engine, EngineContext, Injection } from './engine.ts';
+import { nextRound } from './round-schedule.ts';
 
 /**
  * The native engine: kubechaos itself deletes pods through the Kubernetes API, one round
@@ -21,9 +24,20 @@ export const nativeEngine: Engine = Object.freeze({
     let halted = false;
     const loop = new AbortController();
     const deadline = Date.now() + plan.durationMs;
+    /** Transient failures of the current round, for its stall entry. */
+    let failedCalls: RetriedCall[] = [];
+    const callOptions = (operation: string) => ({
+      signal: loop.signal,
+      mayRetry: () => !halted,
+      onRetry: (error: unknown, attempt: number) => {
+        const call: RetriedCall = { operation, at: new Date().toISOString(), attempt, error: errorFields(error).err.message };
+        failedCalls.push(call);
+        context.onRetry?.(call);
+      },
+    });
 
     const round = async (index: number): Promise<void> => {
-      const pods = index === 0 && context.pods ? context.pods : await context.cluster.listPods(plan.namespace, plan.selector, { signal: loop.signal });
+      const pods = index === 0 && context.pods ? context.pods : await context.cluster.listPods(plan.namespace, plan.selector, callOptions('list pods'));
       if (plan.dryRun) {
         context.onWouldKill(chooseVictims(pods, plan, context.random).map((p) => ({ name: p.name, uid: p.uid })));
         return;
@@ -36,7 +50,7 @@ export const nativeEngine: Engine = Object.freeze({
         if (halted) return; // the emergency stop: checked right before every delete
         const at = new Date().toISOString();
         try {
-          await context.cluster.deletePod(pod, plan.gracePeriodSeconds, { mayRetry: () => !halted });
+          await context.cluster.deletePod(pod, plan.gracePeriodSeconds, callOptions('delete pod'));
         } catch (error) {
           const status = statusOf((error as { cause?: unknown }).cause ?? error);
           if (status === 404 || status === 409) continue; // already gone, or replaced under the same name
@@ -48,24 +62,45 @@ export const nativeEngine: Engine = Object.freeze({
     };
 
     const finished = (async () => {
-      // Rounds at a fixed rate (start, start + every, ...) strictly before the deadline: a slow
-      // round does not push the later ones back, and no round squeezes in at the very end.
       const started = Date.now();
-      for (let index = 0; !halted; index++) {
+      const stallMs = Math.max(STALL_MS, plan.intervalMs ?? 0);
+      for (let index = 0, due = started; !halted; ) {
+        const roundAt = Date.now();
+        // Woken long after the round was due: this process did not run (paused, or blocked).
+        if (roundAt - due > stallMs) context.onStall?.({ kind: 'process', at: new Date(due).toISOString(), durationMs: roundAt - due, failedCalls: [] });
+        failedCalls = [];
+        let failure: unknown;
         try {
           await round(index);
         } catch (error) {
           if (halted && isAbortError(error)) return;
-          context.logger.error({ runId: context.runId, ...errorFields(error) }, 'pod-kill round failed');
-          throw error;
+          // A round that fails for a transient reason (the API server frozen, restarting or
+          // unreachable) is a stall: recorded, and the fault goes on at the next round's time.
+          // Anything else (403, a bug) ends the fault.
+          if (!isTransient((error as { cause?: unknown }).cause ?? error) || plan.intervalMs === undefined) {
+            context.logger.error({ runId: context.runId, ...errorFields(error) }, 'pod-kill round failed');
+            throw error;
+          }
+          failure = error;
         }
-        if (plan.intervalMs === undefined || plan.dryRun) return;
-        const next = started + (index + 1) * plan.intervalMs;
-        if (next >= deadline) {
+        const roundEnd = Date.now();
+        const stalled = failure !== undefined || roundEnd - roundAt > stallMs;
+        if (stalled) {
+          context.onStall?.({ kind: 'api', at: new Date(roundAt).toISOString(), durationMs: roundEnd - roundAt, failedCalls });
+          if (failure !== undefined) context.logger.warn({ runId: context.runId, round: index, ...errorFields(failure) }, 'pod-kill round stalled');
+        }
+        if (plan.intervalMs === undefined || plan.dryRun || halted) return;
+        const next = nextRound({ started, intervalMs: plan.intervalMs, index, lastRoundAt: stalled ? roundEnd : roundAt, now: roundEnd });
+        const interval = plan.intervalMs;
+        const skipped = next.skipped.map((i) => ({ round: i, at: started + i * interval })).filter((r) => r.at < deadline);
+        if (skipped.length > 0) context.onSkippedRounds?.(skipped.map((r) => ({ round: r.round, due: new Date(r.at).toISOString() })));
+        if (next.at >= deadline) {
           await pause(deadline - Date.now(), loop.signal); // the fault lasts its whole `for`
           return;
         }
-        await pause(next - Date.now(), loop.signal);
+        await pause(next.at - Date.now(), loop.signal);
+        index = next.index;
+        due = next.at;
       }
     })();
     finished.catch(() => {}); // observed by the lifecycle; never an unhandled rejection
@@ -75,7 +110,7 @@ export const nativeEngine: Engine = Object.freeze({
       stop: async () => {
         halted = true;
         // A dry run's single round only reads: let it finish, so that a body that returns at
-        // once still gets its answer (wouldKill). A real run's listing is cut short.
+        // once still gets its answer (wouldKill). A real run's calls are cut short.
         if (!plan.dryRun) loop.abort();
         await finished.catch(() => {});
       },
@@ -83,3 +118,6 @@ export const nativeEngine: Engine = Object.freeze({
     };
   },
 });
+
+/** A round that takes this long (or longer than `every`), or wakes this late, is a stall. */
+const STALL_MS = 1_000;

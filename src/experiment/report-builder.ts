@@ -1,5 +1,5 @@
 import type { EngineReportDetails } from '../engines/engine.ts';
-import type { HealthSample, Kill, Leftover, Outcome, PodRef, Report, ReportTarget } from './report.ts';
+import type { HealthSample, Kill, Leftover, Outcome, PodRef, Report, ReportTarget, RetriedCall, SkippedRound, Stall } from './report.ts';
 
 /** Accumulates a {@link Report} while a run lives; `snapshot()` returns a frozen copy. */
 export class ReportBuilder {
@@ -20,6 +20,10 @@ export class ReportBuilder {
   #timeToRecover: number | null = null;
   #outcome: Outcome = 'running';
   #abortReason: string | null = null;
+  #stopCause: string | null = null;
+  #stalls: Stall[] = [];
+  #skipped: SkippedRound[] = [];
+  #retries: RetriedCall[] = [];
   #leftovers: Leftover[] = [];
   #details: (() => EngineReportDetails) | undefined;
 
@@ -47,7 +51,11 @@ export class ReportBuilder {
   sample(sample: HealthSample): void {
     const last = this.#timeline.at(-1);
     const unchanged = last !== undefined && last.health === sample.health && sameProbes(last.probes, sample.probes);
-    if (!unchanged || Date.parse(sample.t) - Date.parse(last.t) >= 1000) this.#timeline.push(sample);
+    if (last !== undefined && Date.parse(sample.t) <= Date.parse(last.t)) {
+      // Timeline times are strictly increasing: a reading within the same millisecond replaces
+      // the previous one (minHealth below still counts both).
+      if (!unchanged) this.#timeline[this.#timeline.length - 1] = { ...sample, t: last.t };
+    } else if (!unchanged || Date.parse(sample.t) - Date.parse(last.t) >= 1000) this.#timeline.push(sample);
     if (this.#faultActive && sample.health !== null) {
       this.#minHealth = this.#minHealth === null ? sample.health : Math.min(this.#minHealth, sample.health);
     }
@@ -62,12 +70,25 @@ export class ReportBuilder {
     this.#timeToRecover = ms;
   }
 
-  /** First call wins: the outcome and reason of the event that ended the run. */
-  settle(outcome: Exclude<Outcome, 'running'>, reason: string | null = null): void {
+  /** First call wins: the outcome, cause and reason of the event that ended the run. */
+  settle(outcome: Exclude<Outcome, 'running'>, reason: string | null = null, cause: string | null = null): void {
     if (this.#outcome !== 'running') return;
     this.#stoppedAt = new Date().toISOString();
     this.#outcome = outcome;
     this.#abortReason = reason;
+    this.#stopCause = cause;
+  }
+
+  stall(stall: Stall): void {
+    this.#stalls.push(stall);
+  }
+
+  skippedRound(skip: SkippedRound): void {
+    this.#skipped.push(skip);
+  }
+
+  retry(call: RetriedCall): void {
+    this.#retries.push(call);
   }
 
   /** Overrides the outcome (teardown failures turn any outcome into `error`). */
@@ -115,7 +136,11 @@ export class ReportBuilder {
       minHealth: this.#minHealth,
       timeToRecover: this.#timeToRecover,
       outcome: this.#outcome,
+      stopCause: this.#stopCause,
       abortReason: this.#abortReason,
+      stalls: [...this.#stalls],
+      skippedRounds: [...this.#skipped],
+      retries: [...this.#retries],
       leftovers: [...this.#leftovers],
       ...this.#engineDetails(),
     } satisfies Report);

@@ -32,7 +32,15 @@ export interface Report {
   /** Milliseconds from the end of the fault until health was back over the threshold. */
   readonly timeToRecover: number | null;
   readonly outcome: Outcome;
+  /** What halted the fault: `completed`, `deadline` (`for` elapsed), `stop`, `safety`, `signal`, `process-signal`, `registry`, `body`, `engine`; null while it runs. */
+  readonly stopCause: string | null;
   readonly abortReason: string | null;
+  /** Times the run could not act on schedule: the API server frozen or unreachable, or the process paused. */
+  readonly stalls: readonly Stall[];
+  /** Rounds not fired because their time had passed during a stall (they are never fired late, in a burst). */
+  readonly skippedRounds: readonly SkippedRound[];
+  /** API calls of the fault that failed transiently and were retried. */
+  readonly retries: readonly RetriedCall[];
   readonly leftovers: readonly Leftover[];
   /** Present when the run went through the Litmus engine: ChaosEngine status, verdict, probe statuses. */
   readonly litmus?: LitmusReport;
@@ -84,4 +92,33 @@ export interface Leftover {
   readonly namespace: string;
   readonly name: string;
   readonly reason: string;
+}
+
+/** A transient failure of an API call, retried. @example `{ operation: 'delete pod', at: '2026-…', attempt: 1, error: 'connect ECONNREFUSED 127.0.0.1:6443' }` */
+export interface RetriedCall {
+  readonly operation: string;
+  readonly at: string;
+  /** 1 for the first failed attempt. */
+  readonly attempt: number;
+  readonly error: string;
+}
+
+/**
+ * A stretch of time in which the run could not act on schedule. `kind` is `api` (calls failed or
+ * hung: the API server frozen, restarting or unreachable) or `process` (this process did not run:
+ * paused, or its event loop blocked).
+ *
+ * @example `{ kind: 'api', at: '2026-…', durationMs: 5120, failedCalls: [{ operation: 'list pods', … }] }`
+ */
+export interface Stall {
+  readonly kind: 'api' | 'process';
+  readonly at: string;
+  readonly durationMs: number;
+  readonly failedCalls: readonly RetriedCall[];
+}
+
+/** A round that was due during a stall and skipped. @example `{ round: 4, due: '2026-…' }` */
+export interface SkippedRound {
+  readonly round: number;
+  readonly due: string;
 }

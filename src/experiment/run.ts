@@ -177,6 +177,8 @@ export class Run {
       events: this.#events,
       ...(this.#targets ? { pods: this.#targets } : {}),
       onKill: (kill) => this.#emit({ action: 'kill', pod: kill.pod, uid: kill.uid, round: kill.round }),
+      anchor: this.#anchor,
+      emit: (event) => this.#emit(event),
     });
     const injection = this.#injection;
     if (injection.reportDetails) this.report.details(() => injection.reportDetails?.() ?? {});
@@ -209,7 +211,7 @@ export class Run {
     });
     this.#monitor.disarm();
     const reason = describeCause(cause);
-    this.report.settle(outcomeOf(cause), reason);
+    this.report.settle(outcomeOf(cause), reason, cause.kind);
     this.#emit({ action: outcomeOf(cause) === 'aborted' ? 'abort' : 'stop', cause: cause.kind, reason });
     if (cause.kind !== 'completed' && cause.kind !== 'stop') {
       this.#ctx.logger.warn({ runId: this.id, cause: cause.kind, reason }, 'experiment stopped');

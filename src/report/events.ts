@@ -1,4 +1,5 @@
 import type { ClusterPort, ObjectRef, PodInfo } from '../cluster/port.ts';
+import type { Stall } from '../experiment/report.ts';
 import { runLabels } from '../labels.ts';
 import { errorFields, type Logger } from '../logger.ts';
 
@@ -48,6 +49,16 @@ export class EventWriter {
 
   stopped(anchor: ObjectRef | undefined, namespace: string, reason: string): void {
     this.#record(anchor, namespace, 'ChaosStopped', 'Stop', 'Normal', `kubechaos run ${this.#runId} stopped: ${reason}`);
+  }
+
+  stalled(anchor: ObjectRef | undefined, namespace: string, stall: Stall): void {
+    const calls = stall.failedCalls.length === 0 ? '' : `; ${stall.failedCalls.length} failed call(s), last: ${stall.failedCalls.at(-1)?.operation}: ${stall.failedCalls.at(-1)?.error}`;
+    const what = stall.kind === 'api' ? 'the API server did not answer in time' : 'this process did not run';
+    this.#record(anchor, namespace, 'ChaosStalled', 'Stall', 'Warning', `kubechaos run ${this.#runId} stalled for ${stall.durationMs} ms (${what})${calls}`);
+  }
+
+  roundsSkipped(anchor: ObjectRef | undefined, namespace: string, rounds: readonly number[]): void {
+    this.#record(anchor, namespace, 'ChaosRoundsSkipped', 'Skip', 'Normal', `kubechaos run ${this.#runId} skipped round(s) ${rounds.join(', ')}: they were due during a stall and are never fired late`);
   }
 
   reverted(anchor: ObjectRef | undefined, namespace: string, leftovers: number): void {

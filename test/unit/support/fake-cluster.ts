@@ -78,6 +78,29 @@ export class FakeCluster implements ClusterPort {
     this.#emit();
   }
 
+  #gate: Promise<void> | undefined;
+  #failing: unknown;
+
+  /** Every list and delete hangs until the returned function is called (a frozen API server). */
+  freeze(): () => void {
+    let thaw!: () => void;
+    this.#gate = new Promise((resolve) => (thaw = resolve));
+    return () => {
+      this.#gate = undefined;
+      thaw();
+    };
+  }
+
+  /** Every list and delete fails with `error` until `failWith(undefined)` (an unreachable API server). */
+  failWith(error: unknown): void {
+    this.#failing = error;
+  }
+
+  async #enter(): Promise<void> {
+    if (this.#gate) await this.#gate;
+    if (this.#failing !== undefined) throw this.#failing;
+  }
+
   dispose(): void {
     for (const t of this.#timers) clearTimeout(t);
   }
@@ -88,12 +111,14 @@ export class FakeCluster implements ClusterPort {
 
   async listPods(namespace: string, labelSelector: string, options: { signal?: AbortSignal } = {}): Promise<PodInfo[]> {
     this.reads.push(`list pods ${namespace} ${labelSelector}`);
+    await this.#enter();
     if (this.#opts.listDelayMs) await sleep(this.#opts.listDelayMs, undefined, { signal: options.signal });
     const reqs = parseSelector(labelSelector);
     return [...this.pods.values()].filter((p) => p.namespace === namespace && matches(reqs, p.labels));
   }
 
   async deletePod(pod: { namespace: string; name: string; uid: string }, grace: number): Promise<void> {
+    await this.#enter();
     this.writes.push({ kind: 'delete', pod: pod.name, uid: pod.uid, at: Date.now(), grace });
     if (this.#opts.deleteDelayMs) await new Promise((r) => setTimeout(r, this.#opts.deleteDelayMs));
     if (!this.pods.has(pod.uid)) throw Object.assign(new Error('not found'), { code: 404 });

@@ -1,0 +1,78 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createChaos, probes } from '../../src/index.ts';
+import { FakeCluster } from './support/fake-cluster.ts';
+
+let cluster: FakeCluster;
+afterEach(() => cluster?.dispose());
+const target = { namespace: 'shop', selector: { app: 'web' } };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const gaps = (times: readonly string[]) => times.slice(1).map((t, i) => Date.parse(t) - Date.parse(times[i]!));
+
+describe('after a stall, missed rounds are skipped, never fired back to back', () => {
+  it('a frozen API server: one stall recorded, the rounds due meanwhile skipped, kills stay `every` apart', async () => {
+    cluster = new FakeCluster({ replicas: 6, replace: true, readyAfterMs: 0 });
+    const chaos = createChaos({ cluster, handleSignals: false });
+    const report = await chaos
+      .podKill(target)
+      .every('100ms')
+      .for('4s')
+      .steadyState('off')
+      .probe(probes.custom(() => 1))
+      .during(async ({ experiment }) => {
+        while (experiment.report().kills.length < 2) await sleep(5);
+        const thaw = cluster.freeze();
+        await sleep(1_500); // the API server is frozen for 1.5 s: ~15 rounds fall due
+        thaw();
+        const after = experiment.report().kills.length;
+        while (experiment.report().kills.length < after + 3) await sleep(5);
+      });
+    expect(report.outcome).toBe('passed');
+    expect(report.stalls.filter((s) => s.kind === 'api').length).toBeGreaterThanOrEqual(1);
+    expect(report.stalls[0]!.durationMs).toBeGreaterThanOrEqual(1_000);
+    expect(report.skippedRounds.length).toBeGreaterThanOrEqual(5);
+    // Without skipping, the rounds due during the freeze fired back to back when it thawed.
+    for (const gap of gaps(report.kills.map((k) => k.at))) expect(gap).toBeGreaterThanOrEqual(99);
+    expect(cluster.events.some((e) => e.reason === 'ChaosStalled')).toBe(true);
+    expect(cluster.events.some((e) => e.reason === 'ChaosRoundsSkipped')).toBe(true);
+  });
+
+  it('an unreachable API server is a stall, not the end of the run: rounds go on when it is back', async () => {
+    cluster = new FakeCluster({ replicas: 6, replace: true, readyAfterMs: 0 });
+    const chaos = createChaos({ cluster, handleSignals: false });
+    const report = await chaos
+      .podKill(target)
+      .every('50ms')
+      .for('5s')
+      .steadyState('off')
+      .probe(probes.custom(() => 1))
+      .during(async ({ experiment }) => {
+        while (experiment.report().kills.length < 1) await sleep(5);
+        cluster.failWith(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:6443'), { code: 'ECONNREFUSED' }));
+        while (experiment.report().stalls.length < 2) await sleep(5);
+        cluster.failWith(undefined);
+        const after = experiment.report().kills.length;
+        while (experiment.report().kills.length < after + 2) await sleep(5);
+      });
+    expect(report.outcome).toBe('passed');
+    expect(report.stalls.length).toBeGreaterThanOrEqual(2);
+    for (const gap of gaps(report.kills.map((k) => k.at))) expect(gap).toBeGreaterThanOrEqual(49);
+  });
+
+  it('a refused call (403) still ends the fault with an error', async () => {
+    cluster = new FakeCluster({ replicas: 6, replace: true, readyAfterMs: 0 });
+    const chaos = createChaos({ cluster, handleSignals: false });
+    const error = await chaos
+      .podKill(target)
+      .every('50ms')
+      .for('5s')
+      .steadyState('off')
+      .probe(probes.custom(() => 1))
+      .during(async ({ experiment, signal }) => {
+        while (experiment.report().kills.length < 1) await sleep(5);
+        cluster.failWith(Object.assign(new Error('forbidden'), { code: 403 }));
+        while (!signal.aborted) await sleep(5);
+      })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toContain('forbidden');
+  });
+});
