@@ -21,9 +21,12 @@ describe('the round schedule', () => {
       fc.property(
         fc.integer({ min: 1, max: 10_000 }),
         fc.integer({ min: 0, max: 1_000 }),
-        fc.integer({ min: 0, max: 100_000 }),
-        fc.integer({ min: 0, max: 100_000 }),
-        (interval, index, lateBy, roundTook) => {
+        fc.double({ min: 0, max: 40, noNaN: true }),
+        fc.double({ min: 0, max: 40, noNaN: true }),
+        (interval, index, lateIntervals, tookIntervals) => {
+          // Late starts and round lengths of up to 40 intervals (a stall).
+          const lateBy = Math.round(lateIntervals * interval);
+          const roundTook = Math.round(tookIntervals * interval);
           const started = 1_000_000;
           const lastRoundAt = started + index * interval + lateBy;
           const now = lastRoundAt + roundTook;
