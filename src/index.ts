@@ -8,9 +8,9 @@ export {
   type RunOptions,
 } from './experiment/builder.ts';
 export { ExperimentHandle } from './experiment/handle.ts';
-export type { PodKillOptions, SafetyOptions, RecoveryOptions, NormalizedOptions } from './experiment/options.ts';
+export type { PodKillOptions, SafetyOptions, RecoveryOptions, NormalizedOptions, SteadyState } from './experiment/options.ts';
 export type { PodKillTarget, NormalizedTarget } from './experiment/target.ts';
-export type { Report, ReportTarget, Outcome, Kill, PodRef, HealthSample, Leftover } from './experiment/report.ts';
+export type { Report, ReportTarget, Outcome, Kill, PodRef, HealthSample, Leftover, Stall, SkippedRound, RetriedCall } from './experiment/report.ts';
 export { noopRegistry, type Registry, type Registration, type RunRecord, type RunSummary } from './experiment/lifecycle/register.ts';
 export {
   leaseRegistry,
@@ -107,6 +107,9 @@ export { UnhealthyError } from './errors/unhealthy-error.ts';
 export { SafetyAbortError } from './errors/safety-abort-error.ts';
 export { CircuitOpenError } from './errors/circuit-open-error.ts';
 export { TeardownError } from './errors/teardown-error.ts';
+export { BodyTimeoutError } from './errors/body-timeout-error.ts';
+export { SteadyStateError, type SteadyStateGap } from './errors/steady-state-error.ts';
+export { ProbeFailedError } from './errors/probe-failed-error.ts';
 export { RecoveryError } from './errors/recovery-error.ts';
 export { ClusterError } from './errors/cluster-error.ts';
 export {

@@ -1,5 +1,7 @@
 import type { Report } from './report.ts';
-import { isRecoveryError, isSafetyAbortError } from '../errors/guards.ts';
+import { attachReport, isRecoveryError, isSafetyAbortError } from '../errors/guards.ts';
+import { BodyTimeoutError } from '../errors/body-timeout-error.ts';
+import { isAbortError } from '../util/abort.ts';
 import type { PodKillPlan } from '../faults/pod-kill.ts';
 import { assertEngineName, type EngineName } from '../engines/select.ts';
 import type { Probe } from '../safety/probe.ts';
@@ -10,6 +12,9 @@ import type { ClientContext } from './context.ts';
 import { ExperimentHandle } from './handle.ts';
 import { assertProbe, mergeOptions, type NormalizedOptions, type PodKillOptions, type RecoveryOptions, type SafetyOptions, type SteadyState } from './options.ts';
 import { Run } from './run.ts';
+
+/** Teardown's default budget: rides out an API server restart (back in about 8 s here). */
+const DEFAULT_TEARDOWN_BUDGET_MS = 30_000;
 import type { NormalizedTarget } from './target.ts';
 
 /**
@@ -207,11 +212,19 @@ export class PodKillExperiment {
           report: () => run.report.snapshot(),
           stop: (reason = 'stopped by the body') => run.halt({ kind: 'stop', message: reason }),
         };
-        const outcome = await runBody(() => body({ signal: run.signal, health: () => run.health(), experiment: view }), interruptOf(run));
-        if (outcome.kind === 'threw') run.halt({ kind: 'body', error: outcome.error });
+        const outcome = await runBody(() => body({ signal: run.signal, health: () => run.health(), experiment: view }), interruptOf(run, this.#teardownBudgetMs()));
+        // A body cut short by the end of `for` (its request aborted with the signal's reason) ended normally.
+        const bodyError = outcome.kind === 'threw' && !endedByDeadline(run, outcome.error) ? outcome.error : undefined;
+        if (bodyError !== undefined) run.halt({ kind: 'body', error: bodyError });
         const report = await run.teardown();
         const failure = run.failure(report);
         if (failure !== undefined) throw failure;
+        // The body threw after `for` had already ended the run: still the test's failure.
+        if (bodyError !== undefined) {
+          attachReport(bodyError, report);
+          throw bodyError;
+        }
+        if (outcome.kind === 'interrupted' && run.cause?.kind === 'deadline') throw new BodyTimeoutError(report, this.#teardownBudgetMs());
         return report;
       }),
     );
@@ -259,6 +272,11 @@ export class PodKillExperiment {
     }
   }
 
+  /** How long teardown may take; also how long a body may overrun `for`. */
+  #teardownBudgetMs(): number {
+    return DEFAULT_TEARDOWN_BUDGET_MS;
+  }
+
   #plan(): PodKillPlan {
     const o = this.#options;
     return Object.freeze({
@@ -283,15 +301,25 @@ function runSignal(options: RunOptions): AbortSignal | undefined {
   return options.signal === undefined ? undefined : assertSignal(options.signal, 'signal');
 }
 
-/** The body is awaited on a normal stop; on any other cause `during` moves on at once. */
-function interruptOf(run: Run): AbortSignal {
+/**
+ * The body is awaited on a normal stop; at the end of `for` for at most `budgetMs` more (its
+ * signal has aborted, saying why); on any other cause `during` moves on at once.
+ */
+function interruptOf(run: Run, budgetMs: number): AbortSignal {
   const interrupt = new AbortController();
   const onStop = (): void => {
     const kind = run.cause?.kind;
-    if (kind !== 'stop' && kind !== 'completed') interrupt.abort();
+    if (kind === 'deadline') setTimeout(() => interrupt.abort(), budgetMs).unref();
+    else if (kind !== 'stop' && kind !== 'completed') interrupt.abort();
   };
   // The run may already have stopped: arming the monitor can breach before the body starts.
   if (run.signal.aborted) onStop();
   else run.signal.addEventListener('abort', onStop, { once: true });
   return interrupt.signal;
+}
+
+/** True when `error` is the body's request giving up because `for` elapsed (the signal's reason). */
+function endedByDeadline(run: Run, error: unknown): boolean {
+  if (run.cause?.kind !== 'deadline') return false;
+  return error === run.signal.reason || (error as { cause?: unknown } | null)?.cause === run.signal.reason || isAbortError(error);
 }

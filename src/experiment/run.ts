@@ -26,6 +26,7 @@ import { ReportBuilder } from './report-builder.ts';
 /** Why a run stopped; the first cause wins. */
 export type StopCause =
   | { readonly kind: 'completed' }
+  | { readonly kind: 'deadline'; readonly message: string }
   | { readonly kind: 'stop'; readonly message: string }
   | { readonly kind: 'safety'; readonly message: string }
   | { readonly kind: 'signal'; readonly reason: unknown; readonly message: string }
@@ -185,6 +186,13 @@ export class Run {
     this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
     this.#events.injected(this.#anchor, this.#plan.namespace, describePlan(this.#plan, this.#fault(), this.#ctx.engine.name));
     this.#injection.finished.catch((error: unknown) => this.halt({ kind: 'engine', error }));
+    // `for` is the hard bound of the run, whatever the body does: at the deadline the body's
+    // signal aborts (saying why) and teardown starts, so a hung body cannot keep the Lease alive.
+    const deadline = setTimeout(() => {
+      this.halt({ kind: 'deadline', message: `the experiment's \`for\` (${this.#plan.durationMs} ms) elapsed` });
+      void this.teardown().catch(() => {});
+    }, this.#plan.durationMs);
+    this.#cleanups.push(() => clearTimeout(deadline));
     this.#monitor.arm();
   }
 
@@ -211,16 +219,17 @@ export class Run {
     });
     this.#monitor.disarm();
     const reason = describeCause(cause);
-    this.report.settle(outcomeOf(cause), reason, cause.kind);
+    // Running to the end of `for` is a normal end: no abort reason (the stop cause says `deadline`).
+    this.report.settle(outcomeOf(cause), cause.kind === 'deadline' ? null : reason, cause.kind);
     this.#emit({ action: outcomeOf(cause) === 'aborted' ? 'abort' : 'stop', cause: cause.kind, reason });
-    if (cause.kind !== 'completed' && cause.kind !== 'stop') {
+    if (cause.kind !== 'completed' && cause.kind !== 'stop' && cause.kind !== 'deadline') {
       this.#ctx.logger.warn({ runId: this.id, cause: cause.kind, reason }, 'experiment stopped');
       if (cause.kind === 'safety') this.#events.aborted(this.#anchor, this.#plan.namespace, reason ?? cause.kind);
     }
     // Only a run that injected has something to record (a refusal writes nothing).
     if (injection && cause.kind !== 'safety') this.#events.stopped(this.#anchor, this.#plan.namespace, reason ?? cause.kind);
     const abortReason = new Error(`kubechaos: experiment ${this.id} stopped: ${reason ?? cause.kind}`);
-    abortReason.name = 'AbortError';
+    abortReason.name = cause.kind === 'deadline' ? 'TimeoutError' : 'AbortError';
     this.#controller.abort(abortReason);
   }
 
@@ -299,6 +308,7 @@ type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K>
 function outcomeOf(cause: StopCause): 'passed' | 'aborted' | 'failed' | 'error' {
   switch (cause.kind) {
     case 'completed':
+    case 'deadline':
     case 'stop':
       return 'passed';
     case 'body':
@@ -314,6 +324,7 @@ function describeCause(cause: StopCause): string | null {
   switch (cause.kind) {
     case 'completed':
       return null;
+    case 'deadline':
     case 'stop':
     case 'safety':
     case 'signal':

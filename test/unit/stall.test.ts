@@ -76,3 +76,56 @@ describe('after a stall, missed rounds are skipped, never fired back to back', (
     expect((error as Error).message).toContain('forbidden');
   });
 });
+
+describe('when `for` elapses', () => {
+  it("aborts the body's signal with a reason saying so, and a request cut short by it is a normal end", async () => {
+    cluster = new FakeCluster({ replicas: 3, replace: true, readyAfterMs: 0 });
+    const chaos = createChaos({ cluster, handleSignals: false });
+    let reason: unknown;
+    const report = await chaos
+      .podKill(target)
+      .every('100ms')
+      .for('300ms')
+      .during(async ({ signal }) => {
+        // A request that would hang forever, made with the body's signal.
+        await new Promise((_, reject) => signal.addEventListener('abort', () => reject((reason = signal.reason)), { once: true }));
+      });
+    expect(report.outcome).toBe('passed');
+    expect(report.stopCause).toBe('deadline');
+    expect(report.abortReason).toBeNull();
+    expect(String((reason as Error).message)).toMatch(/`for` \(300 ms\) elapsed/);
+    expect((reason as Error).name).toBe('TimeoutError');
+  });
+
+  it('a body that ignores its signal does not keep the run: torn down at the deadline, then BODY_TIMEOUT', async () => {
+    cluster = new FakeCluster({ replicas: 3, replace: true, readyAfterMs: 0 });
+    let released = 0;
+    const registry = {
+      register: async () => ({ stopRequested: new AbortController().signal, release: async () => ((released = Date.now()), []) }),
+    };
+    const chaos = createChaos({ cluster, handleSignals: false, registry });
+    const started = Date.now();
+    const run = chaos.podKill(target).every('100ms').for('300ms').during(() => new Promise(() => {}));
+    // The registration is released at the deadline, long before the body's grace runs out.
+    while (released === 0) await sleep(10);
+    expect(released - started).toBeLessThan(5_000);
+    const deletes = cluster.deletes.length;
+    await sleep(300);
+    expect(cluster.deletes.length).toBe(deletes);
+    void run.catch(() => {});
+  });
+
+  it('a body error thrown after the deadline still fails the test, with the report attached', async () => {
+    cluster = new FakeCluster({ replicas: 3, replace: true, readyAfterMs: 0 });
+    const chaos = createChaos({ cluster, handleSignals: false });
+    const error = await chaos
+      .podKill(target)
+      .for('200ms')
+      .during(async ({ signal }) => {
+        while (!signal.aborted) await sleep(5);
+        throw new Error('checkout returned 500');
+      })
+      .catch((e: unknown) => e);
+    expect((error as Error).message).toBe('checkout returned 500');
+  });
+});
