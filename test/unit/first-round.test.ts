@@ -19,7 +19,7 @@ it('the first round kills from the pods preflight just listed, without listing a
 it('later rounds list again, so they see replacements and deletions', async () => {
   cluster = new FakeCluster({ replicas: 3, replace: true, readyAfterMs: 0 });
   const chaos = createChaos({ cluster, handleSignals: false });
-  await chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).every('20ms').for('200ms').during(async ({ experiment }) => {
+  await chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).every('20ms').for('10s').during(async ({ experiment }) => {
     while (experiment.report().kills.length < 3) await new Promise((r) => setTimeout(r, 5));
   });
   expect(cluster.reads.filter((r) => r.startsWith('list pods')).length).toBeGreaterThanOrEqual(3);
