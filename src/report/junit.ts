@@ -54,7 +54,13 @@ function testcase(name: string, report: Report): string {
   } else if (report.outcome === 'error' || report.outcome === 'running') {
     lines.push(`      <error type="${report.outcome}" message="${escapeXml(reason)}">${escapeXml(details(report))}</error>`);
   }
-  lines.push(`      <system-out>${escapeXml(summary(report))}</system-out>`, '    </testcase>');
+  lines.push(
+    '      <properties>',
+    ...properties(report).map(([k, v]) => `        <property name="${escapeXml(k)}" value="${escapeXml(v)}"/>`),
+    '      </properties>',
+    `      <system-out>${escapeXml(summary(report))}</system-out>`,
+    '    </testcase>',
+  );
   return lines.join('\n');
 }
 
@@ -67,10 +73,32 @@ function summary(report: Report): string {
     ...report.wouldKill.map((p) => `  would kill ${p.name}`),
   ];
   if (report.timeToRecover !== null) lines.push(`recovered in ${report.timeToRecover} ms`);
+  lines.push(`stopped by: ${report.stopCause ?? 'n/a'}${report.abortReason ? ` (${report.abortReason})` : ''}`);
+  for (const s of report.stalls) {
+    const last = s.failedCalls.at(-1);
+    lines.push(`  stall (${s.kind}) at ${s.at} for ${s.durationMs} ms, ${s.failedCalls.length} failed call(s)${last ? `, last: ${last.operation}: ${last.error}` : ''}`);
+  }
+  if (report.skippedRounds.length > 0) lines.push(`  skipped round(s) ${report.skippedRounds.map((r) => r.round).join(', ')} (due during a stall)`);
+  for (const r of report.retries) lines.push(`  retried ${r.operation} at ${r.at} (attempt ${r.attempt}): ${r.error}`);
   return lines.join('\n');
+}
+
+/** Machine-readable facts of the run, for CI dashboards that read testcase properties. */
+function properties(report: Report): Array<[string, string]> {
+  return [
+    ['kubechaos.runId', report.id],
+    ['kubechaos.outcome', report.outcome],
+    ['kubechaos.stopCause', report.stopCause ?? ''],
+    ['kubechaos.kills', String(report.kills.length)],
+    ['kubechaos.minHealth', report.minHealth === null ? '' : String(report.minHealth)],
+    ['kubechaos.stalls', String(report.stalls.length)],
+    ['kubechaos.skippedRounds', String(report.skippedRounds.length)],
+    ['kubechaos.retries', String(report.retries.length)],
+    ['kubechaos.leftovers', String(report.leftovers.length)],
+  ];
 }
 
 function details(report: Report): string {
   const left = report.leftovers.map((l) => `  left behind: ${l.kind} ${l.namespace}/${l.name}: ${l.reason}`);
-  return [`${report.outcome}: ${report.abortReason ?? 'no reason recorded'}`, `stopped at ${report.stoppedAt ?? 'n/a'}`, ...left].join('\n');
+  return [`${report.outcome}: ${report.abortReason ?? 'no reason recorded'}`, `cause: ${report.stopCause ?? 'n/a'}`, `stopped at ${report.stoppedAt ?? 'n/a'}`, ...left].join('\n');
 }

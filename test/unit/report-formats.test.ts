@@ -33,6 +33,23 @@ describe('JUnit', () => {
     for (const c of cases) expect(Number(c.attrs.time)).toBeGreaterThan(0);
   });
 
+  it('carries the stop cause, stalls, skipped rounds and retries as properties and in system-out', () => {
+    const stalled: Report = {
+      ...aborted,
+      stalls: [{ kind: 'api', at: '2026-12-01T00:00:02.000Z', durationMs: 5120, failedCalls: [{ operation: 'list pods', at: '2026-12-01T00:00:03.000Z', attempt: 1, error: 'connect ECONNREFUSED' }] }],
+      skippedRounds: [{ round: 3, due: '2026-12-01T00:00:03.000Z' }, { round: 4, due: '2026-12-01T00:00:04.000Z' }],
+      retries: [{ operation: 'list pods', at: '2026-12-01T00:00:03.000Z', attempt: 1, error: 'connect ECONNREFUSED' }],
+    };
+    const [tc] = findAll(parseXml(toJUnit([stalled])), 'testcase');
+    const props = Object.fromEntries(findAll(tc!, 'property').map((p) => [p.attrs.name, p.attrs.value]));
+    expect(props).toMatchObject({ 'kubechaos.stopCause': 'safety', 'kubechaos.stalls': '1', 'kubechaos.skippedRounds': '2', 'kubechaos.retries': '1', 'kubechaos.outcome': 'aborted' });
+    const out = findAll(tc!, 'system-out')[0]!.text;
+    expect(out).toContain('stall (api) at 2026-12-01T00:00:02.000Z for 5120 ms, 1 failed call(s), last: list pods: connect ECONNREFUSED');
+    expect(out).toContain('skipped round(s) 3, 4');
+    expect(out).toContain('stopped by: safety');
+    expect(findAll(tc!, 'failure')[0]!.text).toContain('cause: safety');
+  });
+
   it('escapes names and reasons, drops characters XML forbids, and reports errors as <error>', () => {
     const hostile = { ...aborted, outcome: 'error', abortReason: 'teardown left <Lease> & "friends"\u0007 behind' } as Report;
     const root = parseXml(toJUnit([{ name: `a <b> & "c" 'd'\u0001`, report: hostile }, passed]));
