@@ -1,5 +1,5 @@
 import type { EngineReportDetails } from '../engines/engine.ts';
-import type { HealthSample, Kill, Leftover, Outcome, PodRef, Report, ReportTarget } from './report.ts';
+import type { BreakerChange, HealthSample, Kill, Leftover, Outcome, PodRef, Report, ReportTarget } from './report.ts';
 
 /** Accumulates a {@link Report} while a run lives; `snapshot()` returns a frozen copy. */
 export class ReportBuilder {
@@ -21,6 +21,7 @@ export class ReportBuilder {
   #outcome: Outcome = 'running';
   #abortReason: string | null = null;
   #leftovers: Leftover[] = [];
+  #breaker: BreakerChange[] = [];
   #details: (() => EngineReportDetails) | undefined;
 
   constructor(init: { id: string; fault: string; engine: string; target: ReportTarget; dryRun: boolean; threshold: number | null }) {
@@ -84,6 +85,11 @@ export class ReportBuilder {
     this.#leftovers.push(leftover);
   }
 
+  /** A change the run made to its target's breaker. */
+  breaker(change: BreakerChange): void {
+    this.#breaker.push(change);
+  }
+
   /** Engine-specific sections (e.g. `litmus`), read at every snapshot. */
   details(provider: () => EngineReportDetails): void {
     this.#details = provider;
@@ -117,6 +123,7 @@ export class ReportBuilder {
       outcome: this.#outcome,
       abortReason: this.#abortReason,
       leftovers: [...this.#leftovers],
+      breaker: [...this.#breaker],
       ...this.#engineDetails(),
     } satisfies Report);
   }

@@ -34,6 +34,14 @@ export interface Report {
   readonly outcome: Outcome;
   readonly abortReason: string | null;
   readonly leftovers: readonly Leftover[];
+  /**
+   * What the run did to its target's breaker, in order: `trial` (it was let through as the
+   * half-open trial), `counted` (its safety abort was counted), `opened`/`reopened` (its abort
+   * opened the breaker, or its trial failed), `closed` (it passed and reset the count),
+   * `released` (its trial ended without a verdict), `unrecorded` (the breaker could not be
+   * written). Empty for a dry run, and for a passed run on a closed breaker with no abort counted.
+   */
+  readonly breaker: readonly BreakerChange[];
   /** Present when the run went through the Litmus engine: ChaosEngine status, verdict, probe statuses. */
   readonly litmus?: LitmusReport;
 }
@@ -84,4 +92,27 @@ export interface Leftover {
   readonly namespace: string;
   readonly name: string;
   readonly reason: string;
+}
+
+/**
+ * One change a run made to its target's breaker (see `Report.breaker`).
+ *
+ * @example
+ * ```ts
+ * { at: '2026-…', change: 'opened', breaker: 'Lease shop/kubechaos-breaker-3f9a0c1b2d4e', aborts: 3, threshold: 3, halfOpenAt: '2026-…', reason: null }
+ * ```
+ */
+export interface BreakerChange {
+  readonly at: string;
+  readonly change: 'trial' | 'counted' | 'opened' | 'reopened' | 'closed' | 'released' | 'unrecorded';
+  /** Where the breaker is kept: `Lease <namespace>/<name>`, or this client only. */
+  readonly breaker: string;
+  /** Consecutive safety aborts after the change (0 once closed). */
+  readonly aborts: number;
+  /** The threshold of this client. */
+  readonly threshold: number;
+  /** While open: when it half-opens. */
+  readonly halfOpenAt: string | null;
+  /** Why the change could not be recorded (`unrecorded` only). */
+  readonly reason: string | null;
 }

@@ -1,4 +1,5 @@
 import type { Report } from '../experiment/report.ts';
+import { breakerLine } from './breaker-line.ts';
 import { durationSeconds, escapeXml, named, type ReportEntry } from './entry.ts';
 
 /**
@@ -65,6 +66,7 @@ function summary(report: Report): string {
     `outcome ${report.outcome}; min health ${health}${report.threshold === null ? '' : ` (threshold ${report.threshold})`}; ${report.kills.length} pod(s) killed`,
     ...report.kills.map((k) => `  killed ${k.pod} at ${k.at} (round ${k.round})`),
     ...report.wouldKill.map((p) => `  would kill ${p.name}`),
+    ...(report.breaker ?? []).map(breakerLine),
   ];
   if (report.timeToRecover !== null) lines.push(`recovered in ${report.timeToRecover} ms`);
   return lines.join('\n');
