@@ -10,6 +10,8 @@ import { canonicalTarget, describeTarget, resetCommand, type BreakerTarget } fro
 
 /** Conditional writes lost in a row before giving up (only under heavy contention on one target). */
 const MAX_ATTEMPTS = 10;
+/** How long recording a verdict may take (it runs in teardown): past it, the change is `unrecorded`. */
+const SETTLE_BUDGET_MS = 15_000;
 
 /** A run asking to start. */
 export interface AdmitRequest {
@@ -91,11 +93,12 @@ export class Breaker {
   }
 
   async #settle(target: BreakerTarget, runId: string, verdict: Verdict): Promise<BreakerChange | undefined> {
+    const signal = AbortSignal.timeout(SETTLE_BUDGET_MS);
     try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const stored = await this.#records.read(target);
+        const stored = await this.#records.read(target, signal);
         const transition = afterVerdict(stored?.state, verdict, Date.now(), this.#config, runId);
-        const written = await this.#write(target, stored, transition);
+        const written = await this.#write(target, stored, transition, signal);
         if (written === 'conflict') continue; // counted by another client meanwhile: count again on top
         const record = transition.change === 'closed' ? stored : written;
         if (transition.change === 'none') return undefined;
@@ -116,13 +119,13 @@ export class Breaker {
   }
 
   /** Writes the transition; resolves with the record written (undefined when none is left). */
-  async #write(target: BreakerTarget, stored: StoredBreaker | undefined, transition: Transition): Promise<StoredBreaker | undefined | 'conflict'> {
+  async #write(target: BreakerTarget, stored: StoredBreaker | undefined, transition: Transition, signal: AbortSignal): Promise<StoredBreaker | undefined | 'conflict'> {
     if (transition.change === 'none') return stored;
     if (transition.next === undefined) {
       if (stored === undefined) return undefined;
-      return (await this.#records.remove(target, stored.version)) === 'removed' ? undefined : 'conflict';
+      return (await this.#records.remove(target, stored.version, signal)) === 'removed' ? undefined : 'conflict';
     }
-    return stored === undefined ? this.#records.create(target, transition.next) : this.#records.update(target, transition.next, stored.version);
+    return stored === undefined ? this.#records.create(target, transition.next, signal) : this.#records.update(target, transition.next, stored.version, signal);
   }
 
   #change(change: BreakerChange['change'], target: BreakerTarget, state: BreakerState | undefined): BreakerChange {
