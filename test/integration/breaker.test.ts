@@ -56,7 +56,9 @@ describe('breaker across CLI processes', () => {
     const ids: string[] = [];
     for (let i = 1; i <= 3; i++) {
       await waitForReadyReplicas(kc, namespace, 'web', 2); // else preflight refuses (health below 0.9) and nothing is counted
+      const spawnedAt = performance.now();
       const run = await cli(args, { timeoutMs: 90_000 });
+      console.log(`[breaker] aborted CLI process ${i}: spawn -> exit ${(run.at - spawnedAt).toFixed(0)} ms`);
       expect(run.code, run.stderr).toBe(3);
       const report = JSON.parse(run.stdout) as Report;
       expect(report.outcome).toBe('aborted');
