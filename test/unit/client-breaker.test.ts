@@ -80,9 +80,11 @@ describe('breaker shared through the registry', () => {
     cluster = new FakeCluster({ replace: true, replicas: 4 });
     const store = new FakeLeaseStore();
     const events: RunEvent[] = [];
+    const warnings: Array<{ audit?: string; change?: string }> = [];
+    const logger = { debug: () => {}, info: () => {}, error: () => {}, warn: (obj: object) => warnings.push(obj) };
     const make = () =>
-      createChaos({ cluster, handleSignals: false, registry: leaseRegistry({ store, reapBeforeStart: false }), observers: [(e) => events.push(e)], breaker: { threshold, halfOpenAfter: '1h' } });
-    return { store, events, a: make(), b: make() };
+      createChaos({ cluster, logger, handleSignals: false, registry: leaseRegistry({ store, reapBeforeStart: false }), observers: [(e) => events.push(e)], breaker: { threshold, halfOpenAfter: '1h' } });
+    return { store, events, warnings, a: make(), b: make() };
   }
   const sickOf = (chaos: ReturnType<typeof createChaos>, state: { health: number }) =>
     chaos
@@ -98,12 +100,14 @@ describe('breaker shared through the registry', () => {
   };
 
   it('aborts counted by one client refuse the other at once: no cluster request, one Lease read, nothing written', async () => {
-    const { store, events, a, b } = twoClients();
+    const { store, events, warnings, a, b } = twoClients();
     const first = await abort(a);
     expect(first.breaker).toEqual([expect.objectContaining({ change: 'counted', aborts: 1, threshold: 2, breaker: expect.stringMatching(/^Lease shop\/kubechaos-breaker-[0-9a-f]{12}$/) })]);
     const second = await abort(b);
     expect(second.breaker).toEqual([expect.objectContaining({ change: 'opened', aborts: 2, halfOpenAt: expect.any(String) })]);
     expect(events.filter((e) => e.action === 'breaker').map((e) => (e as { change: string }).change)).toEqual(['counted', 'opened']);
+    // The audit trail logs the opening at warn.
+    expect(warnings.filter((w) => w.audit === 'breaker').map((w) => w.change)).toEqual(['opened']);
 
     await allReady(4);
     const reads = cluster.reads.length;
