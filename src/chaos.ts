@@ -13,7 +13,8 @@ import { leaseRegistry } from './registry/lease-registry.ts';
 import { DEFAULT_OPTIONS, mergeOptions, type PodKillOptions } from './experiment/options.ts';
 import { normalizeTarget, type PodKillTarget } from './experiment/target.ts';
 import { silentLogger, type Logger } from './logger.ts';
-import { ClientBreaker } from './safety/client-breaker.ts';
+import { Breaker } from './safety/breaker/breaker.ts';
+import { memoryBreakerRecords } from './safety/breaker/memory-records.ts';
 import { DEFAULT_PROTECTED_NAMESPACES } from './safety/guards/namespaces.ts';
 import { parseDuration, type Duration } from './util/duration.ts';
 import {
@@ -49,7 +50,15 @@ export interface ChaosOptions {
   readonly logger?: Logger;
   /** Aborting it stops every run of this client and refuses new ones. */
   readonly signal?: AbortSignal;
-  /** Client breaker: consecutive safety aborts before new experiments fail fast. */
+  /**
+   * The breaker of each target: after `threshold` consecutive safety aborts on a target, new
+   * experiments on it fail fast with `CircuitOpenError` (`CIRCUIT_OPEN`) until `halfOpenAfter`
+   * has passed; then one trial run is let through, and closes it if it passes. Any passed run
+   * resets the count; a dry run neither counts nor is refused. With a registry (the default on a
+   * real cluster) the count is kept in the cluster, so every client and process shares it;
+   * without one (`noopRegistry`, a `cluster` port) it lives in this client.
+   * @default { threshold: 3, halfOpenAfter: '30s' }
+   */
   readonly breaker?: { readonly threshold?: number; readonly halfOpenAfter?: Duration };
   /** Tear down on SIGINT/SIGTERM, then re-raise the signal. @default true */
   readonly handleSignals?: boolean;
@@ -148,6 +157,7 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
     registry ??= leaseRegistry({ kubeConfig, logger });
   }
   const engines = createEngines(kubeConfig, litmus);
+  if (registry?.breakerRecords !== undefined) assertFunction(registry.breakerRecords, 'registry.breakerRecords');
 
   const ctx: ClientContext = Object.freeze({
     cluster,
@@ -157,9 +167,13 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
       options.protectedNamespaces === undefined ? DEFAULT_PROTECTED_NAMESPACES : assertStringArray(options.protectedNamespaces, 'protectedNamespaces'),
     allowedNamespaces: options.allowedNamespaces === undefined ? undefined : assertStringArray(options.allowedNamespaces, 'allowedNamespaces'),
     random: options.random ?? Math.random,
-    breaker: new ClientBreaker(
-      breaker.threshold === undefined ? 3 : assertInteger(breaker.threshold, 'breaker.threshold', 1),
-      parseDuration(breaker.halfOpenAfter ?? 30_000, 'breaker.halfOpenAfter'),
+    breaker: new Breaker(
+      (registry ?? noopRegistry).breakerRecords?.() ?? memoryBreakerRecords(),
+      {
+        threshold: breaker.threshold === undefined ? 3 : assertInteger(breaker.threshold, 'breaker.threshold', 1),
+        halfOpenAfterMs: parseDuration(breaker.halfOpenAfter ?? 30_000, 'breaker.halfOpenAfter'),
+      },
+      logger,
     ),
     registry: registry ?? noopRegistry,
     engine: engines.get(engineName),

@@ -10,7 +10,7 @@ export {
 export { ExperimentHandle } from './experiment/handle.ts';
 export type { PodKillOptions, SafetyOptions, RecoveryOptions, NormalizedOptions, SteadyState } from './experiment/options.ts';
 export type { PodKillTarget, NormalizedTarget } from './experiment/target.ts';
-export type { Report, ReportTarget, Outcome, Kill, PodRef, HealthSample, Leftover, Stall, SkippedRound, RetriedCall } from './experiment/report.ts';
+export type { Report, ReportTarget, Outcome, Kill, PodRef, HealthSample, Leftover, Stall, SkippedRound, RetriedCall, BreakerChange } from './experiment/report.ts';
 export { noopRegistry, type Registry, type Registration, type RunRecord, type RunSummary } from './experiment/lifecycle/register.ts';
 export {
   leaseRegistry,
@@ -41,6 +41,14 @@ export {
   type EventRecord,
   type EventWrite,
   type ObjectId,
+  listBreakers,
+  getBreaker,
+  resetBreaker,
+  BREAKER_ANNOTATIONS,
+  BREAKER_LABEL,
+  type BreakerInfo,
+  type BreakerTargetInput,
+  type ResetBreakerOptions,
 } from './registry/index.ts';
 
 export { probes } from './safety/probes/index.ts';
@@ -49,6 +57,9 @@ export type { HttpProbeOptions, ProbeUrl } from './safety/probes/http.ts';
 export type { CustomProbeOptions, CustomProbeFn } from './safety/probes/custom.ts';
 export type { ReadinessProbeOptions } from './safety/probes/readiness.ts';
 export { DEFAULT_PROTECTED_NAMESPACES } from './safety/guards/namespaces.ts';
+export type { BreakerTarget } from './safety/breaker/target.ts';
+export type { BreakerRecords, StoredBreaker, Announcement } from './safety/breaker/records.ts';
+export type { BreakerState, Trial } from './safety/breaker/state.ts';
 
 export { nativeEngine } from './engines/native.ts';
 export type { Engine, EngineContext, EnginePreflightContext, EngineReportDetails, Injection } from './engines/engine.ts';
@@ -105,7 +116,7 @@ export { BlastRadiusError } from './errors/blast-radius-error.ts';
 export { ForbiddenError, type Permission } from './errors/forbidden-error.ts';
 export { UnhealthyError } from './errors/unhealthy-error.ts';
 export { SafetyAbortError } from './errors/safety-abort-error.ts';
-export { CircuitOpenError } from './errors/circuit-open-error.ts';
+export { CircuitOpenError, type CircuitOpenDetails } from './errors/circuit-open-error.ts';
 export { TeardownError } from './errors/teardown-error.ts';
 export { BodyTimeoutError } from './errors/body-timeout-error.ts';
 export { SteadyStateError, type SteadyStateGap } from './errors/steady-state-error.ts';

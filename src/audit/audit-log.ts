@@ -16,9 +16,10 @@ export interface AuditLogOptions {
 
 /**
  * The audit trail as structured log lines: one per action of a run (preflight, refuse, inject,
- * kill, stall, skip, retry, stop, abort, revert, finish), each `{ audit: <action>, runId, fault, engine, namespace,
- * at, ... }` with the message `kubechaos <action>`. Refusals, aborts and errors are logged at
- * warn, the rest at info. Only run data is logged: never a token, certificate or kubeconfig.
+ * kill, stall, skip, retry, stop, abort, revert, breaker, finish), each `{ audit: <action>, runId,
+ * fault, engine, namespace, at, ... }` with the message `kubechaos <action>`. Refusals, aborts,
+ * stalls, skipped rounds, retries, errors and a breaker opening are logged at warn, the rest at
+ * info. Only run data is logged: never a token, certificate or kubeconfig.
  * `createChaos({ logger })` installs it for you; use it directly to send the trail elsewhere.
  *
  * @example
@@ -41,7 +42,9 @@ export function auditLog(logger: Logger, options: AuditLogOptions = {}): RunObse
       else logger.warn(line, `kubechaos ${action}`);
       return;
     }
-    const warn = action === 'refuse' || action === 'abort' || action === 'stall' || action === 'skip' || action === 'retry';
+    const warn =
+      action === 'refuse' || action === 'abort' || action === 'stall' || action === 'skip' || action === 'retry' ||
+      (action === 'breaker' && ['opened', 'reopened', 'unrecorded'].includes((fields as { change: string }).change));
     logger[warn ? 'warn' : 'info']({ audit: action, ...fields }, `kubechaos ${action}`);
   };
 }

@@ -1,4 +1,4 @@
-import type { HealthSample, Outcome, Report } from '../experiment/report.ts';
+import type { BreakerChange, HealthSample, Outcome, Report } from '../experiment/report.ts';
 
 /**
  * What a run does, in order: `preflight` (checks begin), then either `refuse` (a check failed,
@@ -6,7 +6,11 @@ import type { HealthSample, Outcome, Report } from '../experiment/report.ts';
  * reading; `stall`, `skip` and `retry` when the fault could not act on schedule (a stall, the
  * rounds it skipped, each retried API call); `stop` or `abort` when the fault is halted (`abort` for safety breaches, signals and
  * stops from another process); `revert` when the engine has stopped and reverted; `finish`
- * with the final report.
+ * with the final report. `breaker` whenever the run changes its target's breaker: `trial` (it
+ * is the half-open trial, right after `preflight`), `counted`, `opened` or `reopened` (after a
+ * safety `abort`), `closed` (it passed), `released` (its trial ended without a verdict),
+ * `unrecorded` (the breaker could not be written). A run the breaker refuses emits `preflight`
+ * then `refuse` with code `CIRCUIT_OPEN`.
  *
  * @example
  * ```ts
@@ -55,6 +59,16 @@ export type RunEvent =
     })
   | (RunEventBase & { readonly action: 'skip'; readonly rounds: readonly number[] })
   | (RunEventBase & { readonly action: 'retry'; readonly operation: string; readonly attempt: number; readonly error: string })
+  | (RunEventBase & {
+      readonly action: 'breaker';
+      readonly change: BreakerChange['change'];
+      /** Where the breaker is kept, e.g. `Lease shop/kubechaos-breaker-3f9a0c1b2d4e`. */
+      readonly breaker: string;
+      readonly aborts: number;
+      readonly threshold: number;
+      readonly halfOpenAt: string | null;
+      readonly reason: string | null;
+    })
   | (RunEventBase & {
       readonly action: 'revert';
       /** Milliseconds from the halt to the engine having stopped (no delete in flight). */

@@ -2,6 +2,10 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { readFile } from 'node:fs/promises';
 import { isChaosError } from '../errors/guards.ts';
 import { getRun, listRuns, stopRuns } from '../registry/control.ts';
+import { getBreaker, listBreakers } from '../registry/breakers.ts';
+import type { BreakerInfo } from '../registry/breaker-lease.ts';
+import type { RunInfo } from '../registry/run-info.ts';
+import { breakerCommand, breakersTable, breakerSummary } from './commands/breaker.ts';
 import { reap } from '../registry/reaper.ts';
 import { parseDuration } from '../util/duration.ts';
 import { serveCommand } from './commands/serve.ts';
@@ -23,9 +27,9 @@ Exit codes:
   2  bad usage or invalid experiment file (nothing was changed)
   3  run aborted (safety breach, stop request, signal)
   4  run failed (health did not recover in time)
-  5  run refused by preflight or the client breaker (nothing was changed)
+  5  run refused by preflight or by the target's open breaker (nothing was changed)
   6  stop: some runs did not confirm in time
-  7  no run with that name
+  7  no run (or breaker) with that name
   8  something was left behind (teardown or reap incomplete)`;
 
 /**
@@ -119,9 +123,11 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--dry-run', 'report which pods would be killed; kill none')
     .option('--ttl <duration>', 'Lease TTL: how long after a crash before a reaper may clean up (default 15s)', durationText('--ttl'))
     .option('--no-reap', 'do not reap dead runs in the namespace before starting')
+    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integer('--breaker-threshold', 1))
+    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationText('--breaker-half-open-after'))
     .addHelpText('before', 'Example:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n')
     .action(async (opts: RunOptions, cmd: Command) => {
-      setCode(await runExperiment(specFromFlags(opts), { ...flags(cmd), ttl: opts.ttl, reap: opts.reap }, io));
+      setCode(await runExperiment(specFromFlags(opts), { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io));
     });
 
   sub('create', 'run the experiment an experiment file describes (see docs/cli.md for the schema)')
@@ -129,7 +135,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--dry-run', 'report which pods would be killed; kill none')
     .option('--ttl <duration>', 'Lease TTL (default 15s)', durationText('--ttl'))
     .option('--no-reap', 'do not reap dead runs in the namespace before starting')
-    .action(async (opts: { filename: string; dryRun?: boolean; ttl?: string; reap: boolean }, cmd: Command) => {
+    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integer('--breaker-threshold', 1))
+    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationText('--breaker-half-open-after'))
+    .action(async (opts: { filename: string; dryRun?: boolean; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
       const f = flags(cmd);
       let text: string;
       try {
@@ -142,17 +150,19 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
         throw usage(`the file's metadata.namespace (${file.namespace}) does not match -n ${f.namespace}`);
       }
       const spec: ExperimentSpec = opts.dryRun ? { ...file.spec, options: { ...file.spec.options, dryRun: true } } : file.spec;
-      setCode(await runExperiment(spec, { ...f, ttl: opts.ttl, reap: opts.reap }, io, (e) => file.locate(e)));
+      setCode(await runExperiment(spec, { ...f, ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, (e) => file.locate(e)));
     });
 
-  sub('list', 'list running runs and recently ended ones (-n ns, or -A)')
+  sub('list', 'list running runs and recently ended ones, and the breakers of targets with safety aborts (-n ns, or -A)')
     .alias('ls')
     .action(async (_opts: unknown, cmd: Command) => {
       const f = flags(cmd);
       const kubeConfig = loadKube(f);
       const namespace = scopeOf(kubeConfig, f);
-      const runs = await listRuns({ kubeConfig, ...(namespace === undefined ? {} : { namespace }) });
-      io.stdout.write(render(f.output, runs, () => runsTable(runs, namespace === undefined)));
+      const scope = { kubeConfig, ...(namespace === undefined ? {} : { namespace }) };
+      const [runs, breakers] = await Promise.all([listRuns(scope), listBreakers(scope)]);
+      const breakerLines = breakersTable(breakers, namespace === undefined);
+      io.stdout.write(render(f.output, { runs, breakers }, () => runsTable(runs, namespace === undefined) + (breakerLines ? `\n${breakerLines}` : '')));
     });
 
   sub('status', 'show one run: live from its Lease, or its outcome once ended')
@@ -162,7 +172,12 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       const kubeConfig = loadKube(f);
       const run = await getRun(name, { kubeConfig, ...(f.namespace ? { namespace: f.namespace } : {}) });
       if (!run) throw new CliError(`no run named ${name}${f.namespace ? ` in ${f.namespace}` : ''}`, EXIT.notFound);
-      io.stdout.write(render(f.output, run, () => runDetails(run)));
+      const breaker = await breakerOfRun(run, kubeConfig).catch((error: unknown) => {
+        io.stderr.write(`warning: could not read the breaker of the run's target: ${(error as Error).message}\n`);
+        return undefined;
+      });
+      const withBreaker = breaker === undefined ? run : { ...run, breaker };
+      io.stdout.write(render(f.output, withBreaker, () => runDetails(run) + (breaker === undefined ? '' : `Breaker: ${breakerSummary(breaker)}\n`)));
     });
 
   sub('stop', 'emergency stop: ask runs to stop and wait until their owners confirm (Lease released)')
@@ -205,12 +220,39 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       setCode(result.reaped.some((r) => r.errors.length > 0) ? EXIT.leftovers : EXIT.ok);
     });
 
+  breakerCommand(sub('breaker', 'the per-target breakers: list them, or reset one (see docs/cli.md)'), io, flags, setCode);
+
   serveCommand(sub('serve', 'HTTP control API (JSON) over list/status/stop/reap, on loopback; runs until SIGINT/SIGTERM'), io, flags, setCode);
 
   return program;
 }
 
-interface RunOptions {
+interface BreakerFlags {
+  breakerThreshold?: number;
+  breakerHalfOpenAfter?: string;
+}
+
+function breakerFlags(o: BreakerFlags): { breaker?: { threshold?: number; halfOpenAfter?: string } } {
+  if (o.breakerThreshold === undefined && o.breakerHalfOpenAfter === undefined) return {};
+  return {
+    breaker: {
+      ...(o.breakerThreshold === undefined ? {} : { threshold: o.breakerThreshold }),
+      ...(o.breakerHalfOpenAfter === undefined ? {} : { halfOpenAfter: o.breakerHalfOpenAfter }),
+    },
+  };
+}
+
+/** The breaker of a run's target (from the plan in its Lease or end record); null when closed. */
+async function breakerOfRun(run: RunInfo, kubeConfig: ReturnType<typeof loadKube>): Promise<BreakerInfo | null | undefined> {
+  const spec = run.spec as { selector?: unknown; exclude?: { names?: unknown; selector?: unknown } } | null;
+  if (!spec || typeof spec.selector !== 'string' || spec.selector === '') return undefined;
+  const names = Array.isArray(spec.exclude?.names) ? (spec.exclude.names as string[]) : [];
+  const selector = typeof spec.exclude?.selector === 'string' ? spec.exclude.selector : undefined;
+  const target = { namespace: run.namespace, selector: spec.selector, exclude: { names, ...(selector ? { selector } : {}) } };
+  return (await getBreaker(target, { kubeConfig })) ?? null;
+}
+
+interface RunOptions extends BreakerFlags {
   type: string;
   target: string;
   count?: number;

@@ -1,5 +1,6 @@
 import type { Report } from '../experiment/report.ts';
 import type { RunInfo } from '../registry/run-info.ts';
+import { breakerLine } from '../report/breaker-line.ts';
 import { age, columns, fields } from './output.ts';
 
 /** The end-of-run report as a human reads it. */
@@ -19,6 +20,7 @@ export function reportTable(report: Report): string {
     ['recovered in', report.timeToRecover === null ? null : `${(report.timeToRecover / 1000).toFixed(1)}s`],
     ['duration', ms === null ? null : `${(ms / 1000).toFixed(1)}s`],
     ['leftovers', report.leftovers.map((l) => `${l.kind} ${l.namespace}/${l.name} (${l.reason})`).join('; ')],
+    ['breaker', (report.breaker ?? []).map(breakerLine).join('; ')],
   ]);
   if (report.kills.length === 0) return head;
   return `${head}\n${columns(['ROUND', 'POD', 'AT'], report.kills.map((k) => [String(k.round), k.pod, k.at]))}`;

@@ -17,6 +17,8 @@ export interface RunFlags extends KubeFlags {
   readonly ttl?: string;
   /** Reap stale Leases before starting (`--no-reap` turns it off). */
   readonly reap: boolean;
+  /** `--breaker-threshold`, `--breaker-half-open-after`. */
+  readonly breaker?: { readonly threshold?: number; readonly halfOpenAfter?: string };
 }
 
 /**
@@ -29,7 +31,8 @@ export async function runExperiment(spec: ExperimentSpec, flags: RunFlags, io: C
   let experiment;
   try {
     const registry = leaseRegistry({ kubeConfig, reapBeforeStart: flags.reap, ...(flags.ttl ? { ttl: flags.ttl as Duration } : {}) });
-    const chaos = createChaos({ kubeConfig, namespace, registry });
+    const breaker = flags.breaker ? { breaker: flags.breaker as { threshold?: number; halfOpenAfter?: Duration } } : {};
+    const chaos = createChaos({ kubeConfig, namespace, registry, ...breaker });
     experiment = buildExperiment(chaos, { ...spec, target: { ...spec.target, namespace } });
   } catch (error) {
     if (error instanceof TypeError) throw locate(error);
@@ -40,7 +43,8 @@ export async function runExperiment(spec: ExperimentSpec, flags: RunFlags, io: C
   try {
     handle = await experiment.start();
   } catch (error) {
-    if (isPreflightError(error) || isCircuitOpenError(error)) throw new CliError(`refused: ${error.message} Nothing was changed.`, EXIT.refused);
+    // The stable code comes first, so that a script can match on it (e.g. CIRCUIT_OPEN).
+    if (isPreflightError(error) || isCircuitOpenError(error)) throw new CliError(`refused (${error.code}): ${error.message} Nothing was changed.`, EXIT.refused);
     throw error;
   }
   const stop = showProgress(handle, experiment.options.durationMs, io);

@@ -190,7 +190,8 @@ export class PodKillExperiment {
    * Injects the fault, runs `body` while it is active, always tears down, and resolves with the
    * report. Rejects with SafetyAbortError on a breach (within one probe reading of the drop, without
    * waiting for the body), with the body's own error (report attached, see `reportOf`), or with
-   * a PreflightError before anything changed.
+   * a PreflightError, or a CircuitOpenError when the target's breaker is open, before anything
+   * changed.
    *
    * @example
    * ```ts
@@ -204,7 +205,7 @@ export class PodKillExperiment {
     assertFunction(body, 'during(body)');
     const signal = runSignal(options);
     return this.#settle(
-      this.#ctx.breaker.execute(async () => {
+      (async () => {
         const run = new Run(this.#plan(), this.#options, this.#ctx);
         await run.begin(signal);
         const view: ExperimentView = {
@@ -226,7 +227,7 @@ export class PodKillExperiment {
         }
         if (outcome.kind === 'interrupted' && run.cause?.kind === 'deadline') throw new BodyTimeoutError(report, this.#teardownBudgetMs());
         return report;
-      }),
+      })(),
     );
   }
 
@@ -243,24 +244,19 @@ export class PodKillExperiment {
    */
   async start(options: RunOptions = {}): Promise<ExperimentHandle> {
     const signal = runSignal(options);
-    let run: Run | undefined;
-    let begun: Promise<void> | undefined;
-    const admitted = await this.#ctx.breaker.admit(() => {
-      run = new Run(this.#plan(), this.#options, this.#ctx);
-      const current = run;
-      begun = current.begin(signal);
-      return begun.then(async () => {
-        await Promise.race([current.faultFinished, new Promise((resolve) => current.signal.addEventListener('abort', resolve, { once: true }))]);
-        const report = await current.teardown();
-        const failure = current.failure(report);
+    const run = new Run(this.#plan(), this.#options, this.#ctx);
+    await run.begin(signal);
+    const done = this.#settle(
+      (async () => {
+        await Promise.race([run.faultFinished, new Promise((resolve) => run.signal.addEventListener('abort', resolve, { once: true }))]);
+        const report = await run.teardown();
+        const failure = run.failure(report);
         if (failure !== undefined) throw failure;
         return report;
-      });
-    });
-    const done = this.#settle(admitted.result);
+      })(),
+    );
     done.catch(() => {});
-    await begun;
-    return new ExperimentHandle(run as Run, done);
+    return new ExperimentHandle(run, done);
   }
 
   async #settle(result: Promise<Report>): Promise<Report> {

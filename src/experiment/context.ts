@@ -3,7 +3,7 @@ import type { Engine } from '../engines/engine.ts';
 import type { Engines } from '../engines/select.ts';
 import type { RunEvent } from '../audit/run-event.ts';
 import type { Logger } from '../logger.ts';
-import type { ClientBreaker } from '../safety/client-breaker.ts';
+import type { Breaker } from '../safety/breaker/breaker.ts';
 import type { Registry } from './lifecycle/register.ts';
 
 /** What every experiment of one client shares. Built by `createChaos`. */
@@ -14,7 +14,8 @@ export interface ClientContext {
   readonly protectedNamespaces: readonly string[];
   readonly allowedNamespaces: readonly string[] | undefined;
   readonly random: () => number;
-  readonly breaker: ClientBreaker;
+  /** The per-target breaker (in the cluster through the registry, else in this client). */
+  readonly breaker: Breaker;
   readonly registry: Registry;
   readonly engine: Engine;
   /** Engines by name, for `.engine(name)` and `chaos.litmus()`. */

@@ -1,5 +1,5 @@
 import type { EngineReportDetails } from '../engines/engine.ts';
-import type { HealthSample, Kill, Leftover, Outcome, PodRef, Report, ReportTarget, RetriedCall, SkippedRound, Stall } from './report.ts';
+import type { BreakerChange, HealthSample, Kill, Leftover, Outcome, PodRef, Report, ReportTarget, RetriedCall, SkippedRound, Stall } from './report.ts';
 
 /** Accumulates a {@link Report} while a run lives; `snapshot()` returns a frozen copy. */
 export class ReportBuilder {
@@ -25,6 +25,7 @@ export class ReportBuilder {
   #skipped: SkippedRound[] = [];
   #retries: RetriedCall[] = [];
   #leftovers: Leftover[] = [];
+  #breaker: BreakerChange[] = [];
   #details: (() => EngineReportDetails) | undefined;
 
   constructor(init: { id: string; fault: string; engine: string; target: ReportTarget; dryRun: boolean; threshold: number | null }) {
@@ -105,6 +106,11 @@ export class ReportBuilder {
     this.#leftovers.push(leftover);
   }
 
+  /** A change the run made to its target's breaker. */
+  breaker(change: BreakerChange): void {
+    this.#breaker.push(change);
+  }
+
   /** Engine-specific sections (e.g. `litmus`), read at every snapshot. */
   details(provider: () => EngineReportDetails): void {
     this.#details = provider;
@@ -142,6 +148,7 @@ export class ReportBuilder {
       skippedRounds: [...this.#skipped],
       retries: [...this.#retries],
       leftovers: [...this.#leftovers],
+      breaker: [...this.#breaker],
       ...this.#engineDetails(),
     } satisfies Report);
   }

@@ -42,6 +42,14 @@ export interface Report {
   /** API calls of the fault that failed transiently and were retried. */
   readonly retries: readonly RetriedCall[];
   readonly leftovers: readonly Leftover[];
+  /**
+   * What the run did to its target's breaker, in order: `trial` (it was let through as the
+   * half-open trial), `counted` (its safety abort was counted), `opened`/`reopened` (its abort
+   * opened the breaker, or its trial failed), `closed` (it passed and reset the count),
+   * `released` (its trial ended without a verdict), `unrecorded` (the breaker could not be
+   * written). Empty for a dry run, and for a passed run on a closed breaker with no abort counted.
+   */
+  readonly breaker: readonly BreakerChange[];
   /** Present when the run went through the Litmus engine: ChaosEngine status, verdict, probe statuses. */
   readonly litmus?: LitmusReport;
 }
@@ -121,4 +129,27 @@ export interface Stall {
 export interface SkippedRound {
   readonly round: number;
   readonly due: string;
+}
+
+/**
+ * One change a run made to its target's breaker (see `Report.breaker`).
+ *
+ * @example
+ * ```ts
+ * { at: '2026-…', change: 'opened', breaker: 'Lease shop/kubechaos-breaker-3f9a0c1b2d4e', aborts: 3, threshold: 3, halfOpenAt: '2026-…', reason: null }
+ * ```
+ */
+export interface BreakerChange {
+  readonly at: string;
+  readonly change: 'trial' | 'counted' | 'opened' | 'reopened' | 'closed' | 'released' | 'unrecorded';
+  /** Where the breaker is kept: `Lease <namespace>/<name>`, or this client only. */
+  readonly breaker: string;
+  /** Consecutive safety aborts after the change (0 once closed). */
+  readonly aborts: number;
+  /** The threshold of this client. */
+  readonly threshold: number;
+  /** While open: when it half-opens. */
+  readonly halfOpenAt: string | null;
+  /** Why the change could not be recorded (`unrecorded` only). */
+  readonly reason: string | null;
 }

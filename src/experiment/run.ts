@@ -10,6 +10,8 @@ import type { PodKillPlan } from '../faults/pod-kill.ts';
 import { runLabels } from '../labels.ts';
 import { errorFields } from '../logger.ts';
 import { EventWriter } from '../report/events.ts';
+import { UNTRACKED, type BreakerTicket } from '../safety/breaker/breaker.ts';
+import type { Verdict } from '../safety/breaker/state.ts';
 import type { HealthMonitor } from '../safety/health-monitor.ts';
 import { newRunId } from '../util/ids.ts';
 import type { ClientContext } from './context.ts';
@@ -20,7 +22,7 @@ import { noopRegistry, type Registration, type Registry } from './lifecycle/regi
 import { teardown } from './lifecycle/teardown.ts';
 import type { NormalizedOptions } from './options.ts';
 import { onProcessSignal } from './process-signals.ts';
-import type { Report } from './report.ts';
+import type { BreakerChange, Report } from './report.ts';
 import { ReportBuilder } from './report-builder.ts';
 
 /** Why a run stopped; the first cause wins. */
@@ -59,6 +61,9 @@ export class Run {
   #teardown: Promise<Report> | undefined;
   #recoveryFailed = false;
   #haltedAt = 0;
+  /** The run's admission by its target's breaker, and the recording of its verdict. */
+  #ticket: BreakerTicket | undefined;
+  #verdict: Promise<void> | undefined;
 
   constructor(plan: PodKillPlan, options: NormalizedOptions, ctx: ClientContext) {
     this.#plan = plan;
@@ -110,6 +115,19 @@ export class Run {
     this.#emit({ action: 'preflight', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
     try {
       preSignal.throwIfAborted();
+      // The breaker comes first: an open one refuses before any other request. A dry run writes
+      // nothing, so it is neither counted nor refused.
+      this.#ticket = this.#plan.dryRun
+        ? UNTRACKED
+        : await this.#ctx.breaker.admit(
+            {
+              target: { namespace: this.#plan.namespace, selector: this.#plan.selector, exclude: this.#plan.exclude },
+              runId: this.id,
+              maxRunMs: this.#plan.durationMs + this.#ctx.sampleTimeoutMs + 60_000,
+            },
+            preSignal,
+          );
+      this.#recordBreaker(this.#ticket.admitted);
       const checked = await preflight({
         plan: this.#plan,
         engine: this.#ctx.engine,
@@ -147,6 +165,7 @@ export class Run {
     } catch (error) {
       this.#monitor.stop();
       await this.#registration?.release().catch(() => []);
+      await this.#settleBreaker('neutral'); // gives a claimed half-open trial back
       const code = (error as { code?: unknown } | null)?.code;
       this.#emit({ action: 'refuse', code: typeof code === 'string' ? code : null, reason: errorFields(error).err.message });
       throw error;
@@ -218,6 +237,8 @@ export class Run {
       this.#events.reverted(this.#anchor, this.#plan.namespace, leftovers);
     });
     this.#monitor.disarm();
+    // Counted at once, so that other clients are refused while this one tears down.
+    if (cause.kind === 'safety') void this.#settleBreaker('aborted');
     const reason = describeCause(cause);
     // Running to the end of `for` is a normal end: no abort reason (the stop cause says `deadline`).
     this.report.settle(outcomeOf(cause), cause.kind === 'deadline' ? null : reason, cause.kind);
@@ -261,6 +282,7 @@ export class Run {
       }
       const report = this.report.snapshot();
       if (report.leftovers.length > 0) this.report.override('error', 'teardown left objects behind');
+      await this.#settleBreaker(this.#cause?.kind === 'safety' ? 'aborted' : this.report.outcome === 'passed' ? 'passed' : 'neutral');
       this.#ctx.logger.info({ runId: this.id, outcome: this.report.outcome, kills: report.kills.length }, 'experiment finished');
       const final = this.report.snapshot();
       const outcome = final.outcome === 'running' ? 'error' : final.outcome;
@@ -286,6 +308,20 @@ export class Run {
     if (report.leftovers.length > 0) return new TeardownError(report, error === undefined ? undefined : { cause: error });
     if (error !== undefined) attachReport(error, report);
     return error;
+  }
+
+  /** Records the run's verdict in its target's breaker, once (a safety abort, as soon as it happens). */
+  #settleBreaker(verdict: Verdict): Promise<void> {
+    const ticket = this.#ticket;
+    if (ticket === undefined) return Promise.resolve();
+    this.#verdict ??= ticket.settle(verdict).then((change) => this.#recordBreaker(change));
+    return this.#verdict;
+  }
+
+  #recordBreaker(change: BreakerChange | undefined): void {
+    if (change === undefined) return;
+    this.report.breaker(change);
+    this.#emit({ action: 'breaker', change: change.change, breaker: change.breaker, aborts: change.aborts, threshold: change.threshold, halfOpenAt: change.halfOpenAt, reason: change.reason });
   }
 
   #emit(event: DistributiveOmit<RunEvent, keyof RunEventBase>): void {

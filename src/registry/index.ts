@@ -7,3 +7,6 @@ export type { StoreOptions } from './context.ts';
 export { createKubeLeaseStore } from './kube-store.ts';
 export type { LeaseStore, LeaseRecord, LeaseWrite, LeaseChange, EventRecord, EventWrite, ObjectId } from './store.ts';
 export { STOP_ANNOTATION, FAULT_LABEL } from './keys.ts';
+export { listBreakers, getBreaker, resetBreaker, type BreakerTargetInput, type ResetBreakerOptions } from './breakers.ts';
+export type { BreakerInfo } from './breaker-lease.ts';
+export { BREAKER_ANNOTATIONS, BREAKER_LABEL } from './keys.ts';

@@ -3,7 +3,10 @@ import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_ID_LABEL } from '../labels.ts';
 /** Label naming the fault of a run, on its Lease and its end-of-run Event. @example `'pod-kill'` */
 export const FAULT_LABEL = 'kubechaos.dev/fault';
 
-/** Label telling registry records apart: `lease` on run Leases, `ended` on end-of-run Events. */
+/**
+ * Label telling registry records apart: `lease` on run Leases, `ended` on end-of-run Events,
+ * `breaker` on breaker Leases and their Events (so listing runs never sees a breaker).
+ */
 export const RECORD_LABEL = 'kubechaos.dev/record';
 
 /**
@@ -32,7 +35,29 @@ export const ANNOTATIONS = Object.freeze({
   run: 'kubechaos.dev/run',
 });
 
-/** Selector of every registry Lease. */
+/** Label carrying a breaker's target hash, on its Lease and its Events. @example `'3f9a0c1b2d4e'` */
+export const BREAKER_LABEL = 'kubechaos.dev/breaker';
+
+/** Annotations of a breaker Lease (one per target; see `listBreakers`). */
+export const BREAKER_ANNOTATIONS = Object.freeze({
+  /** The target as JSON: `{ namespace, selector, exclude: { names, selector } }`. */
+  target: 'kubechaos.dev/breaker-target',
+  /** Consecutive safety aborts. */
+  aborts: 'kubechaos.dev/breaker-aborts',
+  /** Threshold of the client that last counted. */
+  threshold: 'kubechaos.dev/breaker-threshold',
+  /** ISO time of the last abort, and its run id. */
+  lastAbort: 'kubechaos.dev/breaker-last-abort',
+  lastAbortRun: 'kubechaos.dev/breaker-last-abort-run',
+  /** ISO time it opened. */
+  openedAt: 'kubechaos.dev/breaker-opened-at',
+  /** ISO time it half-opens (one trial run is let through from then on). */
+  halfOpenAt: 'kubechaos.dev/breaker-half-open-at',
+  /** The half-open trial in flight, as JSON: `{ runId, by, at, until }`. */
+  trial: 'kubechaos.dev/breaker-trial',
+});
+
+/** Selector of every registry Lease of a run (breaker Leases excluded). */
 export const LEASE_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RECORD_LABEL}=lease`;
 
 /** Selector of every end-of-run Event. */
@@ -46,4 +71,12 @@ export function leaseLabels(runId: string, fault: string): Record<string, string
 /** Labels of a run's end-of-run Event. */
 export function endedLabels(runId: string, fault: string): Record<string, string> {
   return { ...leaseLabels(runId, fault), [RECORD_LABEL]: 'ended' };
+}
+
+/** Selector of every breaker Lease. */
+export const BREAKER_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RECORD_LABEL}=breaker`;
+
+/** Labels of a breaker Lease (and of its Events). */
+export function breakerLabels(hash: string): Record<string, string> {
+  return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [RECORD_LABEL]: 'breaker', [BREAKER_LABEL]: hash };
 }

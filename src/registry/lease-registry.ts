@@ -5,6 +5,7 @@ import { parseDuration, type Duration } from '../util/duration.ts';
 import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
 import { processIdentity, storeOf, type StoreOptions } from './context.ts';
 import { ANNOTATIONS, leaseLabels } from './keys.ts';
+import { leaseBreakerRecords } from './breaker-records.ts';
 import { reap } from './reaper.ts';
 import { LeaseRegistration } from './registration.ts';
 import type { LeaseWrite } from './store.ts';
@@ -34,7 +35,9 @@ const KEYS = ['kubeConfig', 'store', 'ttl', 'renewEvery', 'reapBeforeStart', 'lo
  * coordination.k8s.io/v1 Lease named after it in its target namespace, renewed every few seconds
  * and watched for a stop request (`kubechaos.dev/stop`). When the run ends it writes a
  * `ChaosRunEnded` Event with its outcome and deletes the Lease; if its process dies, the Lease
- * expires and {@link reap} cleans up.
+ * expires and {@link reap} cleans up. It also keeps each target's breaker in a Lease
+ * (`kubechaos-breaker-<hash>`, see `listBreakers`), so that consecutive safety aborts are counted
+ * across every client and process.
  *
  * @example
  * ```ts
@@ -52,8 +55,10 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
   if (typeof reapBeforeStart !== 'boolean') throw new TypeError('Expected `reapBeforeStart` to be a boolean.');
   const logger = options.logger ?? silentLogger;
   let store: ReturnType<typeof storeOf> | undefined;
+  const breakers = leaseBreakerRecords(() => (store ??= storeOf(options)));
 
   return Object.freeze({
+    breakerRecords: () => breakers,
     permissions: (namespace: string): Permission[] => leasePermissions(namespace, reapBeforeStart),
     register: async (record: RunRecord, signal?: AbortSignal): Promise<Registration> => {
       store ??= storeOf(options);
@@ -94,7 +99,8 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
 /**
  * What the Lease registry does in a run's namespace: hold the run's Lease (create, renew with
  * get/update, watch it for stop requests, delete it), record the run's end as an Event, and, when
- * it reaps before starting, list and claim other runs' Leases.
+ * it reaps before starting, list and claim other runs' Leases. The target's breaker Lease needs
+ * the same verbs (get, create, update, delete) and Events.
  */
 function leasePermissions(namespace: string, reaps: boolean): Permission[] {
   const lease = (verb: string): Permission => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace });

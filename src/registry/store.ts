@@ -37,12 +37,12 @@ export interface EventRecord {
   readonly time: number | undefined;
 }
 
-/** An end-of-run (or reap) Event the registry writes, about a Lease. */
+/** An Event the registry writes about one of its Leases: a run's end (or reap), a breaker change. */
 export interface EventWrite {
   readonly namespace: string;
   readonly lease: { readonly name: string; readonly uid: string };
-  readonly reason: 'ChaosRunEnded' | 'ChaosRunReaped';
-  readonly action: 'Release' | 'Reap';
+  readonly reason: 'ChaosRunEnded' | 'ChaosRunReaped' | 'ChaosBreakerOpened' | 'ChaosBreakerClosed' | 'ChaosBreakerReset';
+  readonly action: 'Release' | 'Reap' | 'Open' | 'Close' | 'Reset';
   readonly type: 'Normal' | 'Warning';
   readonly note: string;
   readonly labels: Readonly<Record<string, string>>;

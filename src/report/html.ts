@@ -1,3 +1,4 @@
+import { breakerLine } from './breaker-line.ts';
 import type { Report } from '../experiment/report.ts';
 import { durationSeconds, escapeXml, named, type ReportEntry } from './entry.ts';
 import { toSvgTimeline } from './svg-timeline.ts';
@@ -84,6 +85,7 @@ function section(i: number, name: string, report: Report): string {
   const kills = report.kills.map((k) => `<li><code>${escapeXml(k.pod)}</code> at ${escapeXml(k.at)} (round ${k.round})</li>`).join('');
   const wouldKill = report.wouldKill.map((p) => `<li>would kill <code>${escapeXml(p.name)}</code></li>`).join('');
   const leftovers = report.leftovers.map((l) => `<li>${escapeXml(`${l.kind} ${l.namespace}/${l.name}: ${l.reason}`)}</li>`).join('');
+  const breaker = (report.breaker ?? []).map((b) => `<li>${escapeXml(`${b.at} ${breakerLine(b)}`)}</li>`).join('');
   return `<section id="run-${i}">
 <h2>${escapeXml(name)} ${badge(report.outcome)}</h2>
 <p><code>${escapeXml(report.id)}</code> · ${escapeXml(report.fault)} on <code>${escapeXml(`${report.target.namespace}/${report.target.selector}`)}</code> · ${escapeXml(report.engine)} engine${report.dryRun ? ' · dry run' : ''}</p>
@@ -91,5 +93,6 @@ ${report.abortReason ? `<p><strong>Reason:</strong> ${escapeXml(report.abortReas
 ${toSvgTimeline(report)}
 ${kills || wouldKill ? `<ul>${kills}${wouldKill}</ul>` : '<p>No pod killed.</p>'}
 ${leftovers ? `<p><strong>Left behind:</strong></p><ul>${leftovers}</ul>` : ''}
+${breaker ? `<p><strong>Breaker:</strong></p><ul>${breaker}</ul>` : ''}
 </section>`;
 }

@@ -1,4 +1,5 @@
 import type { Report } from '../experiment/report.ts';
+import { breakerLine } from './breaker-line.ts';
 import { durationSeconds, escapeXml, named, type ReportEntry } from './entry.ts';
 
 /**
@@ -71,6 +72,7 @@ function summary(report: Report): string {
     `outcome ${report.outcome}; min health ${health}${report.threshold === null ? '' : ` (threshold ${report.threshold})`}; ${report.kills.length} pod(s) killed`,
     ...report.kills.map((k) => `  killed ${k.pod} at ${k.at} (round ${k.round})`),
     ...report.wouldKill.map((p) => `  would kill ${p.name}`),
+    ...(report.breaker ?? []).map(breakerLine),
   ];
   if (report.timeToRecover !== null) lines.push(`recovered in ${report.timeToRecover} ms`);
   lines.push(`stopped by: ${report.stopCause ?? 'n/a'}${report.abortReason ? ` (${report.abortReason})` : ''}`);
@@ -94,6 +96,7 @@ function properties(report: Report): Array<[string, string]> {
     ['kubechaos.stalls', String(report.stalls.length)],
     ['kubechaos.skippedRounds', String(report.skippedRounds.length)],
     ['kubechaos.retries', String(report.retries.length)],
+    ['kubechaos.breakerChanges', String((report.breaker ?? []).length)],
     ['kubechaos.leftovers', String(report.leftovers.length)],
   ];
 }

@@ -28,7 +28,7 @@ async function app(prefix: string): Promise<string> {
 async function runs(namespace: string): Promise<RunInfo[]> {
   const res = await cli(['list', '-n', namespace, '-o', 'json']);
   expect(res.code, res.stderr).toBe(0);
-  return JSON.parse(res.stdout) as RunInfo[];
+  return (JSON.parse(res.stdout) as { runs: RunInfo[] }).runs;
 }
 
 async function livePods(namespace: string): Promise<Set<string>> {

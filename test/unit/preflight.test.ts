@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChaos, isPreflightError, leaseRegistry, probes } from '../../src/index.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
+import { FakeLeaseStore } from './registry/fake-lease-store.ts';
 
 let cluster: FakeCluster;
 afterEach(() => cluster?.dispose());
@@ -133,7 +134,8 @@ describe('preflight refusals change nothing', () => {
 describe('preflight checks what the registry needs', () => {
   it('refuses, naming the Lease verbs, when the registry cannot hold its Lease', async () => {
     cluster = new FakeCluster({ deny: ['create leases', 'watch leases'] });
-    const registry = leaseRegistry();
+    // The target's breaker is read from the registry's store before preflight: an empty one.
+    const registry = leaseRegistry({ store: new FakeLeaseStore() });
     const chaos = createChaos({ cluster, handleSignals: false, registry });
     const error = (await refusal(chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).during(body))) as Error & { code: string; missing: unknown[] };
     expect(error.missing).toEqual([

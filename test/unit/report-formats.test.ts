@@ -31,6 +31,10 @@ describe('JUnit', () => {
     expect(findAll(cases[0]!, 'system-out')[0]!.text).toContain(`${passed.kills.length} pod(s) killed`);
     for (const kill of passed.kills) expect(findAll(cases[0]!, 'system-out')[0]!.text).toContain(kill.pod);
     for (const c of cases) expect(Number(c.attrs.time)).toBeGreaterThan(0);
+    // The breaker change of the abort (counted in this client's breaker) is in its output.
+    expect(aborted.breaker).toEqual([expect.objectContaining({ change: 'counted', aborts: 1, threshold: 3 })]);
+    expect(findAll(cases[1]!, 'system-out')[0]!.text).toContain('breaker counted (1/3 consecutive safety aborts)');
+    expect(findAll(cases[0]!, 'system-out')[0]!.text).not.toContain('breaker');
   });
 
   it('carries the stop cause, stalls, skipped rounds and retries as properties and in system-out', () => {
@@ -98,6 +102,11 @@ describe('SVG timeline', () => {
 });
 
 describe('HTML and JSON', () => {
+  it('HTML lists the breaker changes of a run', () => {
+    expect(toHtml([aborted])).toContain('<strong>Breaker:</strong></p><ul><li>');
+    expect(toHtml([passed])).not.toContain('<strong>Breaker:</strong>');
+  });
+
   it('HTML embeds one timeline per run and escapes names', () => {
     const html = toHtml([{ name: '<script>alert(1)</script>', report: passed }, aborted], { title: 'Suite & co' });
     expect(html).not.toContain('<script>');

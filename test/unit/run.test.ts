@@ -49,7 +49,7 @@ describe('pod kill with during()', () => {
     const copy = JSON.parse(JSON.stringify(report)) as Report;
     expect(copy).toEqual(report);
     expect(Object.keys(copy).sort()).toEqual(
-      ['abortReason', 'dryRun', 'endedAt', 'engine', 'fault', 'id', 'kills', 'leftovers', 'minHealth', 'outcome', 'retries', 'skippedRounds', 'stalls', 'startedAt', 'stopCause', 'stoppedAt', 'target', 'threshold', 'timeToRecover', 'timeline', 'wouldKill'].sort(),
+      ['abortReason', 'breaker', 'dryRun', 'endedAt', 'engine', 'fault', 'id', 'kills', 'leftovers', 'minHealth', 'outcome', 'retries', 'skippedRounds', 'stalls', 'startedAt', 'stopCause', 'stoppedAt', 'target', 'threshold', 'timeToRecover', 'timeline', 'wouldKill'].sort(),
     );
     expect(copy).toMatchObject({
       fault: 'pod-kill',
@@ -58,6 +58,7 @@ describe('pod kill with during()', () => {
       outcome: 'passed',
       abortReason: null,
       leftovers: [],
+      breaker: [],
       dryRun: false,
       minHealth: 0.9,
     });

@@ -1,4 +1,5 @@
 import type { Permission } from '../../errors/forbidden-error.ts';
+import type { BreakerRecords } from '../../safety/breaker/records.ts';
 import type { Leftover } from '../report.ts';
 
 /**
@@ -47,6 +48,11 @@ export interface Registry {
   register(record: RunRecord, signal?: AbortSignal): Promise<Registration>;
   /** Permissions `register` and `release` need in `namespace`, checked in preflight with the fault's. */
   permissions?(namespace: string): Permission[];
+  /**
+   * Where the per-target breakers are kept, so that every client and process sees the same
+   * count. Without it (e.g. `noopRegistry`) each client keeps its breakers in memory.
+   */
+  breakerRecords?(): BreakerRecords;
 }
 
 /** A registry that records nothing (no Lease). @example `createChaos({ registry: noopRegistry })` */

@@ -32,7 +32,7 @@ describe('kubechaos CLI (no cluster)', () => {
   it('top-level --help lists every command', async () => {
     const t = io();
     expect(await main(['--help'], t.io)).toBe(0);
-    for (const c of ['run', 'create', 'list', 'status', 'stop', 'reap']) expect(t.out()).toMatch(new RegExp(`\\n  ${c}\\b`));
+    for (const c of ['run', 'create', 'list', 'status', 'stop', 'reap', 'breaker']) expect(t.out()).toMatch(new RegExp(`\\n  ${c}\\b`));
   });
 
   it.each([
@@ -48,6 +48,13 @@ describe('kubechaos CLI (no cluster)', () => {
     [['list', '-n', 'a', '-A'], /-n\/--namespace and -A\/--all-namespaces are exclusive/],
     [['list', ...nowhere], /cannot load kubeconfig \/nonexistent\/kubeconfig/],
     [['run', '--target', 'app=web', '--probe-readiness', 'web'], /--probe-readiness expects Deployment\/NAME/],
+    [['run', '--target', 'app=web', '--breaker-threshold', '0'], /--breaker-threshold must be an integer >= 1/],
+    [['run', '--target', 'app=web', '--breaker-half-open-after', 'soon'], /--breaker-half-open-after must be a duration/],
+    [['breaker', 'reset', ...nowhere], /name the breaker, or give its --target/],
+    [['breaker', 'reset', 'kubechaos-breaker-0123456789ab', '--target', 'app=web', ...nowhere], /name the breaker, or give its --target/],
+    [['breaker', 'reset', 'kubechaos-breaker-0123456789ab', '--exclude-names', 'a', ...nowhere], /--exclude-names and --exclude-selector go with --target/],
+    [['breaker', 'reset', '--target', 'app=web', '-A', ...nowhere], /a breaker is reset in one namespace/],
+    [['breaker', 'list', ...nowhere], /cannot load kubeconfig \/nonexistent\/kubeconfig/],
   ])('%j is a usage error (exit 2)', async (argv, message) => {
     const t = io();
     expect(await main(argv as string[], t.io)).toBe(2);
