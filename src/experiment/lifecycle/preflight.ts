@@ -11,6 +11,7 @@ import { checkSelector } from '../../safety/guards/selector.ts';
 import type { HealthMonitor } from '../../safety/health-monitor.ts';
 import type { Probe } from '../../safety/probe.ts';
 import type { Registry } from './register.ts';
+import { checkTargetFree } from './shared-target.ts';
 
 export interface PreflightInput {
   readonly plan: PodKillPlan;
@@ -36,7 +37,7 @@ export interface PreflightResult {
 
 /**
  * Refuses to start unless every check passes. Reads only: nothing in the cluster changes.
- * Order: namespace, selector, RBAC, targets, blast radius, health.
+ * Order: namespace, selector, RBAC, targets, blast radius, other runs on the target, health.
  */
 export async function preflight(input: PreflightInput): Promise<PreflightResult> {
   const { plan, cluster, signal } = input;
@@ -53,6 +54,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
   const pool = candidates(pods, plan);
   if (pool.length === 0) throw new NoTargetsError(plan.namespace, plan.selector, `matches ${pods.length} pod(s), none of them ready and not excluded`);
   checkBlastRadius(readyCount(pods), killsPerRound(pool.length, plan), plan.minAvailable);
+  await checkTargetFree({ plan, cluster, registry: input.registry, pods, signal });
 
   await input.monitor.start(input.sampleTimeoutMs);
   if (input.threshold !== null) {
