@@ -89,20 +89,21 @@ describe('runs that share a target', () => {
     const started = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     const refused = settled.flatMap((s) => (s.status === 'rejected' ? [s.reason as unknown] : []));
     handles.push(...started);
-    expect(started).toHaveLength(1);
-    expect(refused).toHaveLength(1);
-    const winner = started[0]!;
-    expectBusy(refused[0], winner.id, namespace);
-    // The refused run deleted the Lease it had written; the winner's is the only one.
-    expect(await runLeases(namespace)).toEqual([winner.id]);
-
-    const report = await winner.done;
-    expect(report.outcome).toBe('passed');
-    expect(report.kills.length).toBeGreaterThanOrEqual(1);
+    const leases = await runLeases(namespace);
+    const reports = await Promise.all(started.map((h) => h.done));
     await waitUntil('both replicas ready again', async () => watch.ready() === 2, 60_000);
     expect(watch.failure()).toBeUndefined();
     record('two clients, one process', watch);
     expect(watch.min()).toBeGreaterThanOrEqual(MIN_AVAILABLE);
+
+    expect(started).toHaveLength(1);
+    expect(refused).toHaveLength(1);
+    const winner = started[0]!;
+    expectBusy(refused[0], winner.id, namespace);
+    // The refused run deleted the Lease it had written; the winner's was the only one left.
+    expect(leases).toEqual([winner.id]);
+    expect(reports[0]!.outcome).toBe('passed');
+    expect(reports[0]!.kills.length).toBeGreaterThanOrEqual(1);
   });
 
   it('a run in another process on the same Deployment, started at the same moment: one of the two is refused, ready pods never fall below minAvailable', async () => {

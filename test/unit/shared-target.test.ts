@@ -89,8 +89,8 @@ describe('the overlap decision', () => {
 });
 
 describe('a run whose target overlaps a live run is refused with TARGET_BUSY', () => {
-  function clients(options: { store?: LeaseStore; replicas?: number } = {}) {
-    cluster = new FakeCluster({ replace: true, readyAfterMs: 30, replicas: options.replicas ?? 3 });
+  function clients(options: { store?: LeaseStore; replicas?: number; readyAfterMs?: number } = {}) {
+    cluster = new FakeCluster({ replace: true, readyAfterMs: options.readyAfterMs ?? 30, replicas: options.replicas ?? 3 });
     const store = options.store ?? new FakeLeaseStore();
     const client = () => createChaos({ cluster, handleSignals: false, registry: leaseRegistry({ store }) });
     return { store, a: client(), b: client() };
@@ -114,6 +114,15 @@ describe('a run whose target overlaps a live run is refused with TARGET_BUSY', (
     const report = await first.stop();
     expect(cluster.deletes.map((d) => d.uid)).toEqual(report.kills.map((k) => k.uid));
     expect(cluster.events.every((e) => e.labels['kubechaos.dev/run-id'] === first.id)).toBe(true);
+  });
+
+  it('is refused as TARGET_BUSY, not BLAST_RADIUS, when the live run has just killed a pod', async () => {
+    const { a, b } = clients({ replicas: 2, readyAfterMs: 60_000 });
+    const first = await a.podKill(web).every('1s').for('10s').start();
+    await vi.waitFor(() => expect(first.report().kills).toHaveLength(1));
+    const error = await busy(b.podKill(web).during(() => {}));
+    expect(error.other.id).toBe(first.id);
+    await first.stop();
   });
 
   it('a run on another selector of the same namespace is not refused', async () => {

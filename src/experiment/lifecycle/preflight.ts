@@ -37,7 +37,7 @@ export interface PreflightResult {
 
 /**
  * Refuses to start unless every check passes. Reads only: nothing in the cluster changes.
- * Order: namespace, selector, RBAC, targets, blast radius, other runs on the target, health.
+ * Order: namespace, selector, RBAC, targets, other runs on the target, blast radius, health.
  */
 export async function preflight(input: PreflightInput): Promise<PreflightResult> {
   const { plan, cluster, signal } = input;
@@ -53,8 +53,10 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
   if (pods.length === 0) throw new NoTargetsError(plan.namespace, plan.selector);
   const pool = candidates(pods, plan);
   if (pool.length === 0) throw new NoTargetsError(plan.namespace, plan.selector, `matches ${pods.length} pod(s), none of them ready and not excluded`);
-  checkBlastRadius(readyCount(pods), killsPerRound(pool.length, plan), plan.minAvailable);
+  // Before the blast radius: a run already on the target may have killed a pod just now, and
+  // "another run holds the target" is the refusal that says what to do.
   await checkTargetFree({ plan, cluster, registry: input.registry, pods, signal });
+  checkBlastRadius(readyCount(pods), killsPerRound(pool.length, plan), plan.minAvailable);
 
   await input.monitor.start(input.sampleTimeoutMs);
   if (input.threshold !== null) {
