@@ -1,10 +1,11 @@
-import type { Registration, RunSummary } from '../experiment/lifecycle/register.ts';
+import type { LiveRun, Registration, RunSummary } from '../experiment/lifecycle/register.ts';
 import type { Leftover } from '../experiment/report.ts';
 import { RUN_ID_LABEL } from '../labels.ts';
 import { errorFields, type Logger } from '../logger.ts';
 import { pause, sleep } from '../util/abort.ts';
 import { httpStatus } from './context.ts';
 import { ANNOTATIONS, endedLabels } from './keys.ts';
+import { liveRunOf } from './live-runs.ts';
 import { runFromLease, type RunInfo, type RunOutcome } from './run-info.ts';
 import type { LeaseChange, LeaseRecord, LeaseStore, LeaseWrite } from './store.ts';
 
@@ -46,6 +47,17 @@ export class LeaseRegistration implements Registration {
     return this.#stop.signal;
   }
 
+  /** This run as `liveRuns` lists it: its registration time is the Lease's acquireTime. */
+  get self(): LiveRun {
+    return liveRunOf(this.#init.created);
+  }
+
+  /** Marks the Lease `kubechaos.dev/admitted`: the run passed the shared-target check. */
+  async admit(signal?: AbortSignal): Promise<void> {
+    const { store, lease } = this.#init;
+    this.#observe(await store.annotateLease(lease.namespace, lease.name, { [ANNOTATIONS.admitted]: new Date().toISOString() }, { signal }));
+  }
+
   release(summary?: RunSummary): Promise<Leftover[]> {
     this.#released ??= this.#release(summary);
     return this.#released;
@@ -53,7 +65,7 @@ export class LeaseRegistration implements Registration {
 
   async #release(summary: RunSummary | undefined): Promise<Leftover[]> {
     this.#life.abort();
-    const { store, lease, logger } = this.#init;
+    const { store, lease } = this.#init;
     const before = runFromLease(this.#current, Date.now());
     const ended: RunInfo = {
       ...before,
@@ -63,6 +75,18 @@ export class LeaseRegistration implements Registration {
       reason: summary?.reason ?? (this.#stop.signal.aborted ? String(this.#stop.signal.reason) : null),
       kills: summary?.kills ?? null,
     };
+    // A run refused after registering changed nothing: like a preflight refusal, it leaves no record.
+    if (summary?.outcome !== 'refused') await this.#recordEnd(ended);
+    try {
+      await store.deleteLease(lease.namespace, lease.name);
+      return [];
+    } catch (error) {
+      return [{ kind: 'Lease', namespace: lease.namespace, name: lease.name, reason: (error as Error).message }];
+    }
+  }
+
+  async #recordEnd(ended: RunInfo): Promise<void> {
+    const { store, lease, logger } = this.#init;
     try {
       await store.createEvent({
         namespace: lease.namespace,
@@ -71,17 +95,11 @@ export class LeaseRegistration implements Registration {
         action: 'Release',
         type: ended.outcome === 'passed' ? 'Normal' : 'Warning',
         note: `kubechaos run ${lease.name} ended: ${ended.outcome}${ended.reason ? ` (${ended.reason})` : ''}`,
-        labels: endedLabels(lease.name, before.fault),
+        labels: endedLabels(lease.name, ended.fault),
         annotations: { [ANNOTATIONS.run]: JSON.stringify(ended) },
       });
     } catch (error) {
       logger.warn({ runId: lease.name, ...errorFields(error) }, 'could not write the end-of-run event');
-    }
-    try {
-      await store.deleteLease(lease.namespace, lease.name);
-      return [];
-    } catch (error) {
-      return [{ kind: 'Lease', namespace: lease.namespace, name: lease.name, reason: (error as Error).message }];
     }
   }
 

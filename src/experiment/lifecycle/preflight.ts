@@ -16,6 +16,7 @@ import { targetHealthProbes } from '../../safety/probes/target-health.ts';
 import { countReady, resolveTargetGroups, targetWorkloadPermissions, type TargetGroups } from '../../safety/target-workloads.ts';
 import type { SteadyState } from '../options.ts';
 import type { Registry } from './register.ts';
+import { checkTargetFree } from './shared-target.ts';
 
 export interface PreflightInput {
   readonly plan: PodKillPlan;
@@ -42,7 +43,8 @@ export interface PreflightResult {
 
 /**
  * Refuses to start unless every check passes. Reads only: nothing in the cluster changes.
- * Order: namespace, selector, RBAC, targets, blast radius, steady state, probes, health.
+ * Order: namespace, selector, RBAC, targets, other runs on the target, blast radius, steady state,
+ * probes, health.
  */
 export async function preflight(input: PreflightInput): Promise<PreflightResult> {
   const { plan, cluster, signal } = input;
@@ -61,6 +63,9 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
   if (pods.length === 0) throw new NoTargetsError(plan.namespace, plan.selector);
   const pool = candidates(pods, plan);
   if (pool.length === 0) throw new NoTargetsError(plan.namespace, plan.selector, `matches ${pods.length} pod(s), none of them ready and not excluded`);
+  // Before the blast radius: a run already on the target may have killed a pod just now, and
+  // "another run holds the target" is the refusal that says what to do.
+  await checkTargetFree({ plan, cluster, registry: input.registry, pods, signal });
   checkBlastRadius(readyCount(pods), killsPerRound(pool.length, plan), plan.minAvailable);
 
   const groups = needsGroups ? await resolveTargetGroups(cluster, plan.namespace, pods, { signal }) : undefined;

@@ -30,8 +30,40 @@ export interface RunSummary {
 /** A live registration; `stopRequested` aborts when another process asks the run to stop. @example `registration.stopRequested.addEventListener('abort', stop); await registration.release();` */
 export interface Registration {
   readonly stopRequested: AbortSignal;
-  /** Removes the record; returns what could not be removed. */
+  /**
+   * Removes the record; returns what could not be removed. A summary with outcome `'refused'`
+   * (the run was refused after registering, before it changed anything) leaves no end-of-run record.
+   */
   release(summary?: RunSummary): Promise<Leftover[]>;
+  /** This run as {@link Registry.liveRuns} lists it (registries that can list runs). */
+  readonly self?: LiveRun;
+  /** Records that the run passed the shared-target check and may act (registries that can list runs). */
+  admit?(signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * A live run as the registry lists it, for the shared-target check: who it is, what it targets,
+ * when it registered and whether it passed the check.
+ *
+ * @example
+ * ```ts
+ * const others = (await registry.liveRuns?.('shop')) ?? [];
+ * for (const run of others) console.log(run.id, run.owner?.pid, run.admitted);
+ * ```
+ */
+export interface LiveRun {
+  readonly id: string;
+  readonly namespace: string;
+  /** Its process, as recorded at registration. */
+  readonly owner: { readonly host: string; readonly pid: number } | null;
+  /** Holder identity of its record (its Lease). */
+  readonly holder: string | null;
+  /** The run's plan as recorded (`selector`, `exclude`, `dryRun`); `null` when unreadable. */
+  readonly spec: unknown;
+  /** When it registered, epoch ms; with the id it orders runs that registered at the same time. */
+  readonly registeredAt: number;
+  /** It passed the shared-target check (and may be acting on its target). */
+  readonly admitted: boolean;
 }
 
 /**
@@ -53,6 +85,11 @@ export interface Registry {
    * count. Without it (e.g. `noopRegistry`) each client keeps its breakers in memory.
    */
   breakerRecords?(): BreakerRecords;
+  /**
+   * Live runs registered in `namespace` (stale ones, whose owner is gone, left out), for the
+   * shared-target check. A registry without it cannot keep two runs off one target.
+   */
+  liveRuns?(namespace: string, signal?: AbortSignal): Promise<LiveRun[]>;
 }
 
 /** A registry that records nothing (no Lease). @example `createChaos({ registry: noopRegistry })` */

@@ -152,12 +152,18 @@ export class FakeCluster implements ClusterPort {
 
   async readWorkload(namespace: string, kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet', name: string): Promise<WorkloadInfo> {
     this.reads.push(`read ${kind} ${name}`);
-    if (name !== this.app) throw Object.assign(new Error('not found'), { code: 404 });
-    return { replicas: this.#opts.replicas ?? 3, selector: `app=${this.app}`, ref: this.#deployment(namespace) };
+    if (name === this.app) return { replicas: this.#opts.replicas ?? 3, selector: `app=${this.app}`, ref: this.#deployment(namespace) };
+    // Another Deployment (pods labelled app=<name>, owned by ReplicaSet <name>-rs): its pods now.
+    const pods = [...this.pods.values()].filter((p) => p.labels.app === name && p.owner?.name === `${name}-rs`);
+    if (kind !== 'Deployment' || pods.length === 0) throw Object.assign(new Error('not found'), { code: 404 });
+    return { replicas: pods.length, selector: `app=${name}`, ref: { apiVersion: 'apps/v1', kind, name, namespace, uid: `${name}-uid` } };
   }
 
   async readOwner(ref: ObjectRef): Promise<ObjectRef | undefined> {
-    return ref.kind === 'ReplicaSet' ? this.#deployment(ref.namespace) : undefined;
+    if (ref.kind !== 'ReplicaSet') return undefined;
+    if (ref.name === `${this.app}-rs`) return this.#deployment(ref.namespace);
+    const name = ref.name.replace(/-rs$/, '');
+    return { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: ref.namespace, uid: `${name}-uid` };
   }
 
   async missingPermissions(permissions: readonly Permission[]): Promise<Permission[]> {
