@@ -63,6 +63,7 @@ export {
   LitmusNotReadyError,
   LitmusRbacError,
   LitmusOperatorTimeoutError,
+  LitmusRunClosedError,
   type ServiceAccountPermission,
 } from './engines/litmus/errors.ts';
 export type { PodKillPlan } from './faults/pod-kill.ts';
