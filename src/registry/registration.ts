@@ -5,6 +5,7 @@ import { errorFields, type Logger } from '../logger.ts';
 import { pause, sleep } from '../util/abort.ts';
 import { httpStatus } from './context.ts';
 import { ANNOTATIONS, endedLabels } from './keys.ts';
+import { leftoverRecord } from './leftovers.ts';
 import { runFromLease, type RunInfo, type RunOutcome } from './run-info.ts';
 import type { LeaseChange, LeaseRecord, LeaseStore, LeaseWrite } from './store.ts';
 
@@ -63,6 +64,7 @@ export class LeaseRegistration implements Registration {
       reason: summary?.reason ?? (this.#stop.signal.aborted ? String(this.#stop.signal.reason) : null),
       kills: summary?.kills ?? null,
     };
+    const record = leftoverRecord(summary?.leftovers);
     try {
       await store.createEvent({
         namespace: lease.namespace,
@@ -71,8 +73,9 @@ export class LeaseRegistration implements Registration {
         action: 'Release',
         type: ended.outcome === 'passed' ? 'Normal' : 'Warning',
         note: `kubechaos run ${lease.name} ended: ${ended.outcome}${ended.reason ? ` (${ended.reason})` : ''}`,
-        labels: endedLabels(lease.name, before.fault),
-        annotations: { [ANNOTATIONS.run]: JSON.stringify(ended) },
+        // With leftovers, the Event is also their record: `kubechaos reap` follows them until gone.
+        labels: { ...endedLabels(lease.name, before.fault), ...record?.labels },
+        annotations: { [ANNOTATIONS.run]: JSON.stringify(ended), ...record?.annotations },
       });
     } catch (error) {
       logger.warn({ runId: lease.name, ...errorFields(error) }, 'could not write the end-of-run event');
