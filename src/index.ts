@@ -25,6 +25,7 @@ export {
   type ReapOptions,
   type ReapResult,
   type ReapedRun,
+  type TerminatingObject,
   type ScopeOptions,
   type StopOptions,
   type StopResult,

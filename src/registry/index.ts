@@ -5,5 +5,6 @@ export type { RunInfo, RunState, RunOutcome, StopRequest } from './run-info.ts';
 export type { RestoreStep } from './restore.ts';
 export type { StoreOptions } from './context.ts';
 export { createKubeLeaseStore } from './kube-store.ts';
-export type { LeaseStore, LeaseRecord, LeaseWrite, LeaseChange, EventRecord, EventWrite, ObjectId } from './store.ts';
+export type { LeaseStore, LeaseRecord, LeaseWrite, LeaseChange, EventRecord, EventWrite, ObjectId, ObjectState } from './store.ts';
+export { LEFTOVERS_LABEL, TERMINATING_ANNOTATION, type TerminatingObject } from './leftovers.ts';
 export { STOP_ANNOTATION, FAULT_LABEL } from './keys.ts';
