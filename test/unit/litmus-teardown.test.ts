@@ -3,7 +3,8 @@
 // be stopped mid-run; the real operator is in test/integration/litmus-operator-gone.test.ts.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChaos, isTeardownError, type ChaosOptions } from '../../src/index.ts';
-import { LITMUS_FINALIZER, clearFinalizerCommand, createLitmusEngine } from '../../src/engines/litmus/index.ts';
+import { LITMUS_FINALIZER, clearFinalizerCommand, createLitmusEngine, litmusEngine } from '../../src/engines/litmus/index.ts';
+import { silentLogger } from '../../src/logger.ts';
 import { waitUntil } from '../cluster/wait.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
 import { FakeLitmus } from './support/fake-litmus.ts';
@@ -133,5 +134,30 @@ describe('LitmusRun.teardown budget', () => {
     expect(await run.teardown({ timeoutMs: 5_000 })).toEqual([]);
     expect(performance.now() - t0).toBeLessThan(1_000);
     expect(litmus.of('chaosengines')).toEqual([]);
+  });
+});
+
+describe('the Litmus injection stop()', () => {
+  it('runs one teardown for every caller, and a later caller\'s signal cuts its waits short', async () => {
+    cluster = new FakeCluster({ replace: true });
+    litmus = new FakeLitmus();
+    const engine = litmusEngine({ kubeConfig: undefined as never, client: litmus, teardownTimeoutMs: 60_000 });
+    const plan = {
+      kind: 'pod-kill' as const, namespace: 'shop', selector: 'app=web', exclude: { names: [], selector: null }, count: 1, percent: undefined,
+      intervalMs: undefined, durationMs: 30_000, gracePeriodSeconds: 0, minAvailable: 0, dryRun: false,
+    };
+    const injection = engine.inject(plan, { runId: 'kc-once', cluster, logger: silentLogger, random: Math.random, onKill: () => {}, onWouldKill: () => {} });
+    await waitUntil('the engine initialised', async () => engineOf()?.metadata?.finalizers?.includes(LITMUS_FINALIZER), 5_000, 5);
+    litmus.stopOperator();
+    const first = injection.stop(); // the halt: no signal, a 60 s budget
+    const controller = new AbortController();
+    const second = injection.stop(controller.signal); // teardown, with its own budget
+    expect(second).toBe(first);
+    setTimeout(() => controller.abort(new Error('teardown budget spent')), 50);
+    const t0 = performance.now();
+    await second;
+    expect(performance.now() - t0).toBeLessThan(2_000);
+    expect(injection.leftovers()).toEqual([expect.objectContaining({ kind: 'ChaosEngine', reason: expect.stringContaining('teardown budget spent') })]);
+    await expect(injection.finished).resolves.toBeUndefined();
   });
 });

@@ -130,6 +130,8 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
       // Aborted by stop(): ends the wait for the engine to finish, which nothing else would end
       // when the operator is gone (the engine is then never completed, stopped or deleted).
       const halt = new AbortController();
+      // Aborted by the signal of any stop() call: cuts the teardown's waits short.
+      const cancel = new AbortController();
       const seen = new Map<string, PodInfo>();
       let env: Record<string, string> = { ...options.env };
 
@@ -185,15 +187,21 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
 
       return {
         finished,
-        // Once: the lifecycle calls it on halt and again in teardown; both get the same teardown.
-        stop: (signal?: AbortSignal) => {
+        // Once: the lifecycle calls it on halt and again in teardown; both get the same teardown,
+        // and any caller's signal ends its waits.
+        stop: (callerSignal?: AbortSignal) => {
+          if (callerSignal) {
+            if (callerSignal.aborted) cancel.abort(callerSignal.reason);
+            else callerSignal.addEventListener('abort', () => cancel.abort(callerSignal.reason), { once: true });
+          }
           stopping ??= (async () => {
             halted = true;
             halt.abort();
+            const { signal } = cancel;
             try {
               // A ChaosEngine being created right now is torn down as soon as it exists.
-              const current = signal ? await Promise.race([creation, whenAborted(signal).then(() => run)]) : await creation;
-              if (!current && signal?.aborted && !creationSettled) {
+              const current = await Promise.race([creation, whenAborted(signal).then(() => run)]);
+              if (!current && signal.aborted && !creationSettled) {
                 // Aborted while the create call was in flight: its name is not known yet.
                 leftovers = [{
                   kind: 'ChaosEngine', apiVersion: LITMUS_API_VERSION, namespace: plan.namespace, name: `${context.runId}-${experiment}-*`,
@@ -205,13 +213,13 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
                 leftovers = await current.teardown({
                   ...(options.force === undefined ? {} : { force: options.force }),
                   ...(options.teardownTimeoutMs === undefined ? {} : { timeoutMs: options.teardownTimeoutMs }),
-                  ...(signal === undefined ? {} : { signal }),
+                  signal,
                   keepResult: false,
                 });
               }
             } finally {
               watchStop.abort();
-              await (signal ? Promise.race([finished.catch(() => {}), whenAborted(signal)]) : finished.catch(() => {}));
+              await Promise.race([finished.catch(() => {}), whenAborted(signal)]);
             }
           })();
           return stopping;
