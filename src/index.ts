@@ -25,6 +25,7 @@ export {
   type ReapOptions,
   type ReapResult,
   type ReapedRun,
+  type TerminatingObject,
   type ScopeOptions,
   type StopOptions,
   type StopResult,
@@ -74,6 +75,7 @@ export {
   LitmusNotReadyError,
   LitmusRbacError,
   LitmusOperatorTimeoutError,
+  LitmusRunClosedError,
   type ServiceAccountPermission,
 } from './engines/litmus/errors.ts';
 export type { PodKillPlan } from './faults/pod-kill.ts';

@@ -207,17 +207,23 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       setCode(result.unconfirmed.length > 0 ? EXIT.unconfirmed : result.notFound.length > 0 ? EXIT.notFound : EXIT.ok);
     });
 
-  sub('reap', 'clean up after dead runs: expired Leases, their labelled objects, what they recorded to restore')
+  sub('reap', 'clean up after dead runs (expired Leases, their labelled objects, what they recorded to restore) and follow up what ended runs left behind')
     .action(async (_opts: unknown, cmd: Command) => {
       const f = flags(cmd);
       const kubeConfig = loadKube(f);
       const namespace = scopeOf(kubeConfig, f);
       const result = await reap({ kubeConfig, ...(namespace === undefined ? {} : { namespaces: [namespace] }) });
-      const rows = result.reaped.map((r) => [r.run.id, r.run.namespace, String(r.deleted.length), String(r.restored), r.errors.join('; ') || '-']);
+      const rows = result.reaped.map((r) => [
+        r.run.id, r.run.namespace, String(r.deleted.length), String(r.restored), r.terminating.map((t) => `${t.kind}/${t.name}`).join(', ') || '-', r.errors.join('; ') || '-',
+      ]);
       io.stdout.write(
-        render(f.output, result, () => (rows.length === 0 ? `Nothing to reap (${result.live} live run(s)).\n` : columns(['NAME', 'NAMESPACE', 'DELETED', 'RESTORED', 'ERRORS'], rows))),
+        render(f.output, result, () => (rows.length === 0 ? `Nothing to reap (${result.live} live run(s)).\n` : columns(['NAME', 'NAMESPACE', 'DELETED', 'RESTORED', 'TERMINATING', 'ERRORS'], rows))),
       );
-      setCode(result.reaped.some((r) => r.errors.length > 0) ? EXIT.leftovers : EXIT.ok);
+      // Held by a finalizer nobody removes: say how to clear it; the next reap checks again.
+      for (const t of result.reaped.flatMap((r) => r.terminating)) {
+        io.stderr.write(`warning: ${t.kind} ${t.namespace}/${t.name} is terminating since ${t.deletionTimestamp}, held by finalizer(s) ${t.finalizers.join(', ')}; clear it with: ${t.command}\n`);
+      }
+      setCode(result.reaped.some((r) => r.errors.length > 0 || r.terminating.length > 0) ? EXIT.leftovers : EXIT.ok);
     });
 
   breakerCommand(sub('breaker', 'the per-target breakers: list them, or reset one (see docs/cli.md)'), io, flags, setCode);

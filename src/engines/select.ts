@@ -1,7 +1,7 @@
 // Engines by name: what `createChaos({ engine })`, `.engine(name)` and `chaos.litmus()` resolve.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describe } from '../util/duration.ts';
-import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
+import { assertInteger, assertObject, rejectUnknownKeys } from '../util/validate.ts';
 import type { Engine } from './engine.ts';
 import { createLitmusClient, type LitmusClient } from './litmus/client.ts';
 import { litmusEngine, type LitmusEngineOptions } from './litmus/engine.ts';
@@ -29,7 +29,7 @@ export const ENGINE_NAMES: readonly EngineName[] = Object.freeze(['native', 'lit
  * ```ts
  * const chaos = createChaos({
  *   engine: 'litmus',
- *   litmus: { serviceAccount: 'litmus-admin', version: '3.9.0', teardownTimeoutMs: 30_000 },
+ *   litmus: { serviceAccount: 'litmus-admin', version: '3.9.0', teardownTimeoutMs: 30_000, force: false },
  * });
  * ```
  */
@@ -46,9 +46,18 @@ export interface LitmusOptions {
   readonly statusCheckTimeouts?: LitmusEngineOptions['statusCheckTimeouts'];
   /** Node selector and tolerations of the runner and experiment pods. */
   readonly placement?: LitmusEngineOptions['placement'];
-  /** Remove the operator's finalizer when the operator does not. @default false: reported as a leftover */
+  /**
+   * Remove the operator's finalizer (and the chaos pods) when the operator has not released the
+   * ChaosEngine within `teardownTimeoutMs`. @default false: the engine is reported as a leftover
+   * (TeardownError) with the `kubectl patch` command that clears it
+   */
   readonly force?: LitmusEngineOptions['force'];
-  /** How long teardown waits for the operator to stop and release the ChaosEngine. @default 60000 */
+  /**
+   * Budget, in ms, of the Litmus teardown as a whole: the operator stopping the ChaosEngine, then
+   * removing its finalizer after the delete. Past it, stop() and teardown resolve anyway: the
+   * engine is a leftover (or, with `force`, kubechaos removes the finalizer). An integer in
+   * [1, 2147483647]. @default 30000 (the same 30 s as the run's whole teardown budget)
+   */
   readonly teardownTimeoutMs?: LitmusEngineOptions['teardownTimeoutMs'];
   /** @internal Use this Litmus client instead of one made from the client's kubeconfig (unit tests). */
   readonly client?: LitmusClient;
@@ -74,7 +83,11 @@ export function assertEngineName(value: unknown, option: string): EngineName {
 /** Validates `createChaos({ litmus })`. */
 export function assertLitmusOptions(value: unknown): LitmusOptions {
   assertObject(value, 'litmus');
-  rejectUnknownKeys(value as Record<string, unknown>, LITMUS_KEYS, '`litmus`');
+  const options = value as Record<string, unknown>;
+  rejectUnknownKeys(options, LITMUS_KEYS, '`litmus`');
+  // Node's timers overflow past 2^31 - 1 ms (and fire at once): refuse, do not clamp.
+  if (options.teardownTimeoutMs !== undefined) assertInteger(options.teardownTimeoutMs, 'litmus.teardownTimeoutMs', 1, 2_147_483_647);
+  if (options.force !== undefined && typeof options.force !== 'boolean') throw new TypeError(`Expected \`litmus.force\` to be a boolean, got ${describe(options.force)}.`);
   return value as LitmusOptions;
 }
 

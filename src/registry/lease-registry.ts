@@ -66,7 +66,8 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
       store ??= storeOf(options);
       if (reapBeforeStart) {
         try {
-          const { reaped } = await reap({ store, namespaces: [record.namespace], logger, signal });
+          // Dead runs only: following ended runs' leftovers is for `kubechaos reap` (it lists Events).
+          const { reaped } = await reap({ store, namespaces: [record.namespace], logger, signal, leftovers: false });
           if (reaped.length > 0) logger.info({ namespace: record.namespace, reaped: reaped.map((r) => r.run.id) }, 'reaped dead runs before starting');
         } catch (error) {
           signal?.throwIfAborted();

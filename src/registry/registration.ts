@@ -6,6 +6,7 @@ import { pause, sleep } from '../util/abort.ts';
 import { httpStatus } from './context.ts';
 import { ANNOTATIONS, endedLabels } from './keys.ts';
 import { liveRunOf } from './live-runs.ts';
+import { leftoverRecord } from './leftovers.ts';
 import { runFromLease, type RunInfo, type RunOutcome } from './run-info.ts';
 import type { LeaseChange, LeaseRecord, LeaseStore, LeaseWrite } from './store.ts';
 
@@ -76,7 +77,7 @@ export class LeaseRegistration implements Registration {
       kills: summary?.kills ?? null,
     };
     // A run refused after registering changed nothing: like a preflight refusal, it leaves no record.
-    if (summary?.outcome !== 'refused') await this.#recordEnd(ended);
+    if (summary?.outcome !== 'refused') await this.#recordEnd(ended, summary);
     try {
       await store.deleteLease(lease.namespace, lease.name);
       return [];
@@ -85,8 +86,9 @@ export class LeaseRegistration implements Registration {
     }
   }
 
-  async #recordEnd(ended: RunInfo): Promise<void> {
+  async #recordEnd(ended: RunInfo, summary: RunSummary | undefined): Promise<void> {
     const { store, lease, logger } = this.#init;
+    const record = leftoverRecord(summary?.leftovers);
     try {
       await store.createEvent({
         namespace: lease.namespace,
@@ -95,8 +97,9 @@ export class LeaseRegistration implements Registration {
         action: 'Release',
         type: ended.outcome === 'passed' ? 'Normal' : 'Warning',
         note: `kubechaos run ${lease.name} ended: ${ended.outcome}${ended.reason ? ` (${ended.reason})` : ''}`,
-        labels: endedLabels(lease.name, ended.fault),
-        annotations: { [ANNOTATIONS.run]: JSON.stringify(ended) },
+        // With leftovers, the Event is also their record: `kubechaos reap` follows them until gone.
+        labels: { ...endedLabels(lease.name, ended.fault), ...record?.labels },
+        annotations: { [ANNOTATIONS.run]: JSON.stringify(ended), ...record?.annotations },
       });
     } catch (error) {
       logger.warn({ runId: lease.name, ...errorFields(error) }, 'could not write the end-of-run event');

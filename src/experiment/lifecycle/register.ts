@@ -25,6 +25,8 @@ export interface RunSummary {
   readonly outcome: string;
   readonly reason: string | null;
   readonly kills: number;
+  /** What teardown could not remove: the registry keeps a record of it for `kubechaos reap` to follow. */
+  readonly leftovers?: readonly Leftover[];
 }
 
 /** A live registration; `stopRequested` aborts when another process asks the run to stop. @example `registration.stopRequested.addEventListener('abort', stop); await registration.release();` */

@@ -51,8 +51,8 @@ export async function teardown(input: TeardownInput): Promise<{ recovered: boole
 
   if (input.registration) {
     try {
-      const { outcome, abortReason, kills } = report.snapshot();
-      for (const leftover of await input.registration.release({ outcome, reason: abortReason, kills: kills.length })) report.leftover(leftover);
+      const { outcome, abortReason, kills, leftovers } = report.snapshot();
+      for (const leftover of await input.registration.release({ outcome, reason: abortReason, kills: kills.length, leftovers })) report.leftover(leftover);
     } catch (error) {
       report.leftover({ kind: 'Registration', namespace: input.namespace, name: runId, reason: (error as Error).message });
     }
