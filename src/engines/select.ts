@@ -2,6 +2,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describe } from '../util/duration.ts';
 import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
+import { checkLitmusFields } from './litmus/options.ts';
 import type { Engine } from './engine.ts';
 import { createLitmusClient, type LitmusClient } from './litmus/client.ts';
 import { litmusEngine, type LitmusEngineOptions } from './litmus/engine.ts';
@@ -71,10 +72,11 @@ export function assertEngineName(value: unknown, option: string): EngineName {
   return value as EngineName;
 }
 
-/** Validates `createChaos({ litmus })`. */
+/** Validates `createChaos({ litmus })`; each TypeError names the field (`litmus.serviceAccount`). */
 export function assertLitmusOptions(value: unknown): LitmusOptions {
   assertObject(value, 'litmus');
   rejectUnknownKeys(value as Record<string, unknown>, LITMUS_KEYS, '`litmus`');
+  checkLitmusFields(value as Record<string, unknown>);
   return value as LitmusOptions;
 }
 
