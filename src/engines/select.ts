@@ -1,7 +1,8 @@
 // Engines by name: what `createChaos({ engine })`, `.engine(name)` and `chaos.litmus()` resolve.
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describe } from '../util/duration.ts';
-import { assertInteger, assertObject, rejectUnknownKeys } from '../util/validate.ts';
+import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
+import { checkLitmusFields } from './litmus/options.ts';
 import type { Engine } from './engine.ts';
 import { createLitmusClient, type LitmusClient } from './litmus/client.ts';
 import { litmusEngine, type LitmusEngineOptions } from './litmus/engine.ts';
@@ -80,14 +81,11 @@ export function assertEngineName(value: unknown, option: string): EngineName {
   return value as EngineName;
 }
 
-/** Validates `createChaos({ litmus })`. */
+/** Validates `createChaos({ litmus })`; each TypeError names the field (`litmus.serviceAccount`). */
 export function assertLitmusOptions(value: unknown): LitmusOptions {
   assertObject(value, 'litmus');
-  const options = value as Record<string, unknown>;
-  rejectUnknownKeys(options, LITMUS_KEYS, '`litmus`');
-  // Node's timers overflow past 2^31 - 1 ms (and fire at once): refuse, do not clamp.
-  if (options.teardownTimeoutMs !== undefined) assertInteger(options.teardownTimeoutMs, 'litmus.teardownTimeoutMs', 1, 2_147_483_647);
-  if (options.force !== undefined && typeof options.force !== 'boolean') throw new TypeError(`Expected \`litmus.force\` to be a boolean, got ${describe(options.force)}.`);
+  rejectUnknownKeys(value as Record<string, unknown>, LITMUS_KEYS, '`litmus`');
+  checkLitmusFields(value as Record<string, unknown>);
   return value as LitmusOptions;
 }
 

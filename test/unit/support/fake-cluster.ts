@@ -211,3 +211,35 @@ export function dial(initial = 1): {
     observedAt: () => observedAt,
   };
 }
+
+/**
+ * Wraps a port (a FakeCluster, a Registry, a LitmusClient) so that every method call is recorded
+ * in `calls`, in order: the requests a run would have sent to the cluster. Every method is counted,
+ * including ones added to the port later; `local` names those that never reach the cluster
+ * (`defaultNamespace` reads the kubeconfig).
+ *
+ * @example
+ * ```ts
+ * const { port, calls } = countCalls(new FakeCluster(), ['defaultNamespace']);
+ * const chaos = createChaos({ cluster: port, handleSignals: false });
+ * expect(() => chaos.podKill({ namespace: 'Shop', selector: 'app=web' })).toThrow(TypeError);
+ * expect(calls).toEqual([]);
+ * ```
+ */
+export function countCalls<T extends object>(port: T, local: readonly string[] = []): { readonly port: T; readonly calls: string[] } {
+  const calls: string[] = [];
+  const proxy = new Proxy(port, {
+    get(target, key) {
+      // Read on the target itself: FakeCluster's private fields do not exist on the proxy.
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (typeof key !== 'string' || local.includes(key)) return method.bind(target);
+      return (...args: unknown[]) => {
+        calls.push(key);
+        return method.apply(target, args);
+      };
+    },
+  });
+  return { port: proxy, calls };
+}
