@@ -139,11 +139,13 @@ describe('each refusal leaves the cluster unchanged', () => {
       createChaos({ kubeConfig: limited, registry: undefined }).podKill({ namespace, selector: { app: 'web' } }),
       'RBAC_FORBIDDEN',
     )) as Error & { missing: unknown[] };
-    // The fault's own verbs, then what the Lease registry needs to hold the run's Lease.
+    // The fault's own verbs, what judging the target's workloads reads (no probe given: health is
+    // their readiness), then what the Lease registry needs to hold the run's Lease.
     const lease = (verb: string) => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace });
     expect(error.missing).toEqual([
       { verb: 'delete', resource: 'pods', group: '', namespace },
       { verb: 'create', resource: 'events', group: 'events.k8s.io', namespace },
+      ...['replicasets', 'deployments', 'statefulsets'].map((resource) => ({ verb: 'get', resource, group: 'apps', namespace })),
       ...['create', 'get', 'update', 'patch', 'watch', 'delete', 'list'].map(lease),
     ]);
     expect(error.message).toContain(`create leases.coordination.k8s.io in namespace "${namespace}"`);
