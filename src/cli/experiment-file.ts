@@ -34,7 +34,8 @@ type Type =
   | { readonly t: 'integer'; readonly min: number; readonly max?: number }
   | { readonly t: 'enum'; readonly values: readonly string[] }
   | { readonly t: 'object'; readonly fields: Readonly<Record<string, Type>>; readonly required?: readonly string[] }
-  | { readonly t: 'probes' };
+  | { readonly t: 'probes' }
+  | { readonly t: 'steadyState' };
 
 const str = { t: 'string' } as const;
 const duration = { t: 'duration' } as const;
@@ -81,6 +82,7 @@ const SCHEMA: Type = {
         probes: { t: 'probes' },
         expectRecovery: { t: 'object', required: ['within'], fields: { within: duration, threshold: ratio } },
         engine: { t: 'enum', values: ['native', 'litmus'] },
+        steadyState: { t: 'steadyState' },
       },
     },
   },
@@ -150,6 +152,10 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
         }
         return scalar;
       }
+      case 'steadyState':
+        if (scalar === 'available' || scalar === 'off') return scalar;
+        if (typeof scalar !== 'number' || !(scalar >= 0 && scalar <= 1)) fail(node, path, `expected "available", "off" or a health level in [0, 1], got ${shown(node)}`);
+        return scalar;
       case 'enum':
         if (typeof scalar !== 'string' || !type.values.includes(scalar)) fail(node, path, `expected ${type.values.map((v) => `"${v}"`).join(' or ')}, got ${shown(node)}`);
         return scalar;

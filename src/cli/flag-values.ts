@@ -109,3 +109,14 @@ export function workloadFlag(flag: string) {
     return [...previous, { kind: kind as (typeof WORKLOAD_KINDS)[number], name }];
   };
 }
+
+/** `--steady-state`: 'available', 'off', or a health level in [0, 1]. */
+export function steadyStateFlag(value: string): 'available' | 'off' | number {
+  const v = value.trim();
+  if (v === 'available' || v === 'off') return v;
+  const n = Number(v);
+  if (v === '' || !Number.isFinite(n) || n < 0 || n > 1) {
+    throw new InvalidArgumentError(`--steady-state must be 'available', 'off' or a health level in [0, 1], got ${JSON.stringify(value)}.`);
+  }
+  return n;
+}

@@ -10,7 +10,7 @@ import { reap } from '../registry/reaper.ts';
 import { serveCommand } from './commands/serve.ts';
 import { CliError, EXIT, usage } from './exit-codes.ts';
 import { ExperimentFileError, parseExperimentFile } from './experiment-file.ts';
-import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, selectorFlag, urlFlag, workloadFlag } from './flag-values.ts';
+import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, selectorFlag, steadyStateFlag, urlFlag, workloadFlag } from './flag-values.ts';
 import type { ExperimentSpec, ProbeSpec } from './experiment-spec.ts';
 import type { CliIO } from './io.ts';
 import { loadKube, scopeOf, type KubeFlags } from './kube.ts';
@@ -117,6 +117,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--grace-period <seconds>', 'gracePeriodSeconds of each delete (default 0)', integerFlag('--grace-period', 0))
     .option('--min-available <n>', 'ready pods that must remain after each round (default 1)', integerFlag('--min-available', 0))
     .option('--safety-threshold <ratio>', 'abort when health drops below this ratio in [0, 1]', numberFlag('--safety-threshold', 0, 1))
+    .option('--steady-state <condition>', "condition to start: 'available' (every workload of the target fully ready; default), a health level in [0, 1], or 'off'", steadyStateFlag)
     .option('--probe-http <url>', 'health probe: HTTP success ratio of an http:// or https:// URL (repeatable)', urlFlag('--probe-http'), [])
     .option('--probe-readiness <kind/name>', 'health probe: ready/desired replicas of a workload, e.g. Deployment/web (repeatable)', workloadFlag('--probe-readiness'), [])
     .option('--expect-recovery <duration>', 'after the fault, wait this long at most for health to recover, with a unit', durationFlag('--expect-recovery'))
@@ -268,6 +269,7 @@ interface RunOptions extends BreakerFlags {
   gracePeriod?: number;
   minAvailable?: number;
   safetyThreshold?: number;
+  steadyState?: 'available' | 'off' | number;
   probeHttp: string[];
   probeReadiness: Array<{ kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet'; name: string }>;
   expectRecovery?: number;
@@ -291,6 +293,7 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
     ...(o.gracePeriod === undefined ? {} : { gracePeriod: o.gracePeriod }),
     ...(o.minAvailable === undefined ? {} : { minAvailable: o.minAvailable }),
     ...(o.safetyThreshold === undefined ? {} : { safety: o.safetyThreshold }),
+    ...(o.steadyState === undefined ? {} : { steadyState: o.steadyState }),
     ...(o.expectRecovery === undefined ? {} : { expectRecovery: { within: o.expectRecovery } }),
     ...(o.dryRun ? { dryRun: true } : {}),
   };
@@ -308,6 +311,7 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
   gracePeriod: '--grace-period',
   minAvailable: '--min-available',
   safety: '--safety-threshold',
+  steadyState: '--steady-state',
   'safety.threshold': '--safety-threshold',
   'expectRecovery.within': '--expect-recovery',
   'probes.http(url)': '--probe-http',
