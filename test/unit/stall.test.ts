@@ -129,3 +129,14 @@ describe('when `for` elapses', () => {
     expect((error as Error).message).toBe('checkout returned 500');
   });
 });
+
+describe('a stop while a delete is in flight', () => {
+  it('still reports the kill that the API server carried out', async () => {
+    cluster = new FakeCluster({ replicas: 3, deleteAnswerDelayMs: 100 });
+    const chaos = createChaos({ cluster, handleSignals: false });
+    // The body returns at once: teardown stops the fault while the first delete awaits its answer.
+    const report = await chaos.podKill(target).during(() => {});
+    expect(cluster.deletes).toHaveLength(1);
+    expect(report.kills.map((k) => k.uid)).toEqual(cluster.deletes.map((d) => d.uid));
+  });
+});

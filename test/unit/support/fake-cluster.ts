@@ -22,6 +22,8 @@ export interface FakeOptions {
   readonly deleteDelayMs?: number;
   /** Delay of every list call; like the real port, the call's signal aborts it. */
   readonly listDelayMs?: number;
+  /** The answer to a delete arrives this much later than the delete takes effect. */
+  readonly deleteAnswerDelayMs?: number;
   /** Watches deliver each change this much later (a watch lagging behind the writes). */
   readonly watchDelayMs?: number;
   /** Pods have no owner (bare pods). */
@@ -117,7 +119,7 @@ export class FakeCluster implements ClusterPort {
     return [...this.pods.values()].filter((p) => p.namespace === namespace && matches(reqs, p.labels));
   }
 
-  async deletePod(pod: { namespace: string; name: string; uid: string }, grace: number): Promise<void> {
+  async deletePod(pod: { namespace: string; name: string; uid: string }, grace: number, options: { signal?: AbortSignal } = {}): Promise<void> {
     await this.#enter();
     this.writes.push({ kind: 'delete', pod: pod.name, uid: pod.uid, at: Date.now(), grace });
     if (this.#opts.deleteDelayMs) await new Promise((r) => setTimeout(r, this.#opts.deleteDelayMs));
@@ -129,6 +131,8 @@ export class FakeCluster implements ClusterPort {
       const timer = setTimeout(() => this.setPod(fresh.uid, { ready: true }), this.#opts.readyAfterMs ?? 50);
       this.#timers.add(timer);
     }
+    // Like the real port, the call's signal gives up on the answer; the delete has happened.
+    if (this.#opts.deleteAnswerDelayMs) await sleep(this.#opts.deleteAnswerDelayMs, undefined, { signal: options.signal });
   }
 
   async watchPods(namespace: string, labelSelector: string, listener: PodSetListener, _onError: (e: unknown) => void, signal: AbortSignal) {
