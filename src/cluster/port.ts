@@ -56,6 +56,12 @@ export interface CallOptions {
   readonly signal?: AbortSignal | undefined;
   /** Consulted before each retry of a transient failure; return false to stop retrying. */
   readonly mayRetry?: (() => boolean) | undefined;
+  /**
+   * Retry transient failures (connection refused or reset, 5xx, 429, timeouts) until `signal`
+   * aborts instead of a few times, each attempt cut after 10 s: teardown's writes, whose `signal`
+   * is the teardown budget, ride out an API server restart this way. Ignored without a `signal`.
+   */
+  readonly persistent?: boolean | undefined;
 }
 
 /** A running watch; `stop()` ends it. @example `const w = await cluster.watchPods(ns, sel, onPods, onError, signal); w.stop();` */
