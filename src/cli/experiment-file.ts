@@ -74,6 +74,7 @@ const SCHEMA: Type = {
         probes: { t: 'probes' },
         expectRecovery: { t: 'object', required: ['within'], fields: { within: duration, threshold: ratio } },
         engine: { t: 'enum', values: ['native', 'litmus'] },
+        teardownTimeout: duration,
       },
     },
   },

@@ -116,6 +116,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--probe-http <url>', 'health probe: HTTP success ratio (repeatable)', collect, [])
     .option('--probe-readiness <kind/name>', 'health probe: ready/desired replicas of a workload, e.g. Deployment/web (repeatable)', collect, [])
     .option('--expect-recovery <duration>', 'after the fault, wait this long at most for health to recover', duration('--expect-recovery'))
+    .option('--teardown-timeout <duration>', 'how long teardown keeps retrying while the API server is away before it reports leftovers (default 30s)', duration('--teardown-timeout'))
     .option('--dry-run', 'report which pods would be killed; kill none')
     .option('--ttl <duration>', 'Lease TTL: how long after a crash before a reaper may clean up (default 15s)', durationText('--ttl'))
     .option('--no-reap', 'do not reap dead runs in the namespace before starting')
@@ -223,6 +224,7 @@ interface RunOptions {
   probeHttp: string[];
   probeReadiness: string[];
   expectRecovery?: number;
+  teardownTimeout?: number;
   dryRun?: boolean;
   ttl?: string;
   reap: boolean;
@@ -249,6 +251,7 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
     ...(o.minAvailable === undefined ? {} : { minAvailable: o.minAvailable }),
     ...(o.safetyThreshold === undefined ? {} : { safety: o.safetyThreshold }),
     ...(o.expectRecovery === undefined ? {} : { expectRecovery: { within: o.expectRecovery } }),
+    ...(o.teardownTimeout === undefined ? {} : { teardownTimeout: o.teardownTimeout }),
     ...(o.dryRun ? { dryRun: true } : {}),
   };
   return { target: { selector: o.target }, options, probes, ...(o.engine === 'native' ? {} : { engine: o.engine }) };

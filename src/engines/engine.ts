@@ -70,8 +70,10 @@ export interface Injection {
   /**
    * Stops the fault. From the moment of the call no further destructive request is issued;
    * resolves when in-flight requests have settled and what the engine changed is reverted.
+   * `budget` (teardown's) aborts when teardown stops waiting: revert calls may retry transient
+   * failures until then, and must then give up, resolve, and list what is left in `leftovers()`.
    */
-  stop(): Promise<void>;
+  stop(budget?: AbortSignal): Promise<void>;
   /** Resolves when the fault has run its course; rejects if the engine failed. */
   readonly finished: Promise<void>;
   /** What the engine could not revert (empty for pod kills). */

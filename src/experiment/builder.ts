@@ -172,6 +172,15 @@ export class PodKillExperiment {
   }
 
   /**
+   * How long teardown keeps retrying through transient failures (an API server restart) before
+   * it throws a `TeardownError` listing what is left. @default '30s' (or the client's
+   * `teardownTimeout`) @example `.teardownTimeout('1m')`
+   */
+  teardownTimeout(budget: Duration): PodKillExperiment {
+    return this.with({ teardownTimeout: budget });
+  }
+
+  /**
    * Injects the fault, runs `body` while it is active, always tears down, and resolves with the
    * report. Rejects with SafetyAbortError on a breach (within one probe reading of the drop, without
    * waiting for the body), with the body's own error (report attached, see `reportOf`), or with

@@ -33,6 +33,14 @@ export interface PodKillOptions {
   readonly minAvailable?: number;
   /** On a safety abort, `'throw'` a SafetyAbortError or resolve with the `'report'`. @default 'throw' */
   readonly onAbort?: 'throw' | 'report';
+  /**
+   * How long teardown keeps retrying what fails for a transient reason (the API server
+   * unreachable, restarting, 5xx, 429) before it gives up and throws a `TeardownError` listing
+   * what is left. The default rides out an API server restart (one takes about 8 s on a local
+   * control plane). `expectRecovery.within` comes on top of it.
+   * @default the client's `teardownTimeout`, else '30s'
+   */
+  readonly teardownTimeout?: Duration;
 }
 
 /** Safety threshold with options. @example `{ threshold: 0.9, grace: '2s' }` */
@@ -66,7 +74,11 @@ export interface NormalizedOptions {
   readonly recovery: { readonly withinMs: number; readonly threshold: number | undefined } | undefined;
   readonly minAvailable: number;
   readonly onAbort: 'throw' | 'report';
+  readonly teardownTimeoutMs: number;
 }
+
+/** The default teardown budget: rides out an API server restart (about 8 s here) with margin. */
+export const DEFAULT_TEARDOWN_TIMEOUT_MS = 30_000;
 
 export const DEFAULT_OPTIONS: NormalizedOptions = Object.freeze({
   count: undefined,
@@ -82,9 +94,10 @@ export const DEFAULT_OPTIONS: NormalizedOptions = Object.freeze({
   recovery: undefined,
   minAvailable: 1,
   onAbort: 'throw',
+  teardownTimeoutMs: DEFAULT_TEARDOWN_TIMEOUT_MS,
 });
 
-const KEYS = ['count', 'percent', 'every', 'for', 'gracePeriod', 'safety', 'probes', 'dryRun', 'expectRecovery', 'minAvailable', 'onAbort'];
+const KEYS = ['count', 'percent', 'every', 'for', 'gracePeriod', 'safety', 'probes', 'dryRun', 'expectRecovery', 'minAvailable', 'onAbort', 'teardownTimeout'];
 
 /** Validates `patch` and merges it over `base`. TypeErrors name the option. */
 export function mergeOptions(base: NormalizedOptions, patch: PodKillOptions): NormalizedOptions {
@@ -119,6 +132,7 @@ export function mergeOptions(base: NormalizedOptions, patch: PodKillOptions): No
     }
     next.onAbort = patch.onAbort;
   }
+  if (patch.teardownTimeout !== undefined) next.teardownTimeoutMs = parseDuration(patch.teardownTimeout, 'teardownTimeout');
   return Object.freeze(next);
 }
 

@@ -144,7 +144,7 @@ export class Run {
       preSignal.throwIfAborted();
     } catch (error) {
       this.#monitor.stop();
-      await this.#registration?.release().catch(() => []);
+      await this.#registration?.release(undefined, { signal: AbortSignal.timeout(this.#options.teardownTimeoutMs) }).catch(() => []);
       const code = (error as { code?: unknown } | null)?.code;
       this.#emit({ action: 'refuse', code: typeof code === 'string' ? code : null, reason: errorFields(error).err.message });
       throw error;
@@ -239,6 +239,7 @@ export class Run {
           logger: this.#ctx.logger,
           recovery: wantRecovery ? { threshold, withinMs: this.#options.recovery?.withinMs ?? 0 } : undefined,
           interrupt: this.#interrupt.signal,
+          budgetMs: this.#options.teardownTimeoutMs,
         });
         if (recovered === false) {
           this.#recoveryFailed = true;

@@ -1,4 +1,5 @@
-import type { Registration, RunSummary } from '../experiment/lifecycle/register.ts';
+import type { Registration, ReleaseOptions, RunSummary } from '../experiment/lifecycle/register.ts';
+import { describeFailure } from '../cluster/failure.ts';
 import type { Leftover } from '../experiment/report.ts';
 import { RUN_ID_LABEL } from '../labels.ts';
 import { errorFields, type Logger } from '../logger.ts';
@@ -46,14 +47,20 @@ export class LeaseRegistration implements Registration {
     return this.#stop.signal;
   }
 
-  release(summary?: RunSummary): Promise<Leftover[]> {
-    this.#released ??= this.#release(summary);
+  release(summary?: RunSummary, options: ReleaseOptions = {}): Promise<Leftover[]> {
+    this.#released ??= this.#release(summary, options.signal);
     return this.#released;
   }
 
-  async #release(summary: RunSummary | undefined): Promise<Leftover[]> {
+  /**
+   * Writes the ChaosRunEnded Event, then deletes the Lease, each retried through transient
+   * failures until `budget` aborts. A Lease left behind goes stale and a reaper finishes the job
+   * (it writes a ChaosRunReaped Event in place of the one this could not write).
+   */
+  async #release(summary: RunSummary | undefined, budget: AbortSignal | undefined): Promise<Leftover[]> {
     this.#life.abort();
     const { store, lease, logger } = this.#init;
+    const call = { signal: budget, persistent: true };
     const before = runFromLease(this.#current, Date.now());
     const ended: RunInfo = {
       ...before,
@@ -63,26 +70,35 @@ export class LeaseRegistration implements Registration {
       reason: summary?.reason ?? (this.#stop.signal.aborted ? String(this.#stop.signal.reason) : null),
       kills: summary?.kills ?? null,
     };
+    const leftovers: Leftover[] = [];
+    let failure: string | undefined;
     try {
-      await store.createEvent({
-        namespace: lease.namespace,
-        lease: { name: lease.name, uid: this.#current.uid },
-        reason: 'ChaosRunEnded',
-        action: 'Release',
-        type: ended.outcome === 'passed' ? 'Normal' : 'Warning',
-        note: `kubechaos run ${lease.name} ended: ${ended.outcome}${ended.reason ? ` (${ended.reason})` : ''}`,
-        labels: endedLabels(lease.name, before.fault),
-        annotations: { [ANNOTATIONS.run]: JSON.stringify(ended) },
-      });
+      await store.createEvent(
+        {
+          namespace: lease.namespace,
+          lease: { name: lease.name, uid: this.#current.uid },
+          reason: 'ChaosRunEnded',
+          action: 'Release',
+          type: ended.outcome === 'passed' ? 'Normal' : 'Warning',
+          note: `kubechaos run ${lease.name} ended: ${ended.outcome}${ended.reason ? ` (${ended.reason})` : ''}`,
+          labels: endedLabels(lease.name, before.fault),
+          annotations: { [ANNOTATIONS.run]: JSON.stringify(ended) },
+        },
+        call,
+      );
     } catch (error) {
       logger.warn({ runId: lease.name, ...errorFields(error) }, 'could not write the end-of-run event');
+      failure = describeFailure(error);
+      leftovers.push({ kind: 'Event', namespace: lease.namespace, name: `ChaosRunEnded about Lease ${lease.name}`, reason: `not written: ${failure}` });
     }
     try {
-      await store.deleteLease(lease.namespace, lease.name);
-      return [];
+      await store.deleteLease(lease.namespace, lease.name, undefined, call);
     } catch (error) {
-      return [{ kind: 'Lease', namespace: lease.namespace, name: lease.name, reason: (error as Error).message }];
+      // Spent on the Event already, the budget left no attempt: its failure says why.
+      const why = error === budget?.reason && failure !== undefined ? `${describeFailure(error)} (${failure})` : describeFailure(error);
+      leftovers.push({ kind: 'Lease', namespace: lease.namespace, name: lease.name, reason: `not deleted: ${why}; once it expires, \`kubechaos reap\` (or the next run in ${lease.namespace}) removes it` });
     }
+    return leftovers;
   }
 
   /** Asks the run to stop (once); `why` becomes the signal's reason. */

@@ -29,8 +29,17 @@ export interface RunSummary {
 /** A live registration; `stopRequested` aborts when another process asks the run to stop. @example `registration.stopRequested.addEventListener('abort', stop); await registration.release();` */
 export interface Registration {
   readonly stopRequested: AbortSignal;
-  /** Removes the record; returns what could not be removed. */
-  release(summary?: RunSummary): Promise<Leftover[]>;
+  /**
+   * Records the end and removes the record; returns what could not be removed. `signal` is the
+   * teardown budget: transient failures are retried until it aborts.
+   */
+  release(summary?: RunSummary, options?: ReleaseOptions): Promise<Leftover[]>;
+}
+
+/** Options of {@link Registration.release}. @example `await registration.release(summary, { signal: AbortSignal.timeout(30_000) })` */
+export interface ReleaseOptions {
+  /** The teardown budget: retry transient failures until it aborts. Without it, a few retries. */
+  readonly signal?: AbortSignal;
 }
 
 /**

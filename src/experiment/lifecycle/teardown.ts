@@ -2,6 +2,7 @@ import type { Injection } from '../../engines/engine.ts';
 import { errorFields, type Logger } from '../../logger.ts';
 import type { EventWriter } from '../../report/events.ts';
 import type { HealthMonitor } from '../../safety/health-monitor.ts';
+import { whenAborted } from '../../util/abort.ts';
 import type { ReportBuilder } from '../report-builder.ts';
 import type { Registration } from './register.ts';
 
@@ -18,42 +19,70 @@ export interface TeardownInput {
   readonly recovery: { readonly threshold: number; readonly withinMs: number } | undefined;
   /** Cuts the recovery wait short (a signal arrived during teardown). */
   readonly interrupt: AbortSignal;
+  /**
+   * How long teardown keeps retrying what fails for a transient reason (an API server that is
+   * restarting) before it reports leftovers. The recovery wait comes on top of it.
+   */
+  readonly budgetMs: number;
 }
 
 /**
  * Stops the engine, waits for recovery if asked, stops the probes, flushes events and releases
- * the registration. Every step runs even when an earlier one fails; what could not be undone
- * is recorded as a leftover.
+ * the registration. Every step runs even when an earlier one fails, and retries transient
+ * failures until the budget is spent; what could not be undone by then is recorded as a leftover.
  */
 export async function teardown(input: TeardownInput): Promise<{ recovered: boolean | undefined }> {
   const { report, logger, runId } = input;
+  const budget = teardownBudget(input.budgetMs + (input.recovery?.withinMs ?? 0));
   try {
-    await input.injection?.stop();
-  } catch (error) {
-    logger.error({ runId, ...errorFields(error) }, 'engine stop failed');
-  }
-  for (const leftover of input.injection?.leftovers() ?? []) report.leftover(leftover);
-  report.faultEnded();
-
-  let recovered: boolean | undefined;
-  if (input.recovery) {
-    const started = Date.now();
-    recovered = await input.monitor.waitFor(input.recovery.threshold, input.recovery.withinMs, input.interrupt);
-    if (recovered) report.recovered(Date.now() - started);
-  }
-  input.monitor.stop();
-
-  const pending = await input.events.flush(5000);
-  if (pending > 0) logger.warn({ runId, pending }, 'some chaos events were not written in time');
-
-  if (input.registration) {
-    try {
-      const { outcome, abortReason, kills } = report.snapshot();
-      for (const leftover of await input.registration.release({ outcome, reason: abortReason, kills: kills.length })) report.leftover(leftover);
-    } catch (error) {
-      report.leftover({ kind: 'Registration', namespace: input.namespace, name: runId, reason: (error as Error).message });
+    const stopping = input.injection?.stop(budget.signal).catch((error: unknown) => logger.error({ runId, ...errorFields(error) }, 'engine stop failed'));
+    const stopped = stopping === undefined || (await settlesWithin(stopping, budget.signal));
+    if (!stopped) {
+      report.leftover({ kind: 'Fault', namespace: input.namespace, name: runId, reason: `the engine did not confirm its stop within the ${input.budgetMs} ms teardown budget` });
     }
+    for (const leftover of input.injection?.leftovers() ?? []) report.leftover(leftover);
+    report.faultEnded();
+
+    let recovered: boolean | undefined;
+    if (input.recovery) {
+      const started = Date.now();
+      recovered = await input.monitor.waitFor(input.recovery.threshold, input.recovery.withinMs, input.interrupt);
+      if (recovered) report.recovered(Date.now() - started);
+    }
+    input.monitor.stop();
+
+    const unwritten = await input.events.flush(budget.signal);
+    if (unwritten.length > 0) logger.warn({ runId, unwritten: unwritten.length }, 'some chaos events were not written');
+    for (const leftover of unwritten) report.leftover(leftover);
+
+    if (input.registration) {
+      try {
+        const { outcome, abortReason, kills } = report.snapshot();
+        const left = await input.registration.release({ outcome, reason: abortReason, kills: kills.length }, { signal: budget.signal });
+        for (const leftover of left) report.leftover(leftover);
+      } catch (error) {
+        report.leftover({ kind: 'Registration', namespace: input.namespace, name: runId, reason: (error as Error).message });
+      }
+    }
+    report.end();
+    return { recovered };
+  } finally {
+    budget.dispose();
   }
-  report.end();
-  return { recovered };
+}
+
+/** An AbortSignal that aborts after `ms`, with a reason that says it is the teardown budget. */
+function teardownBudget(ms: number): { signal: AbortSignal; dispose: () => void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => {
+    const reason = new Error(`the teardown budget of ${ms} ms is spent`);
+    reason.name = 'TimeoutError';
+    controller.abort(reason);
+  }, ms);
+  return { signal: controller.signal, dispose: () => clearTimeout(timer) };
+}
+
+/** True if `promise` settles before `budget` aborts. */
+async function settlesWithin(promise: Promise<unknown>, budget: AbortSignal): Promise<boolean> {
+  return Promise.race([promise.then(() => true), whenAborted(budget).then(() => false)]);
 }
