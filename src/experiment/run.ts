@@ -201,11 +201,14 @@ export class Run {
     this.#cause = cause;
     this.#haltedAt = performance.now();
     const injection = this.#injection;
-    void injection?.stop().then(() => {
-      const leftovers = injection.leftovers().length;
-      this.#emit({ action: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers });
-      this.#events.reverted(this.#anchor, this.#plan.namespace, leftovers);
-    });
+    void injection
+      ?.stop()
+      .catch(() => {}) // teardown stops it again and reports the failure
+      .then(() => {
+        const leftovers = injection.leftovers().length;
+        this.#emit({ action: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers });
+        this.#events.reverted(this.#anchor, this.#plan.namespace, leftovers);
+      });
     this.#monitor.disarm();
     const reason = describeCause(cause);
     this.report.settle(outcomeOf(cause), reason);
