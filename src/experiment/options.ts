@@ -36,7 +36,7 @@ export interface PodKillOptions {
   /**
    * How long teardown keeps retrying what fails for a transient reason (the API server
    * unreachable, restarting, 5xx, 429) before it gives up and throws a `TeardownError` listing
-   * what is left. The default rides out an API server restart (one takes about 8 s on a local
+   * what is left. The default rides out an API server restart (back within 3-8 s on the local
    * control plane). `expectRecovery.within` comes on top of it.
    * @default the client's `teardownTimeout`, else '30s'
    */
@@ -77,7 +77,7 @@ export interface NormalizedOptions {
   readonly teardownTimeoutMs: number;
 }
 
-/** The default teardown budget: rides out an API server restart (about 8 s here) with margin. */
+/** The default teardown budget: rides out an API server restart (3-8 s on the local control plane) with margin. */
 export const DEFAULT_TEARDOWN_TIMEOUT_MS = 30_000;
 
 export const DEFAULT_OPTIONS: NormalizedOptions = Object.freeze({

@@ -94,8 +94,9 @@ export class LeaseRegistration implements Registration {
     try {
       await store.deleteLease(lease.namespace, lease.name, undefined, call);
     } catch (error) {
-      // Spent on the Event already, the budget left no attempt: its failure says why.
-      const why = error === budget?.reason && failure !== undefined ? `${describeFailure(error)} (${failure})` : describeFailure(error);
+      // The budget may be spent on the Event already (no attempt left): its failure says why.
+      const own = describeFailure(error);
+      const why = error === budget?.reason && failure !== undefined && failure !== own ? `${own} (${failure})` : own;
       leftovers.push({ kind: 'Lease', namespace: lease.namespace, name: lease.name, reason: `not deleted: ${why}; once it expires, \`kubechaos reap\` (or the next run in ${lease.namespace}) removes it` });
     }
     return leftovers;
