@@ -49,9 +49,11 @@ export interface FaultyControlPlane {
   killApiserver(): Promise<void>;
   /**
    * Starts the API server again (same binary, flags, port, etcd and certificates), killing it
-   * first if it still runs; resolves once `/readyz` answers 200, with the time that took.
+   * first if it still runs; resolves once `/readyz` answers 200, with the time that took (`ms`)
+   * and the wall-clock times of the new process's start and of its first 200 (`startedAt`,
+   * `readyAt`; the server answers most requests a little before /readyz says ready).
    */
-  restartApiserver(): Promise<{ readonly ms: number }>;
+  restartApiserver(): Promise<{ readonly ms: number; readonly startedAt: number; readonly readyAt: number }>;
   stop(): Promise<void>;
 }
 
@@ -105,8 +107,9 @@ export async function startFaultyControlPlane(options: FaultyControlPlaneOptions
           await c.exited;
         }
         const started = performance.now();
+        const startedAt = Date.now();
         await controlPlane.restart(APISERVER);
-        return { ms: Math.round(performance.now() - started) };
+        return { ms: Math.round(performance.now() - started), startedAt, readyAt: Date.now() };
       },
       stop: () => controlPlane.stop(),
     };
