@@ -70,8 +70,9 @@ export interface Injection {
   /**
    * Stops the fault. From the moment of the call no further destructive request is issued;
    * resolves when in-flight requests have settled and what the engine changed is reverted.
-   * `budget` (teardown's) aborts when teardown stops waiting: revert calls may retry transient
-   * failures until then, and must then give up, resolve, and list what is left in `leftovers()`.
+   * `budget` (the engine's share of the teardown budget: all of it but a reserve for releasing
+   * the run) aborts when teardown stops waiting: revert calls may retry transient failures until
+   * then, and must then give up, resolve within a second, and list what is left in `leftovers()`.
    */
   stop(budget?: AbortSignal): Promise<void>;
   /** Resolves when the fault has run its course; rejects if the engine failed. */

@@ -7,6 +7,7 @@ import type { EventWrite } from '../../src/registry/store.ts';
 import { FakeLeaseStore } from './registry/fake-lease-store.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
 import { FakeLitmus } from './support/fake-litmus.ts';
+import type { Plural } from '../../src/engines/litmus/client.ts';
 import { Outage } from './support/outage.ts';
 
 const target = { namespace: 'shop', selector: { app: 'web' } };
@@ -154,5 +155,45 @@ describe('teardown while the API server is away', () => {
     const left = await registration.release();
     expect(Date.now() - started).toBeLessThan(500);
     expect(left.map((l) => l.kind)).toEqual(['Event', 'Lease']);
+  });
+
+  it("an engine stuck reverting gets its share of the budget, and the run is still released in time", async () => {
+    const store = new FakeLeaseStore();
+    const fake = new FakeCluster({ replace: true, readyAfterMs: 20 });
+    try {
+      // The operator is gone after the stop: the ChaosEngine's finalizer is never removed, and the
+      // Litmus teardown would wait for it 15 s or more.
+      class OperatorGone extends FakeLitmus {
+        override async delete(plural: Plural, namespace: string, name: string): Promise<boolean> {
+          return plural === 'chaosengines' ? true : super.delete(plural, namespace, name);
+        }
+      }
+      const chaos = createChaos({
+        cluster: fake,
+        registry: leaseRegistry({ store, reapBeforeStart: false }),
+        litmus: { client: new OperatorGone(), teardownTimeoutMs: 60_000 },
+        handleSignals: false,
+      });
+      let started = 0;
+      const error = await chaos
+        .litmus('pod-delete', target)
+        .teardownTimeout('2s')
+        .during(async () => {
+          await new Promise((resolve) => setTimeout(resolve, 50)); // the engine reports initialized
+          started = Date.now();
+        })
+        .catch((e: unknown) => e);
+      const took = Date.now() - started;
+      expect(isTeardownError(error), String(error)).toBe(true);
+      const report = (error as { report: Report }).report;
+      expect(report.leftovers.map((l) => l.kind)).toContain('Fault');
+      expect(report.leftovers.find((l) => l.kind === 'Fault')!.reason).toMatch(/1500 ms share of the teardown budget/);
+      expect(took).toBeLessThan(2000 + 1000);
+      // The reserve was enough to record the end of the run and delete the Lease.
+      expect(store.leases.size).toBe(0);
+      expect(store.events.map((e) => e.reason)).toEqual(['ChaosRunEnded']);
+    } finally {
+      fake.dispose();
+    }
   });
 });

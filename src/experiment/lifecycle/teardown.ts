@@ -33,12 +33,18 @@ export interface TeardownInput {
  */
 export async function teardown(input: TeardownInput): Promise<{ recovered: boolean | undefined }> {
   const { report, logger, runId } = input;
-  const budget = teardownBudget(input.budgetMs + (input.recovery?.withinMs ?? 0));
+  const budget = deadline(input.budgetMs + (input.recovery?.withinMs ?? 0), `the teardown budget of ${input.budgetMs} ms is spent`);
+  // The engine gets all but a reserve: an engine whose revert is stuck (a Litmus operator that is
+  // gone) still leaves time to write the end of the run and release the Lease.
+  const reserveMs = Math.min(5000, Math.floor(input.budgetMs / 4));
+  const engineBudget = deadline(input.budgetMs - reserveMs, `the engine's share (${input.budgetMs - reserveMs} ms) of the teardown budget is spent`);
+  // After its share, a cooperating engine gives up and lists its leftovers at once.
+  const engineCutoff = deadline(input.budgetMs - reserveMs + Math.min(1000, Math.floor(reserveMs / 2)), 'engine cut-off');
   try {
-    const stopping = input.injection?.stop(budget.signal).catch((error: unknown) => logger.error({ runId, ...errorFields(error) }, 'engine stop failed'));
-    const stopped = stopping === undefined || (await settlesWithin(stopping, budget.signal));
+    const stopping = input.injection?.stop(engineBudget.signal).catch((error: unknown) => logger.error({ runId, ...errorFields(error) }, 'engine stop failed'));
+    const stopped = stopping === undefined || (await settlesWithin(stopping, engineCutoff.signal));
     if (!stopped) {
-      report.leftover({ kind: 'Fault', namespace: input.namespace, name: runId, reason: `the engine did not confirm its stop within the ${input.budgetMs} ms teardown budget` });
+      report.leftover({ kind: 'Fault', namespace: input.namespace, name: runId, reason: `the engine did not confirm its stop within its ${input.budgetMs - reserveMs} ms share of the teardown budget` });
     }
     for (const leftover of input.injection?.leftovers() ?? []) report.leftover(leftover);
     report.faultEnded();
@@ -67,15 +73,15 @@ export async function teardown(input: TeardownInput): Promise<{ recovered: boole
     report.end();
     return { recovered };
   } finally {
-    budget.dispose();
+    for (const d of [budget, engineBudget, engineCutoff]) d.dispose();
   }
 }
 
-/** An AbortSignal that aborts after `ms`, with a reason that says it is the teardown budget. */
-function teardownBudget(ms: number): { signal: AbortSignal; dispose: () => void } {
+/** An AbortSignal that aborts after `ms` with a TimeoutError saying `message`. */
+function deadline(ms: number, message: string): { signal: AbortSignal; dispose: () => void } {
   const controller = new AbortController();
   const timer = setTimeout(() => {
-    const reason = new Error(`the teardown budget of ${ms} ms is spent`);
+    const reason = new Error(message);
     reason.name = 'TimeoutError';
     controller.abort(reason);
   }, ms);
