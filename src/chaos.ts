@@ -81,6 +81,13 @@ export interface ChaosOptions {
   readonly engine?: EngineName;
   /** Options of the Litmus engine (used by `engine: 'litmus'`, `.engine('litmus')` and `chaos.litmus()`). */
   readonly litmus?: LitmusOptions;
+  /**
+   * Teardown budget of every experiment of this client (`.teardownTimeout()` overrides it):
+   * how long teardown keeps retrying through transient failures (the API server restarting,
+   * 5xx, 429) before it throws a `TeardownError` listing what is left. The default rides out an
+   * API server restart. @default '30s'
+   */
+  readonly teardownTimeout?: Duration;
 }
 
 /**
@@ -119,6 +126,7 @@ const KEYS = [
   'audit',
   'engine',
   'litmus',
+  'teardownTimeout',
 ];
 
 /**
@@ -150,6 +158,7 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
   if (options.registry !== undefined) assertRegistry(options.registry, 'registry');
   if (options.kubeConfig !== undefined) assertObject(options.kubeConfig, 'kubeConfig');
 
+  const defaults = options.teardownTimeout === undefined ? DEFAULT_OPTIONS : mergeOptions(DEFAULT_OPTIONS, { teardownTimeout: options.teardownTimeout });
   const engineName = options.engine === undefined ? 'native' : assertEngineName(options.engine, 'engine');
   const litmus = options.litmus === undefined ? {} : assertLitmusOptions(options.litmus);
 
@@ -186,6 +195,7 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
     signal: options.signal === undefined ? undefined : assertSignal(options.signal, 'signal'),
     handleSignals: orDefault(options.handleSignals, true),
     sampleTimeoutMs: parseDuration(orDefault(options.preflightTimeout, 10_000), 'preflightTimeout'),
+    defaults,
     emit: fanOut(orDefault(options.observers, []), logger, options.audit === false ? [] : [auditLog(logger)]),
   });
   if (typeof ctx.handleSignals !== 'boolean') throw new TypeError('Expected `handleSignals` to be a boolean.');
@@ -193,7 +203,7 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
 
   return Object.freeze({
     podKill: (target: PodKillTarget, podKillOptions: PodKillOptions = {}) =>
-      new PodKillExperiment(ctx, normalizeTarget(target), mergeOptions(DEFAULT_OPTIONS, podKillOptions)),
+      new PodKillExperiment(ctx, normalizeTarget(target), mergeOptions(ctx.defaults, podKillOptions)),
     litmus: (experiment: string, target: PodKillTarget, litmusOptions: LitmusExperimentOptions = {}) => litmusExperiment(ctx, experiment, target, litmusOptions),
   });
 }

@@ -83,6 +83,7 @@ const SCHEMA: Type = {
         expectRecovery: { t: 'object', required: ['within'], fields: { within: duration, threshold: ratio } },
         engine: { t: 'enum', values: ['native', 'litmus'] },
         steadyState: { t: 'steadyState' },
+        teardownTimeout: duration,
       },
     },
   },

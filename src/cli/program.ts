@@ -121,6 +121,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--probe-http <url>', 'health probe: HTTP success ratio of an http:// or https:// URL (repeatable)', urlFlag('--probe-http'), [])
     .option('--probe-readiness <kind/name>', 'health probe: ready/desired replicas of a workload, e.g. Deployment/web (repeatable)', workloadFlag('--probe-readiness'), [])
     .option('--expect-recovery <duration>', 'after the fault, wait this long at most for health to recover, with a unit', durationFlag('--expect-recovery'))
+    .option('--teardown-timeout <duration>', 'how long teardown keeps retrying while the API server is away before it reports leftovers, with a unit (default 30s)', durationFlag('--teardown-timeout'))
     .option('--dry-run', 'report which pods would be killed; kill none')
     .option('--ttl <duration>', 'Lease TTL: how long after a crash before a reaper may clean up, at least 1s (default 15s)', durationTextFlag('--ttl', 1000))
     .option('--no-reap', 'do not reap dead runs in the namespace before starting')
@@ -273,6 +274,7 @@ interface RunOptions extends BreakerFlags {
   probeHttp: string[];
   probeReadiness: Array<{ kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet'; name: string }>;
   expectRecovery?: number;
+  teardownTimeout?: number;
   dryRun?: boolean;
   ttl?: string;
   reap: boolean;
@@ -295,6 +297,7 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
     ...(o.safetyThreshold === undefined ? {} : { safety: o.safetyThreshold }),
     ...(o.steadyState === undefined ? {} : { steadyState: o.steadyState }),
     ...(o.expectRecovery === undefined ? {} : { expectRecovery: { within: o.expectRecovery } }),
+    ...(o.teardownTimeout === undefined ? {} : { teardownTimeout: o.teardownTimeout }),
     ...(o.dryRun ? { dryRun: true } : {}),
   };
   return { target: { selector: o.target }, options, probes, ...(o.engine === 'native' ? {} : { engine: o.engine }) };

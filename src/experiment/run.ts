@@ -169,7 +169,7 @@ export class Run {
       this.#monitor.stop();
       const reason = errorFields(error).err.message;
       // Nothing was injected: the registration goes without an end-of-run record.
-      await this.#registration?.release({ outcome: 'refused', reason, kills: 0 }).catch(() => []);
+      await this.#registration?.release({ outcome: 'refused', reason, kills: 0 }, { signal: AbortSignal.timeout(this.#options.teardownTimeoutMs) }).catch(() => []);
       await this.#settleBreaker('neutral'); // gives a claimed half-open trial back
       const code = (error as { code?: unknown } | null)?.code;
       this.#emit({ action: 'refuse', code: typeof code === 'string' ? code : null, reason });
@@ -236,11 +236,14 @@ export class Run {
     this.#cause = cause;
     this.#haltedAt = performance.now();
     const injection = this.#injection;
-    void injection?.stop().then(() => {
-      const leftovers = injection.leftovers().length;
-      this.#emit({ action: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers });
-      this.#events.reverted(this.#anchor, this.#plan.namespace, leftovers);
-    });
+    void injection
+      ?.stop()
+      .catch(() => {}) // teardown stops it again and reports the failure
+      .then(() => {
+        const leftovers = injection.leftovers().length;
+        this.#emit({ action: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers });
+        this.#events.reverted(this.#anchor, this.#plan.namespace, leftovers);
+      });
     this.#monitor.disarm();
     // Counted at once, so that other clients are refused while this one tears down.
     if (cause.kind === 'safety') void this.#settleBreaker('aborted');
@@ -277,6 +280,7 @@ export class Run {
           logger: this.#ctx.logger,
           recovery: wantRecovery ? { threshold, withinMs: this.#options.recovery?.withinMs ?? 0 } : undefined,
           interrupt: this.#interrupt.signal,
+          budgetMs: this.#options.teardownTimeoutMs,
         });
         if (recovered === false) {
           this.#recoveryFailed = true;

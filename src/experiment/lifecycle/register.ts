@@ -33,10 +33,11 @@ export interface RunSummary {
 export interface Registration {
   readonly stopRequested: AbortSignal;
   /**
-   * Removes the record; returns what could not be removed. A summary with outcome `'refused'`
+   * Records the end and removes the record; returns what could not be removed. `signal` is the
+   * teardown budget: transient failures are retried until it aborts. A summary with outcome `'refused'`
    * (the run was refused after registering, before it changed anything) leaves no end-of-run record.
    */
-  release(summary?: RunSummary): Promise<Leftover[]>;
+  release(summary?: RunSummary, options?: ReleaseOptions): Promise<Leftover[]>;
   /** This run as {@link Registry.liveRuns} lists it (registries that can list runs). */
   readonly self?: LiveRun;
   /** Records that the run passed the shared-target check and may act (registries that can list runs). */
@@ -66,6 +67,12 @@ export interface LiveRun {
   readonly registeredAt: number;
   /** It passed the shared-target check (and may be acting on its target). */
   readonly admitted: boolean;
+}
+
+/** Options of {@link Registration.release}. @example `await registration.release(summary, { signal: AbortSignal.timeout(30_000) })` */
+export interface ReleaseOptions {
+  /** The teardown budget: retry transient failures until it aborts. Without it, a few retries. */
+  readonly signal?: AbortSignal;
 }
 
 /**

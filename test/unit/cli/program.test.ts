@@ -40,6 +40,7 @@ describe('kubechaos CLI (no cluster)', () => {
     [['run', '-n', 'shop'], /required option '--target <selector>'/],
     [['run', '--target', 'app=web', '--count', '0'], /--count must be an integer >= 1/],
     [['run', '--target', 'app=web', '--every', 'often'], /--every must be a duration/],
+    [['run', '--target', 'app=web', '--teardown-timeout', 'soon'], /--teardown-timeout must be a duration/],
     [['run', '--target', 'app=web', '--type', 'cpu-hog'], /Allowed choices are pod-kill/],
     [['run', '--target', 'app=web', '--engine', 'chaos-mesh'], /Allowed choices are native, litmus/],
     [['list', '-o', 'xml'], /Allowed choices are table, json, yaml/],
@@ -65,7 +66,7 @@ describe('kubechaos CLI (no cluster)', () => {
     const t = io({ 'exp.yaml': 'apiVersion: kubechaos.dev/v1alpha1\nkind: PodKill\nspec:\n  target: { selector: app=web }\n  evry: 5s\n' });
     expect(await main(['create', '-f', 'exp.yaml', ...nowhere], t.io)).toBe(2);
     expect(t.err()).toBe(
-      'error: exp.yaml:5:3: spec.evry: unknown field "evry" in spec (known fields: target, count, percent, every, for, gracePeriod, minAvailable, dryRun, safety, probes, expectRecovery, engine, steadyState)\nNothing was created.\n',
+      'error: exp.yaml:5:3: spec.evry: unknown field "evry" in spec (known fields: target, count, percent, every, for, gracePeriod, minAvailable, dryRun, safety, probes, expectRecovery, engine, steadyState, teardownTimeout)\nNothing was created.\n',
     );
     const missing = io();
     expect(await main(['create', '-f', 'nope.yaml'], missing.io)).toBe(2);
