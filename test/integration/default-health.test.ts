@@ -51,7 +51,8 @@ describe('safety without a probe', () => {
     const undo = await failOnePod();
     try {
       const before = await snapshot(kc, namespace);
-      const chaos = createChaos({ kubeConfig: kc });
+      // The gate waits for a recovering target at most the preflight timeout: here 1 s.
+      const chaos = createChaos({ kubeConfig: kc, preflightTimeout: '1s' });
       const error = await chaos.podKill({ namespace, selector: { app: 'web' } }).withSafety(0.6).during(() => {}).catch((e: unknown) => e);
       expect(error).toMatchObject({ code: 'STEADY_STATE_NOT_MET', gaps: [{ what: 'Deployment/web', ready: 2, desired: 3 }] });
       expect(await snapshot(kc, namespace)).toEqual(before);
