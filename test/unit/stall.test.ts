@@ -30,8 +30,10 @@ describe('after a stall, missed rounds are skipped, never fired back to back', (
     expect(report.stalls.filter((s) => s.kind === 'api').length).toBeGreaterThanOrEqual(1);
     expect(report.stalls[0]!.durationMs).toBeGreaterThanOrEqual(1_000);
     expect(report.skippedRounds.length).toBeGreaterThanOrEqual(5);
-    // Without skipping, the rounds due during the freeze fired back to back when it thawed.
-    for (const gap of gaps(report.kills.map((k) => k.at))) expect(gap).toBeGreaterThanOrEqual(99);
+    // Without skipping, the rounds due during the freeze fired back to back when it thawed (gaps
+    // of 0-1 ms). Rounds start at least `every` apart; a kill is issued after its round's list,
+    // so two kills may be a few ms closer than their rounds.
+    for (const gap of gaps(report.kills.map((k) => k.at))) expect(gap).toBeGreaterThanOrEqual(85);
     expect(cluster.events.some((e) => e.reason === 'ChaosStalled')).toBe(true);
     expect(cluster.events.some((e) => e.reason === 'ChaosRoundsSkipped')).toBe(true);
   });
@@ -55,7 +57,7 @@ describe('after a stall, missed rounds are skipped, never fired back to back', (
       });
     expect(report.outcome).toBe('passed');
     expect(report.stalls.length).toBeGreaterThanOrEqual(2);
-    for (const gap of gaps(report.kills.map((k) => k.at))) expect(gap).toBeGreaterThanOrEqual(49);
+    for (const gap of gaps(report.kills.map((k) => k.at))) expect(gap).toBeGreaterThanOrEqual(40);
   });
 
   it('a refused call (403) still ends the fault with an error', async () => {
