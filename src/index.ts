@@ -42,6 +42,7 @@ export {
   type EventRecord,
   type EventWrite,
   type ObjectId,
+  type ObjectState,
   listBreakers,
   getBreaker,
   resetBreaker,
