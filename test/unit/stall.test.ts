@@ -11,7 +11,9 @@ const gaps = (times: readonly string[]) => times.slice(1).map((t, i) => Date.par
 describe('after a stall, missed rounds are skipped, never fired back to back', () => {
   it('a frozen API server: one stall recorded, the rounds due meanwhile skipped, kills stay `every` apart', async () => {
     cluster = new FakeCluster({ replicas: 6, replace: true, readyAfterMs: 0 });
-    const chaos = createChaos({ cluster, handleSignals: false });
+    const audit: Array<Record<string, unknown>> = [];
+    const log = (fields: Record<string, unknown>) => void (fields.audit && audit.push(fields));
+    const chaos = createChaos({ cluster, handleSignals: false, logger: { debug: log, info: log, warn: log, error: log } });
     const report = await chaos
       .podKill(target)
       .every('100ms')
@@ -36,6 +38,9 @@ describe('after a stall, missed rounds are skipped, never fired back to back', (
     for (const gap of gaps(report.kills.map((k) => k.at))) expect(gap).toBeGreaterThanOrEqual(85);
     expect(cluster.events.some((e) => e.reason === 'ChaosStalled')).toBe(true);
     expect(cluster.events.some((e) => e.reason === 'ChaosRoundsSkipped')).toBe(true);
+    // The audit trail has them too, at warn, with the stall's length and the rounds skipped.
+    expect(audit.find((a) => a.audit === 'stall')).toMatchObject({ kind: 'api', durationMs: expect.any(Number) });
+    expect((audit.filter((a) => a.audit === 'skip').flatMap((a) => a.rounds as number[])).length).toBe(report.skippedRounds.length);
   });
 
   it('an unreachable API server is a stall, not the end of the run: rounds go on when it is back', async () => {
