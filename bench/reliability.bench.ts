@@ -36,6 +36,7 @@ let restartToClean: number[] = [];
 
 /** Leftovers (report + the run's Lease still there) and kills after the stop, seen by the pod watch. */
 async function account(fault: string, report: Report, opts: { leaseMayLinger?: boolean } = {}): Promise<void> {
+  console.log(`[reliability]   ${fault}: ${report.outcome}, ${report.kills.length} kills, ${report.leftovers.length} leftovers`);
   const t = (tallies[fault] ??= { runs: 0, leftovers: 0, killsAfterStop: 0, outcomes: {} });
   t.runs++;
   t.outcomes[report.outcome] = (t.outcomes[report.outcome] ?? 0) + 1;
@@ -66,13 +67,16 @@ async function settle<T extends Report>(p: Promise<T>): Promise<Report> {
 
 for (let i = 0; i < RUNS; i++) {
   console.log(`[reliability] round ${i + 1}/${RUNS}`);
+  const step = (what: string) => console.log(`[reliability] ${new Date().toISOString()} ${what}`);
   // 1. exp.stop() mid-run.
+  step('stop');
   {
     const exp = await client().podKill(target).every('500ms').for('60s').start();
     await waitUntil('2 kills', async () => kills(exp.report(), 2), 30_000, 50);
     await account('stop', await exp.stop('bench'));
   }
   // 2. A safety breach.
+  step('safety_abort');
   {
     let health = 1;
     const report = await settle(
@@ -86,6 +90,7 @@ for (let i = 0; i < RUNS; i++) {
     await account('safety_abort', report);
   }
   // 3. The API server frozen 5 s mid-run (SIGSTOP/SIGCONT).
+  step('apiserver_frozen_5s');
   {
     const report = await settle(
       client().podKill(target).every('1s').for('60s').withSafety(0.3).during(async ({ experiment, signal }) => {
@@ -100,6 +105,7 @@ for (let i = 0; i < RUNS; i++) {
     await account('apiserver_frozen_5s', report);
   }
   // 4. The API server killed and restarted mid-run.
+  step('apiserver_restart_mid_run');
   {
     const report = await settle(
       client().podKill(target).every('1s').for('60s').withSafety(0.3).during(async ({ experiment, signal }) => {
@@ -114,6 +120,7 @@ for (let i = 0; i < RUNS; i++) {
     await account('apiserver_restart_mid_run', report);
   }
   // 5. The API server killed as teardown starts, back 3 s later: time from its restart to clean.
+  step('apiserver_restart_in_teardown');
   {
     let restarted: Promise<{ startedAt: number }> | undefined;
     const report = await settle(
@@ -129,6 +136,7 @@ for (let i = 0; i < RUNS; i++) {
     await account('apiserver_restart_in_teardown', report);
   }
   // 6. The API server down longer than the budget: TeardownError, then the reaper finishes.
+  step('apiserver_down_past_budget');
   {
     const report = await settle(
       client({ teardownTimeout: '2s' }).podKill(target).every('1s').for('60s').during(async ({ experiment }) => {

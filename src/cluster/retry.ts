@@ -47,7 +47,12 @@ export interface RetryTuning {
   readonly attemptTimeout?: number;
 }
 
-export const defaultRetry: RetryTuning = Object.freeze({ retries: 4, minTimeout: 100, maxTimeout: 1000 });
+/**
+ * Every call: a few retries of transient failures, and each attempt cut after 15 s, so a request
+ * that never gets an answer (a connection left half-open by an API server that died or froze)
+ * cannot hang a run, a stop or a teardown.
+ */
+export const defaultRetry: RetryTuning = Object.freeze({ retries: 4, minTimeout: 100, maxTimeout: 1000, attemptTimeout: 15_000 });
 
 /**
  * Tuning of `persistent` calls: retried until their signal aborts, at most 2 s apart, so a call
@@ -96,17 +101,34 @@ export async function withRetry<T>(
   }
 }
 
-/** One attempt, cut after `timeoutMs` (when set) with a transient ETIMEDOUT. */
+/**
+ * One attempt, cut after `timeoutMs` (when set) with a transient ETIMEDOUT. The call gets a signal
+ * that aborts then; a call that does not honour it is abandoned all the same (its late result or
+ * error is dropped), so nothing waits on it.
+ */
 async function attempt<T>(call: (signal: AbortSignal | undefined) => Promise<T>, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<T> {
   if (timeoutMs === undefined) return call(signal);
   const cut = new AbortController();
   const timer = setTimeout(() => cut.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  const timedOut = (error?: unknown) => Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT', cause: error });
+  const forward = (): void => cut.abort();
+  signal?.addEventListener('abort', forward, { once: true });
   try {
-    return await call(signal ? AbortSignal.any([signal, cut.signal]) : cut.signal);
+    const pending = call(signal ? AbortSignal.any([signal, cut.signal]) : cut.signal);
+    pending.catch(() => {}); // abandoned after a cut: never an unhandled rejection
+    const cutOff = new Promise<never>((_, reject) => {
+      const onCut = (): void => reject(signal?.aborted ? signal.reason : timedOut());
+      if (cut.signal.aborted) onCut();
+      else cut.signal.addEventListener('abort', onCut, { once: true });
+    });
+    cutOff.catch(() => {});
+    return await Promise.race([pending, cutOff]);
   } catch (error) {
-    if (cut.signal.aborted && !signal?.aborted) throw Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT', cause: error });
+    if (cut.signal.aborted && !signal?.aborted) throw timedOut(error);
     throw error;
   } finally {
     clearTimeout(timer);
+    signal?.removeEventListener('abort', forward);
+    cut.abort();
   }
 }

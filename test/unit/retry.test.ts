@@ -133,3 +133,22 @@ describe('persistent calls (teardown within its budget)', () => {
     }
   });
 });
+
+describe('a call that never answers', () => {
+  it('is cut after the attempt timeout and retried, even when it ignores its signal', async () => {
+    const { withRetry } = await import('../../src/cluster/retry.ts');
+    let calls = 0;
+    const result = await withRetry(
+      'list pods',
+      () => {
+        calls++;
+        // The first attempt hangs forever (a half-open connection), ignoring the signal.
+        return calls === 1 ? new Promise<string>(() => {}) : Promise.resolve('ok');
+      },
+      {},
+      { retries: 2, minTimeout: 1, maxTimeout: 1, attemptTimeout: 50 },
+    );
+    expect(result).toBe('ok');
+    expect(calls).toBe(2);
+  });
+});

@@ -1,3 +1,4 @@
+import { whenAborted } from '../../util/abort.ts';
 import { hostname } from 'node:os';
 import { ChaosError } from '../../errors/chaos-error.ts';
 import { CircuitOpenError } from '../../errors/circuit-open-error.ts';
@@ -105,9 +106,12 @@ export class Breaker {
         if (transition.change === 'opened' || transition.change === 'reopened' || transition.change === 'closed') {
           const state = transition.change === 'closed' ? stored?.state : transition.next;
           this.#logger.warn({ runId, breaker: this.#records.where(target), change: transition.change, aborts: state?.aborts }, `breaker ${transition.change}`);
-          await this.#records.announce?.(target, { change: transition.change, state, record, runId }).catch((error: unknown) => {
+          // Bounded by the same budget: an Event write that never answers must not hold teardown.
+          const announced = this.#records.announce?.(target, { change: transition.change, state, record, runId });
+          await Promise.race([announced, whenAborted(signal).then((reason) => Promise.reject(reason))]).catch((error: unknown) => {
             this.#logger.warn({ runId, ...errorFields(error) }, 'could not record the breaker change as an Event');
           });
+          announced?.catch(() => {});
         }
         return this.#change(transition.change, target, transition.next);
       }
