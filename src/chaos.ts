@@ -19,13 +19,14 @@ import { Breaker } from './safety/breaker/breaker.ts';
 import { memoryBreakerRecords } from './safety/breaker/memory-records.ts';
 import { DEFAULT_PROTECTED_NAMESPACES } from './safety/guards/namespaces.ts';
 import { parseDuration, type Duration } from './util/duration.ts';
+import { assertNamespace, assertNamespaces } from './util/names.ts';
+import { assertPort, assertRegistry } from './util/ports.ts';
 import {
   assertFunction,
   assertInteger,
   assertObject,
   assertSignal,
-  assertString,
-  assertStringArray,
+  orDefault,
   rejectUnknownKeys,
 } from './util/validate.ts';
 
@@ -42,11 +43,11 @@ export interface ChaosOptions {
   readonly kubeConfig?: KubeConfig;
   /** Replaces the Kubernetes client entirely (an in-memory fake in unit tests). */
   readonly cluster?: ClusterPort;
-  /** Namespace of targets that name none. @default the kubeconfig context's, else 'default' */
+  /** Namespace of targets that name none (a DNS-1123 label). @default the kubeconfig context's, else 'default' */
   readonly namespace?: string;
-  /** Namespaces never targeted. @default ['kube-system', 'kube-public', 'kube-node-lease'] */
+  /** Namespaces never targeted (DNS-1123 labels). @default ['kube-system', 'kube-public', 'kube-node-lease'] */
   readonly protectedNamespaces?: readonly string[];
-  /** If set, only these namespaces may be targeted. */
+  /** If set, only these namespaces may be targeted (DNS-1123 labels). */
   readonly allowedNamespaces?: readonly string[];
   /** pino-compatible logger. @default silent */
   readonly logger?: Logger;
@@ -82,6 +83,13 @@ export interface ChaosOptions {
   readonly engine?: EngineName;
   /** Options of the Litmus engine (used by `engine: 'litmus'`, `.engine('litmus')` and `chaos.litmus()`). */
   readonly litmus?: LitmusOptions;
+  /**
+   * Teardown budget of every experiment of this client (`.teardownTimeout()` overrides it):
+   * how long teardown keeps retrying through transient failures (the API server restarting,
+   * 5xx, 429) before it throws a `TeardownError` listing what is left. The default rides out an
+   * API server restart. @default '30s'
+   */
+  readonly teardownTimeout?: Duration;
 }
 
 /**
@@ -120,6 +128,7 @@ const KEYS = [
   'audit',
   'engine',
   'litmus',
+  'teardownTimeout',
 ];
 
 /**
@@ -140,13 +149,18 @@ const KEYS = [
 export function createChaos(options: ChaosOptions = {}): Chaos {
   assertObject(options, 'createChaos options');
   rejectUnknownKeys(options, KEYS, 'createChaos options');
-  const logger = options.logger ?? silentLogger;
+  const logger = orDefault(options.logger, silentLogger);
+  if (logger === null || typeof logger !== 'object') throw new TypeError('Expected `logger` to be a pino-compatible logger (debug, info, warn, error).');
   for (const m of ['debug', 'info', 'warn', 'error'] as const) assertFunction(logger[m], `logger.${m}`);
-  const breaker = options.breaker ?? {};
+  const breaker = orDefault(options.breaker, {});
   assertObject(breaker, 'breaker');
   rejectUnknownKeys(breaker, ['threshold', 'halfOpenAfter'], '`breaker`');
   if (options.random !== undefined) assertFunction(options.random, 'random');
+  if (options.cluster !== undefined) assertPort(options.cluster, 'cluster');
+  if (options.registry !== undefined) assertRegistry(options.registry, 'registry');
+  if (options.kubeConfig !== undefined) assertObject(options.kubeConfig, 'kubeConfig');
 
+  const defaults = options.teardownTimeout === undefined ? DEFAULT_OPTIONS : mergeOptions(DEFAULT_OPTIONS, { teardownTimeout: options.teardownTimeout });
   const engineName = options.engine === undefined ? 'native' : assertEngineName(options.engine, 'engine');
   const litmus = options.litmus === undefined ? {} : assertLitmusOptions(options.litmus);
 
@@ -166,16 +180,16 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
   const ctx: ClientContext = Object.freeze({
     cluster,
     logger,
-    namespace: options.namespace === undefined ? undefined : assertString(options.namespace, 'namespace'),
+    namespace: options.namespace === undefined ? undefined : assertNamespace(options.namespace, 'namespace'),
     protectedNamespaces:
-      options.protectedNamespaces === undefined ? DEFAULT_PROTECTED_NAMESPACES : assertStringArray(options.protectedNamespaces, 'protectedNamespaces'),
-    allowedNamespaces: options.allowedNamespaces === undefined ? undefined : assertStringArray(options.allowedNamespaces, 'allowedNamespaces'),
+      options.protectedNamespaces === undefined ? DEFAULT_PROTECTED_NAMESPACES : assertNamespaces(options.protectedNamespaces, 'protectedNamespaces'),
+    allowedNamespaces: options.allowedNamespaces === undefined ? undefined : assertNamespaces(options.allowedNamespaces, 'allowedNamespaces'),
     random: options.random ?? Math.random,
     breaker: new Breaker(
       (registry ?? noopRegistry).breakerRecords?.() ?? memoryBreakerRecords(),
       {
         threshold: breaker.threshold === undefined ? 3 : assertInteger(breaker.threshold, 'breaker.threshold', 1),
-        halfOpenAfterMs: parseDuration(breaker.halfOpenAfter ?? 30_000, 'breaker.halfOpenAfter'),
+        halfOpenAfterMs: parseDuration(orDefault(breaker.halfOpenAfter, 30_000), 'breaker.halfOpenAfter'),
       },
       logger,
     ),
@@ -183,16 +197,17 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
     engine: engines.get(engineName),
     engines,
     signal: options.signal === undefined ? undefined : assertSignal(options.signal, 'signal'),
-    handleSignals: options.handleSignals ?? true,
-    sampleTimeoutMs: parseDuration(options.preflightTimeout ?? 10_000, 'preflightTimeout'),
-    emit: fanOut(options.observers ?? [], logger, options.audit === false ? [] : [auditLog(logger)]),
+    handleSignals: orDefault(options.handleSignals, true),
+    sampleTimeoutMs: parseDuration(orDefault(options.preflightTimeout, 10_000), 'preflightTimeout'),
+    defaults,
+    emit: fanOut(orDefault(options.observers, []), logger, options.audit === false ? [] : [auditLog(logger)]),
   });
   if (typeof ctx.handleSignals !== 'boolean') throw new TypeError('Expected `handleSignals` to be a boolean.');
   if (options.audit !== undefined && typeof options.audit !== 'boolean') throw new TypeError('Expected `audit` to be a boolean.');
 
   return Object.freeze({
     podKill: (target: PodKillTarget, podKillOptions: PodKillOptions = {}) =>
-      new PodKillExperiment(ctx, normalizeTarget(target), mergeOptions(DEFAULT_OPTIONS, podKillOptions)),
+      new PodKillExperiment(ctx, normalizeTarget(target), mergeOptions(ctx.defaults, podKillOptions)),
     litmus: (experiment: string, target: PodKillTarget, litmusOptions: LitmusExperimentOptions = {}) => litmusExperiment(ctx, experiment, target, litmusOptions),
   });
 }

@@ -11,7 +11,7 @@ export { ExperimentHandle } from './experiment/handle.ts';
 export type { PodKillOptions, SafetyOptions, RecoveryOptions, NormalizedOptions, SteadyState } from './experiment/options.ts';
 export type { PodKillTarget, NormalizedTarget } from './experiment/target.ts';
 export type { Report, ReportTarget, Outcome, Kill, PodRef, HealthSample, Leftover, Stall, SkippedRound, RetriedCall, BreakerChange } from './experiment/report.ts';
-export { noopRegistry, type Registry, type Registration, type RunRecord, type RunSummary } from './experiment/lifecycle/register.ts';
+export { noopRegistry, type Registry, type Registration, type ReleaseOptions, type RunRecord, type RunSummary, type LiveRun } from './experiment/lifecycle/register.ts';
 export {
   leaseRegistry,
   reap,
@@ -25,6 +25,7 @@ export {
   type ReapOptions,
   type ReapResult,
   type ReapedRun,
+  type TerminatingObject,
   type ScopeOptions,
   type StopOptions,
   type StopResult,
@@ -41,6 +42,7 @@ export {
   type EventRecord,
   type EventWrite,
   type ObjectId,
+  type ObjectState,
   listBreakers,
   getBreaker,
   resetBreaker,
@@ -74,6 +76,7 @@ export {
   LitmusNotReadyError,
   LitmusRbacError,
   LitmusOperatorTimeoutError,
+  LitmusRunClosedError,
   type ServiceAccountPermission,
 } from './engines/litmus/errors.ts';
 export type { PodKillPlan } from './faults/pod-kill.ts';
@@ -117,6 +120,7 @@ export { ForbiddenError, type Permission } from './errors/forbidden-error.ts';
 export { UnhealthyError } from './errors/unhealthy-error.ts';
 export { SafetyAbortError } from './errors/safety-abort-error.ts';
 export { CircuitOpenError, type CircuitOpenDetails } from './errors/circuit-open-error.ts';
+export { TargetBusyError, type BusyTarget } from './errors/target-busy-error.ts';
 export { TeardownError } from './errors/teardown-error.ts';
 export { BodyTimeoutError } from './errors/body-timeout-error.ts';
 export { SteadyStateError, type SteadyStateGap } from './errors/steady-state-error.ts';
@@ -130,6 +134,7 @@ export {
   isPreflightError,
   isSafetyAbortError,
   isCircuitOpenError,
+  isTargetBusyError,
   isTeardownError,
   isRecoveryError,
   reportOf,

@@ -1,5 +1,8 @@
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
-import { describe, parseDuration } from '../util/duration.ts';
+import { parseSelector } from '../cluster/selector.ts';
+import { probeUrl } from '../safety/probes/http.ts';
+import { describe, readDuration } from '../util/duration.ts';
+import { isDnsLabel, isDnsSubdomain } from '../util/names.ts';
 import type { ExperimentSpec } from './experiment-spec.ts';
 
 /** `apiVersion` of experiment files. */
@@ -24,26 +27,31 @@ export class ExperimentFileError extends Error {
 }
 
 type Type =
-  | { readonly t: 'string' | 'boolean' | 'duration' | 'selector' | 'strings' | 'statuses' }
+  | { readonly t: 'string' | 'boolean' | 'selector' | 'statuses' | 'namespace' | 'name' | 'url' }
+  | { readonly t: 'duration'; readonly zero?: boolean }
+  | { readonly t: 'list'; readonly item: Type }
   | { readonly t: 'number'; readonly min: number; readonly max: number }
-  | { readonly t: 'integer'; readonly min: number }
+  | { readonly t: 'integer'; readonly min: number; readonly max?: number }
   | { readonly t: 'enum'; readonly values: readonly string[] }
   | { readonly t: 'object'; readonly fields: Readonly<Record<string, Type>>; readonly required?: readonly string[] }
-  | { readonly t: 'probes' };
+  | { readonly t: 'probes' }
+  | { readonly t: 'steadyState' };
 
 const str = { t: 'string' } as const;
 const duration = { t: 'duration' } as const;
 const ratio = { t: 'number', min: 0, max: 1 } as const;
+const namespace = { t: 'namespace' } as const;
+const name = { t: 'name' } as const;
 
 const HTTP_PROBE: Type = {
   t: 'object',
   required: ['url'],
-  fields: { url: str, expect: { t: 'statuses' }, timeout: duration, interval: duration, window: duration, method: str, name: str, warmup: { t: 'integer', min: 0 } },
+  fields: { url: { t: 'url' }, expect: { t: 'statuses' }, timeout: duration, interval: duration, window: duration, method: str, name: str, warmup: { t: 'integer', min: 1 } },
 };
 const READINESS_PROBE: Type = {
   t: 'object',
   required: ['kind', 'name'],
-  fields: { kind: { t: 'enum', values: ['Deployment', 'StatefulSet', 'ReplicaSet'] }, name: str, namespace: str },
+  fields: { kind: { t: 'enum', values: ['Deployment', 'StatefulSet', 'ReplicaSet'] }, name, namespace },
 };
 
 /** The schema of an experiment file (docs/cli.md documents it field by field). */
@@ -53,7 +61,7 @@ const SCHEMA: Type = {
   fields: {
     apiVersion: { t: 'enum', values: [API_VERSION] },
     kind: { t: 'enum', values: ['PodKill'] },
-    metadata: { t: 'object', fields: { name: str, namespace: str } },
+    metadata: { t: 'object', fields: { name: str, namespace } },
     spec: {
       t: 'object',
       required: ['target'],
@@ -61,7 +69,7 @@ const SCHEMA: Type = {
         target: {
           t: 'object',
           required: ['selector'],
-          fields: { selector: { t: 'selector' }, exclude: { t: 'object', fields: { names: { t: 'strings' }, selector: { t: 'selector' } } } },
+          fields: { selector: { t: 'selector' }, exclude: { t: 'object', fields: { names: { t: 'list', item: name }, selector: { t: 'selector' } } } },
         },
         count: { t: 'integer', min: 1 },
         percent: { t: 'number', min: Number.MIN_VALUE, max: 100 },
@@ -70,10 +78,12 @@ const SCHEMA: Type = {
         gracePeriod: { t: 'integer', min: 0 },
         minAvailable: { t: 'integer', min: 0 },
         dryRun: { t: 'boolean' },
-        safety: { t: 'object', required: ['threshold'], fields: { threshold: ratio, grace: duration, breakerThreshold: { t: 'integer', min: 1 } } },
+        safety: { t: 'object', required: ['threshold'], fields: { threshold: ratio, grace: { t: 'duration', zero: true }, breakerThreshold: { t: 'integer', min: 1 } } },
         probes: { t: 'probes' },
         expectRecovery: { t: 'object', required: ['within'], fields: { within: duration, threshold: ratio } },
         engine: { t: 'enum', values: ['native', 'litmus'] },
+        steadyState: { t: 'steadyState' },
+        teardownTimeout: duration,
       },
     },
   },
@@ -136,28 +146,60 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
       case 'number':
         if (typeof scalar !== 'number' || !(scalar >= type.min && scalar <= type.max)) fail(node, path, `expected a number in [${type.min === Number.MIN_VALUE ? '>0' : type.min}, ${type.max}], got ${shown(node)}`);
         return scalar;
-      case 'integer':
-        if (typeof scalar !== 'number' || !Number.isInteger(scalar) || scalar < type.min) fail(node, path, `expected an integer >= ${type.min}, got ${shown(node)}`);
+      case 'integer': {
+        const max = type.max ?? Number.MAX_SAFE_INTEGER;
+        if (typeof scalar !== 'number' || !Number.isSafeInteger(scalar) || scalar < type.min || scalar > max) {
+          fail(node, path, `expected an integer ${max === Number.MAX_SAFE_INTEGER ? `>= ${type.min}` : `in [${type.min}, ${max}]`}, got ${shown(node)}`);
+        }
+        return scalar;
+      }
+      case 'steadyState':
+        if (scalar === 'available' || scalar === 'off') return scalar;
+        if (typeof scalar !== 'number' || !(scalar >= 0 && scalar <= 1)) fail(node, path, `expected "available", "off" or a health level in [0, 1], got ${shown(node)}`);
         return scalar;
       case 'enum':
         if (typeof scalar !== 'string' || !type.values.includes(scalar)) fail(node, path, `expected ${type.values.map((v) => `"${v}"`).join(' or ')}, got ${shown(node)}`);
         return scalar;
-      case 'duration':
+      case 'duration': {
+        // A unit is required, as kubectl reads durations: `every: 30` would otherwise be 30 ms.
+        if (typeof scalar === 'number') fail(node, path, `expected a duration with a unit, got ${shown(node)}: write ${scalar}s for ${scalar} seconds (or ${scalar}ms); units are ms, s, m, h`);
+        const result = readDuration(scalar, { requireUnit: true, allowZero: type.zero === true });
+        if (!result.ok) return fail(node, path, `expected a duration such as 500ms, 5s, 1m30s, got ${shown(node)}${result.reason ? `: ${result.reason}` : ''}`);
+        return result.ms;
+      }
+      case 'namespace':
+        if (!isDnsLabel(scalar)) fail(node, path, `expected a namespace name (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit), got ${shown(node)}`);
+        return scalar;
+      case 'name':
+        if (!isDnsSubdomain(scalar)) fail(node, path, `expected an object name (at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit), got ${shown(node)}`);
+        return scalar;
+      case 'url':
         try {
-          return parseDuration(scalar, path);
-        } catch {
-          return fail(node, path, `expected a duration such as 500ms, 5s, 1m, got ${shown(node)}`);
+          probeUrl(scalar, path);
+        } catch (error) {
+          fail(node, path, lowered(error));
         }
-      case 'selector':
-        if (typeof scalar === 'string') return scalar;
-        if (isMap(node)) return Object.fromEntries(entries(node, path).map(([k, v, p]) => [k, check(v, str, p)]));
-        return fail(node, path, `expected a selector string (app=web) or a map of labels, got ${shown(node)}`);
-      case 'strings':
-        if (!isSeq(node)) fail(node, path, `expected a list of strings, got ${shown(node)}`);
-        return (node as unknown as { items: Node[] }).items.map((item, i) => check(item, str, `${path}[${i}]`));
+        return scalar;
+      case 'selector': {
+        const label = (v: Node, p: string): string => {
+          const value = isScalar(v) ? v.value : undefined;
+          return typeof value === 'string' ? value : fail(v, p, `expected a label value (a string, may be empty), got ${shown(v)}`);
+        };
+        const selector = typeof scalar === 'string' ? scalar : isMap(node) ? Object.fromEntries(entries(node, path).map(([k, v, p]) => [k, label(v, p)])) : undefined;
+        if (selector === undefined) return fail(node, path, `expected a selector string (app=web) or a map of labels, got ${shown(node)}`);
+        try {
+          parseSelector(selector as string, path);
+        } catch (error) {
+          fail(node, path, lowered(error));
+        }
+        return selector;
+      }
+      case 'list':
+        if (!isSeq(node)) fail(node, path, `expected a list, got ${shown(node)}`);
+        return (node as unknown as { items: Node[] }).items.map((item, i) => check(item, type.item, `${path}[${i}]`));
       case 'statuses':
-        if (isSeq(node)) return node.items.map((item, i) => check(item as Node, { t: 'integer', min: 100 }, `${path}[${i}]`));
-        return check(node, { t: 'integer', min: 100 }, path);
+        if (isSeq(node)) return node.items.map((item, i) => check(item as Node, { t: 'integer', min: 100, max: 599 }, `${path}[${i}]`));
+        return check(node, { t: 'integer', min: 100, max: 599 }, path);
       case 'probes':
         if (!isSeq(node)) fail(node, path, `expected a list of probes, got ${shown(node)}`);
         return (node as unknown as { items: Node[] }).items.map((item, i) => {
@@ -241,6 +283,11 @@ function fieldAt(node: Node | null, offset: number, path: string): string | unde
 
 function keyNode(map: Node, key: string): Node | undefined {
   return (map as unknown as { items: Pair<Node, Node>[] }).items.find((p) => isScalar(p.key) && p.key.value === key)?.key ?? undefined;
+}
+
+/** An SDK message ("Expected `x` to be ...") as the rest of a file error ("expected ..."). */
+function lowered(error: unknown): string {
+  return (error as Error).message.replace(/^Expected `[^`]+` to (be |use )?/, 'expected ').replace(/\.$/, '');
 }
 
 function shown(node: Node): string {

@@ -1,4 +1,4 @@
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Command, CommanderError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { isChaosError } from '../errors/guards.ts';
 import { getRun, listRuns, stopRuns } from '../registry/control.ts';
@@ -7,10 +7,10 @@ import type { BreakerInfo } from '../registry/breaker-lease.ts';
 import type { RunInfo } from '../registry/run-info.ts';
 import { breakerCommand, breakersTable, breakerSummary } from './commands/breaker.ts';
 import { reap } from '../registry/reaper.ts';
-import { parseDuration } from '../util/duration.ts';
 import { serveCommand } from './commands/serve.ts';
 import { CliError, EXIT, usage } from './exit-codes.ts';
 import { ExperimentFileError, parseExperimentFile } from './experiment-file.ts';
+import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, selectorFlag, steadyStateFlag, urlFlag, workloadFlag } from './flag-values.ts';
 import type { ExperimentSpec, ProbeSpec } from './experiment-spec.ts';
 import type { CliIO } from './io.ts';
 import { loadKube, scopeOf, type KubeFlags } from './kube.ts';
@@ -85,7 +85,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .version('0.1.0')
     .option('--kubeconfig <path>', 'path to the kubeconfig file (default: KUBECONFIG, ~/.kube/config, in-cluster)')
     .option('--context <name>', 'kubeconfig context to use')
-    .option('-n, --namespace <ns>', 'namespace (default: the context\'s, else "default")')
+    .option('-n, --namespace <ns>', 'namespace (default: the context\'s, else "default")', namespaceFlag('-n/--namespace'))
     .option('-A, --all-namespaces', 'every namespace (list, stop, reap)')
     .addOption(new Option('-o, --output <format>', 'output format').choices(['table', 'json', 'yaml']).default('table'))
     .addHelpText('after', EXIT_HELP)
@@ -109,34 +109,36 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
   sub('run', 'run a pod-kill experiment in this process, with live progress; prints the report')
     .addOption(new Option('--type <fault>', 'fault type').choices(['pod-kill']).default('pod-kill'))
     .addOption(new Option('--engine <engine>', 'what injects the fault: the SDK itself, or a LitmusChaos ChaosEngine').choices(['native', 'litmus']).default('native'))
-    .requiredOption('--target <selector>', 'label selector of the target pods, e.g. app=web,tier!=db')
-    .option('--count <n>', 'pods killed per round (default 1)', integer('--count', 1))
-    .option('--percent <p>', 'percentage of candidate pods killed per round (exclusive with --count)', number('--percent'))
-    .option('--every <duration>', 'time between rounds, e.g. 5s (default: a single round)', duration('--every'))
-    .option('--for <duration>', 'hard upper bound of the fault (default 5m)', duration('--for'))
-    .option('--grace-period <seconds>', 'gracePeriodSeconds of each delete (default 0)', integer('--grace-period', 0))
-    .option('--min-available <n>', 'ready pods that must remain after each round (default 1)', integer('--min-available', 0))
-    .option('--safety-threshold <ratio>', 'abort when health drops below this ratio in [0, 1]', number('--safety-threshold'))
-    .option('--probe-http <url>', 'health probe: HTTP success ratio (repeatable)', collect, [])
-    .option('--probe-readiness <kind/name>', 'health probe: ready/desired replicas of a workload, e.g. Deployment/web (repeatable)', collect, [])
-    .option('--expect-recovery <duration>', 'after the fault, wait this long at most for health to recover', duration('--expect-recovery'))
+    .requiredOption('--target <selector>', 'label selector of the target pods, e.g. app=web,tier!=db', selectorFlag('--target'))
+    .option('--count <n>', 'pods killed per round (default 1)', integerFlag('--count', 1))
+    .option('--percent <p>', 'percentage in (0, 100] of candidate pods killed per round (exclusive with --count)', numberFlag('--percent', 0, 100, true))
+    .option('--every <duration>', 'time between rounds, with a unit: 500ms, 5s, 1m30s (default: a single round)', durationFlag('--every'))
+    .option('--for <duration>', 'hard upper bound of the fault, with a unit (default 5m)', durationFlag('--for'))
+    .option('--grace-period <seconds>', 'gracePeriodSeconds of each delete (default 0)', integerFlag('--grace-period', 0))
+    .option('--min-available <n>', 'ready pods that must remain after each round (default 1)', integerFlag('--min-available', 0))
+    .option('--safety-threshold <ratio>', 'abort when health drops below this ratio in [0, 1]', numberFlag('--safety-threshold', 0, 1))
+    .option('--steady-state <condition>', "condition to start: 'available' (every workload of the target fully ready; default), a health level in [0, 1], or 'off'", steadyStateFlag)
+    .option('--probe-http <url>', 'health probe: HTTP success ratio of an http:// or https:// URL (repeatable)', urlFlag('--probe-http'), [])
+    .option('--probe-readiness <kind/name>', 'health probe: ready/desired replicas of a workload, e.g. Deployment/web (repeatable)', workloadFlag('--probe-readiness'), [])
+    .option('--expect-recovery <duration>', 'after the fault, wait this long at most for health to recover, with a unit', durationFlag('--expect-recovery'))
+    .option('--teardown-timeout <duration>', 'how long teardown keeps retrying while the API server is away before it reports leftovers, with a unit (default 30s)', durationFlag('--teardown-timeout'))
     .option('--dry-run', 'report which pods would be killed; kill none')
-    .option('--ttl <duration>', 'Lease TTL: how long after a crash before a reaper may clean up (default 15s)', durationText('--ttl'))
+    .option('--ttl <duration>', 'Lease TTL: how long after a crash before a reaper may clean up, at least 1s (default 15s)', durationTextFlag('--ttl', 1000))
     .option('--no-reap', 'do not reap dead runs in the namespace before starting')
-    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integer('--breaker-threshold', 1))
-    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationText('--breaker-half-open-after'))
+    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
+    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
     .addHelpText('before', 'Example:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n')
     .action(async (opts: RunOptions, cmd: Command) => {
-      setCode(await runExperiment(specFromFlags(opts), { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io));
+      setCode(await runExperiment(specFromFlags(opts), { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, flagError));
     });
 
   sub('create', 'run the experiment an experiment file describes (see docs/cli.md for the schema)')
     .requiredOption('-f, --filename <file>', 'experiment file (YAML), or - for stdin')
     .option('--dry-run', 'report which pods would be killed; kill none')
-    .option('--ttl <duration>', 'Lease TTL (default 15s)', durationText('--ttl'))
+    .option('--ttl <duration>', 'Lease TTL, at least 1s (default 15s)', durationTextFlag('--ttl', 1000))
     .option('--no-reap', 'do not reap dead runs in the namespace before starting')
-    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integer('--breaker-threshold', 1))
-    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationText('--breaker-half-open-after'))
+    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
+    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
     .action(async (opts: { filename: string; dryRun?: boolean; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
       const f = flags(cmd);
       let text: string;
@@ -183,7 +185,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
   sub('stop', 'emergency stop: ask runs to stop and wait until their owners confirm (Lease released)')
     .argument('[names...]', 'run ids; or --all')
     .option('--all', 'every run in the namespace (-n), or everywhere (-A)')
-    .option('--timeout <duration>', 'how long to wait for confirmations', durationText('--timeout'), '30s')
+    .option('--timeout <duration>', 'how long to wait for confirmations, with a unit', durationTextFlag('--timeout'), '30s')
     .option('--reason <text>', 'recorded in each run\'s report', 'stopped with kubechaos stop')
     .action(async (names: string[], opts: { all?: boolean; timeout: string; reason: string }, cmd: Command) => {
       const f = flags(cmd);
@@ -207,17 +209,23 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       setCode(result.unconfirmed.length > 0 ? EXIT.unconfirmed : result.notFound.length > 0 ? EXIT.notFound : EXIT.ok);
     });
 
-  sub('reap', 'clean up after dead runs: expired Leases, their labelled objects, what they recorded to restore')
+  sub('reap', 'clean up after dead runs (expired Leases, their labelled objects, what they recorded to restore) and follow up what ended runs left behind')
     .action(async (_opts: unknown, cmd: Command) => {
       const f = flags(cmd);
       const kubeConfig = loadKube(f);
       const namespace = scopeOf(kubeConfig, f);
       const result = await reap({ kubeConfig, ...(namespace === undefined ? {} : { namespaces: [namespace] }) });
-      const rows = result.reaped.map((r) => [r.run.id, r.run.namespace, String(r.deleted.length), String(r.restored), r.errors.join('; ') || '-']);
+      const rows = result.reaped.map((r) => [
+        r.run.id, r.run.namespace, String(r.deleted.length), String(r.restored), r.terminating.map((t) => `${t.kind}/${t.name}`).join(', ') || '-', r.errors.join('; ') || '-',
+      ]);
       io.stdout.write(
-        render(f.output, result, () => (rows.length === 0 ? `Nothing to reap (${result.live} live run(s)).\n` : columns(['NAME', 'NAMESPACE', 'DELETED', 'RESTORED', 'ERRORS'], rows))),
+        render(f.output, result, () => (rows.length === 0 ? `Nothing to reap (${result.live} live run(s)).\n` : columns(['NAME', 'NAMESPACE', 'DELETED', 'RESTORED', 'TERMINATING', 'ERRORS'], rows))),
       );
-      setCode(result.reaped.some((r) => r.errors.length > 0) ? EXIT.leftovers : EXIT.ok);
+      // Held by a finalizer nobody removes: say how to clear it; the next reap checks again.
+      for (const t of result.reaped.flatMap((r) => r.terminating)) {
+        io.stderr.write(`warning: ${t.kind} ${t.namespace}/${t.name} is terminating since ${t.deletionTimestamp}, held by finalizer(s) ${t.finalizers.join(', ')}; clear it with: ${t.command}\n`);
+      }
+      setCode(result.reaped.some((r) => r.errors.length > 0 || r.terminating.length > 0) ? EXIT.leftovers : EXIT.ok);
     });
 
   breakerCommand(sub('breaker', 'the per-target breakers: list them, or reset one (see docs/cli.md)'), io, flags, setCode);
@@ -262,9 +270,11 @@ interface RunOptions extends BreakerFlags {
   gracePeriod?: number;
   minAvailable?: number;
   safetyThreshold?: number;
+  steadyState?: 'available' | 'off' | number;
   probeHttp: string[];
-  probeReadiness: string[];
+  probeReadiness: Array<{ kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet'; name: string }>;
   expectRecovery?: number;
+  teardownTimeout?: number;
   dryRun?: boolean;
   ttl?: string;
   reap: boolean;
@@ -272,15 +282,10 @@ interface RunOptions extends BreakerFlags {
 }
 
 function specFromFlags(o: RunOptions): ExperimentSpec {
+  if (o.count !== undefined && o.percent !== undefined) throw usage('--count and --percent are exclusive: pass one of them');
   const probes: ProbeSpec[] = [
     ...o.probeHttp.map((url): ProbeSpec => ({ http: { url } })),
-    ...o.probeReadiness.map((ref): ProbeSpec => {
-      const [kind, name, extra] = ref.split('/');
-      if (!name || extra !== undefined || !['Deployment', 'StatefulSet', 'ReplicaSet'].includes(kind ?? '')) {
-        throw usage(`--probe-readiness expects Deployment/NAME, StatefulSet/NAME or ReplicaSet/NAME, got "${ref}"`);
-      }
-      return { readiness: { kind: kind as 'Deployment', name } };
-    }),
+    ...o.probeReadiness.map((workload): ProbeSpec => ({ readiness: workload })),
   ];
   const options = {
     ...(o.count === undefined ? {} : { count: o.count }),
@@ -290,44 +295,36 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
     ...(o.gracePeriod === undefined ? {} : { gracePeriod: o.gracePeriod }),
     ...(o.minAvailable === undefined ? {} : { minAvailable: o.minAvailable }),
     ...(o.safetyThreshold === undefined ? {} : { safety: o.safetyThreshold }),
+    ...(o.steadyState === undefined ? {} : { steadyState: o.steadyState }),
     ...(o.expectRecovery === undefined ? {} : { expectRecovery: { within: o.expectRecovery } }),
+    ...(o.teardownTimeout === undefined ? {} : { teardownTimeout: o.teardownTimeout }),
     ...(o.dryRun ? { dryRun: true } : {}),
   };
   return { target: { selector: o.target }, options, probes, ...(o.engine === 'native' ? {} : { engine: o.engine }) };
 }
 
-const collect = (value: string, previous: string[]): string[] => [...previous, value];
+/** The flag that sets each SDK option of `run`, to name it in the SDK's own TypeErrors. */
+const OPTION_FLAGS: Readonly<Record<string, string>> = {
+  selector: '--target',
+  namespace: '-n/--namespace',
+  count: '--count',
+  percent: '--percent',
+  every: '--every',
+  for: '--for',
+  gracePeriod: '--grace-period',
+  minAvailable: '--min-available',
+  safety: '--safety-threshold',
+  steadyState: '--steady-state',
+  'safety.threshold': '--safety-threshold',
+  'expectRecovery.within': '--expect-recovery',
+  'probes.http(url)': '--probe-http',
+  name: '--probe-readiness',
+  ttl: '--ttl',
+};
 
-function integer(flag: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!/^\d+$/.test(value.trim()) || !Number.isSafeInteger(n) || n < min) throw new InvalidArgumentError(`${flag} must be an integer >= ${min}.`);
-    return n;
-  };
-}
-
-function number(flag: string) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (value.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`${flag} must be a number.`);
-    return n;
-  };
-}
-
-function duration(flag: string) {
-  return (value: string): number => {
-    try {
-      return parseDuration(/^\d+(\.\d+)?$/.test(value) ? Number(value) : value, flag);
-    } catch {
-      throw new InvalidArgumentError(`${flag} must be a duration such as 500ms, 5s, 1m.`);
-    }
-  };
-}
-
-function durationText(flag: string) {
-  const parse = duration(flag);
-  return (value: string): string => {
-    parse(value);
-    return value;
-  };
+/** An SDK TypeError from `run`'s flags, as a usage error that names the flag. */
+function flagError(error: TypeError): CliError {
+  const option = /`([^`]+)`/.exec(error.message)?.[1];
+  const flag = option === undefined ? undefined : OPTION_FLAGS[option];
+  return usage(flag === undefined ? error.message : `${flag}: ${error.message}`);
 }

@@ -58,6 +58,12 @@ export interface CallOptions {
   readonly mayRetry?: (() => boolean) | undefined;
   /** Told of every transient failure that will be retried (attempt 1 is the first failure). */
   readonly onRetry?: ((error: unknown, attempt: number) => void) | undefined;
+  /**
+   * Retry transient failures (connection refused or reset, 5xx, 429, timeouts) until `signal`
+   * aborts instead of a few times, each attempt cut after 10 s: teardown's writes, whose `signal`
+   * is the teardown budget, ride out an API server restart this way. Ignored without a `signal`.
+   */
+  readonly persistent?: boolean | undefined;
 }
 
 /** A running watch; `stop()` ends it. @example `const w = await cluster.watchPods(ns, sel, onPods, onError, signal); w.stop();` */

@@ -4,7 +4,27 @@ import { isCertificateError } from '../errors/cluster-failure.ts';
 import { isAbortError } from '../util/abort.ts';
 import type { CallOptions } from './port.ts';
 
-const TRANSIENT_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'UND_ERR_SOCKET']);
+/**
+ * Connection-level failures: refused or reset connections, unreachable hosts, and undici's own
+ * codes for a socket that closed or a response that did not come in time.
+ */
+const TRANSIENT_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_INFO',
+  'UND_ERR_CONNECT_TIMEOUT',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
 
 /** True for failures worth retrying: 429, 5xx, and connection-level errors. */
 export function isTransient(error: unknown): boolean {
@@ -26,14 +46,24 @@ export interface RetryTuning {
   readonly retries: number;
   readonly minTimeout: number;
   readonly maxTimeout: number;
+  /** Each attempt is cut after this long (and counts as a transient failure). @default none */
+  readonly attemptTimeout?: number;
 }
 
 export const defaultRetry: RetryTuning = Object.freeze({ retries: 4, minTimeout: 100, maxTimeout: 1000 });
 
 /**
+ * Tuning of `persistent` calls: retried until their signal aborts, at most 2 s apart, so a call
+ * goes through within about 2 s of the API server coming back. An attempt that hangs (a frozen
+ * server, a dropped connection) is cut after 10 s and tried again on a fresh request.
+ */
+export const persistentRetry: RetryTuning = Object.freeze({ retries: Number.POSITIVE_INFINITY, minTimeout: 100, maxTimeout: 2000, attemptTimeout: 10_000 });
+
+/**
  * Runs `call` and retries transient failures with p-retry. Non-transient failures and the last
  * transient one become a {@link ClusterError} with the original error as `cause`; an abort
- * rejects with the signal's reason.
+ * rejects with the signal's reason. With `persistent` (and a `signal`), transient failures are
+ * retried until the signal aborts, which then rejects with a ClusterError of the last failure.
  */
 export async function withRetry<T>(
   operation: string,
@@ -42,10 +72,18 @@ export async function withRetry<T>(
   tuning: RetryTuning = defaultRetry,
 ): Promise<T> {
   const { signal, mayRetry, onRetry } = options;
+  const persistent = options.persistent === true && signal !== undefined;
+  const effective = persistent ? persistentRetry : tuning;
+  let last: unknown;
   try {
-    return await pRetry(() => call(signal), {
-      ...tuning,
+    return await pRetry(() => attempt(call, signal, effective.attemptTimeout), {
+      retries: effective.retries,
+      minTimeout: effective.minTimeout,
+      maxTimeout: effective.maxTimeout,
       signal,
+      onFailedAttempt: ({ error }) => {
+        last = error;
+      },
       shouldRetry: ({ error, attemptNumber }) => {
         const retry = isTransient(error) && (mayRetry?.() ?? true);
         if (retry) onRetry?.(error, attemptNumber);
@@ -53,8 +91,25 @@ export async function withRetry<T>(
       },
     });
   } catch (error) {
+    // A persistent call's signal is its budget: running out of it is a failure of the call.
+    if (persistent && signal.aborted && last !== undefined) throw new ClusterError(operation, last);
     if (signal?.aborted) throw signal.reason;
     if (isAbortError(error)) throw error;
     throw new ClusterError(operation, error);
+  }
+}
+
+/** One attempt, cut after `timeoutMs` (when set) with a transient ETIMEDOUT. */
+async function attempt<T>(call: (signal: AbortSignal | undefined) => Promise<T>, signal: AbortSignal | undefined, timeoutMs: number | undefined): Promise<T> {
+  if (timeoutMs === undefined) return call(signal);
+  const cut = new AbortController();
+  const timer = setTimeout(() => cut.abort(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+  try {
+    return await call(signal ? AbortSignal.any([signal, cut.signal]) : cut.signal);
+  } catch (error) {
+    if (cut.signal.aborted && !signal?.aborted) throw Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT', cause: error });
+    throw error;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -1,3 +1,6 @@
+import { describe } from '../util/duration.ts';
+import { isDnsSubdomain } from '../util/names.ts';
+
 /**
  * A label selector: a map of labels that must all match (`{ app: 'web' }`), or the
  * Kubernetes string form (`'app=web,tier!=db'`, `'env in (a,b)'`, `'canary'`, `'!canary'`).
@@ -16,16 +19,33 @@ export interface Requirement {
   readonly values: readonly string[];
 }
 
-const KEY = /^([a-z0-9A-Z]([-a-z0-9A-Z_.]*[a-z0-9A-Z])?\/)?[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
+// The API server's rules (apimachinery validation.IsQualifiedName and IsValidLabelValue).
+const NAME = /^[a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?$/;
 const VALUE = /^([a-zA-Z0-9]([-a-zA-Z0-9_.]*[a-zA-Z0-9])?)?$/;
+const KEY_RULE = "[prefix/]name: a name of at most 63 letters, digits, '-', '_' and '.' that starts and ends with a letter or digit, after an optional DNS subdomain prefix such as example.com/";
+const VALUE_RULE = "at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, or empty";
+
+/** True for a valid label key, e.g. `app` or `app.kubernetes.io/name`. */
+export function isLabelKey(key: unknown): key is string {
+  if (typeof key !== 'string') return false;
+  const slash = key.indexOf('/');
+  const name = slash === -1 ? key : key.slice(slash + 1);
+  if (slash !== -1 && !isDnsSubdomain(key.slice(0, slash))) return false;
+  return name.length <= 63 && NAME.test(name);
+}
+
+/** True for a valid label value (may be empty). */
+export function isLabelValue(value: unknown): value is string {
+  return typeof value === 'string' && value.length <= 63 && VALUE.test(value);
+}
 
 /** Parses a selector; throws a TypeError naming `option` on malformed input. Empty input gives `[]`. */
 export function parseSelector(selector: Selector, option = 'selector'): Requirement[] {
   if (typeof selector !== 'string') {
     return Object.entries(selector).map(([key, value]) => {
       checkKey(key, option);
-      if (typeof value !== 'string' || !VALUE.test(value)) {
-        throw new TypeError(`Expected \`${option}.${key}\` to be a valid label value, got ${JSON.stringify(value)}.`);
+      if (!isLabelValue(value)) {
+        throw new TypeError(`Expected \`${option}.${key}\` to be a valid label value (${VALUE_RULE}), got ${describe(value)}.`);
       }
       return { key, op: '=', values: [value] };
     });
@@ -110,14 +130,17 @@ function splitTopLevel(input: string): string[] {
 
 function parseRequirement(part: string, option: string): Requirement {
   const fail = (): never => {
-    throw new TypeError(`Expected \`${option}\` to be a valid label selector; cannot parse ${JSON.stringify(part)}.`);
+    throw new TypeError(
+      `Expected \`${option}\` to be a valid label selector such as 'app=web,tier!=db', 'env in (a,b)', 'canary' or '!canary' ` +
+        `(operators =, ==, !=, in, notin, exists, !); cannot parse ${describe(part)}.`,
+    );
   };
   if (part === '') fail();
   let m = /^(\S+?)\s*(!=|==|=)\s*(\S*)$/.exec(part);
   if (m) {
     const [, key = '', op = '', value = ''] = m;
     checkKey(key, option);
-    if (!VALUE.test(value)) fail();
+    checkValue(value, option);
     return { key, op: op === '!=' ? '!=' : '=', values: [value] };
   }
   m = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(part);
@@ -125,7 +148,8 @@ function parseRequirement(part: string, option: string): Requirement {
     const [, key = '', op = '', list = ''] = m;
     checkKey(key, option);
     const values = list.split(',').map((v) => v.trim());
-    if (values.some((v) => v === '' || !VALUE.test(v))) fail();
+    if (values.some((v) => v === '')) fail();
+    for (const v of values) checkValue(v, option);
     return { key, op: op as 'in' | 'notin', values };
   }
   m = /^(!?)\s*(\S+)$/.exec(part);
@@ -138,5 +162,9 @@ function parseRequirement(part: string, option: string): Requirement {
 }
 
 function checkKey(key: string, option: string): void {
-  if (!KEY.test(key)) throw new TypeError(`Expected \`${option}\` to use valid label keys, got ${JSON.stringify(key)}.`);
+  if (!isLabelKey(key)) throw new TypeError(`Expected \`${option}\` to use valid label keys (${KEY_RULE}), got ${describe(key)}.`);
+}
+
+function checkValue(value: string, option: string): void {
+  if (!isLabelValue(value)) throw new TypeError(`Expected \`${option}\` to use valid label values (${VALUE_RULE}), got ${describe(value)}.`);
 }

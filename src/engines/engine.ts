@@ -76,8 +76,13 @@ export interface Injection {
   /**
    * Stops the fault. From the moment of the call no further destructive request is issued;
    * resolves when in-flight requests have settled and what the engine changed is reverted.
+   * `budget` (the engine's share of the teardown budget: all of it but a reserve for releasing
+   * the run) aborts when teardown stops waiting: revert calls may retry transient failures until
+   * then, and must then give up, resolve within a second, and list what is left in `leftovers()`.
+   * Engines that wait on something outside kubechaos (the Litmus operator) bound that wait with
+   * their own budget too.
    */
-  stop(): Promise<void>;
+  stop(budget?: AbortSignal): Promise<void>;
   /** Resolves when the fault has run its course; rejects if the engine failed. */
   readonly finished: Promise<void>;
   /** What the engine could not revert (empty for pod kills). */

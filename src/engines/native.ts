@@ -50,7 +50,10 @@ export const nativeEngine: Engine = Object.freeze({
         if (halted) return; // the emergency stop: checked right before every delete
         const at = new Date().toISOString();
         try {
-          await context.cluster.deletePod(pod, plan.gracePeriodSeconds, callOptions('delete pod'));
+          // Not cut short by a stop: a delete already sent may take effect, and then it must be
+          // reported (stop() waits for it; no new delete starts after the stop).
+          const { signal: _notAborted, ...options } = callOptions('delete pod');
+          await context.cluster.deletePod(pod, plan.gracePeriodSeconds, options);
         } catch (error) {
           const status = statusOf((error as { cause?: unknown }).cause ?? error);
           if (status === 404 || status === 409) continue; // already gone, or replaced under the same name

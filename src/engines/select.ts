@@ -2,6 +2,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describe } from '../util/duration.ts';
 import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
+import { checkLitmusFields } from './litmus/options.ts';
 import type { Engine } from './engine.ts';
 import { createLitmusClient, type LitmusClient } from './litmus/client.ts';
 import { litmusEngine, type LitmusEngineOptions } from './litmus/engine.ts';
@@ -29,7 +30,7 @@ export const ENGINE_NAMES: readonly EngineName[] = Object.freeze(['native', 'lit
  * ```ts
  * const chaos = createChaos({
  *   engine: 'litmus',
- *   litmus: { serviceAccount: 'litmus-admin', version: '3.9.0', teardownTimeoutMs: 30_000 },
+ *   litmus: { serviceAccount: 'litmus-admin', version: '3.9.0', teardownTimeoutMs: 30_000, force: false },
  * });
  * ```
  */
@@ -46,9 +47,18 @@ export interface LitmusOptions {
   readonly statusCheckTimeouts?: LitmusEngineOptions['statusCheckTimeouts'];
   /** Node selector and tolerations of the runner and experiment pods. */
   readonly placement?: LitmusEngineOptions['placement'];
-  /** Remove the operator's finalizer when the operator does not. @default false: reported as a leftover */
+  /**
+   * Remove the operator's finalizer (and the chaos pods) when the operator has not released the
+   * ChaosEngine within `teardownTimeoutMs`. @default false: the engine is reported as a leftover
+   * (TeardownError) with the `kubectl patch` command that clears it
+   */
   readonly force?: LitmusEngineOptions['force'];
-  /** How long teardown waits for the operator to stop and release the ChaosEngine. @default 60000 */
+  /**
+   * Budget, in ms, of the Litmus teardown as a whole: the operator stopping the ChaosEngine, then
+   * removing its finalizer after the delete. Past it, stop() and teardown resolve anyway: the
+   * engine is a leftover (or, with `force`, kubechaos removes the finalizer). An integer in
+   * [1, 2147483647]. @default 30000 (the same 30 s as the run's whole teardown budget)
+   */
   readonly teardownTimeoutMs?: LitmusEngineOptions['teardownTimeoutMs'];
   /** @internal Use this Litmus client instead of one made from the client's kubeconfig (unit tests). */
   readonly client?: LitmusClient;
@@ -71,10 +81,11 @@ export function assertEngineName(value: unknown, option: string): EngineName {
   return value as EngineName;
 }
 
-/** Validates `createChaos({ litmus })`. */
+/** Validates `createChaos({ litmus })`; each TypeError names the field (`litmus.serviceAccount`). */
 export function assertLitmusOptions(value: unknown): LitmusOptions {
   assertObject(value, 'litmus');
   rejectUnknownKeys(value as Record<string, unknown>, LITMUS_KEYS, '`litmus`');
+  checkLitmusFields(value as Record<string, unknown>);
   return value as LitmusOptions;
 }
 

@@ -4,6 +4,7 @@ import type { CircuitOpenError } from './circuit-open-error.ts';
 import type { PreflightError } from './preflight-error.ts';
 import type { RecoveryError } from './recovery-error.ts';
 import type { SafetyAbortError } from './safety-abort-error.ts';
+import type { TargetBusyError } from './target-busy-error.ts';
 import type { TeardownError } from './teardown-error.ts';
 
 const branded = (error: unknown, brand: string): boolean =>
@@ -68,6 +69,16 @@ export const isTeardownError = (error: unknown): error is TeardownError => brand
  * ```
  */
 export const isRecoveryError = (error: unknown): error is RecoveryError => branded(error, 'isRecoveryError');
+
+/**
+ * True when another live run holds an overlapping target (`TARGET_BUSY`).
+ *
+ * @example
+ * ```ts
+ * if (isTargetBusyError(error)) console.log(`wait for ${error.other.id}, or: kubechaos stop ${error.other.id} -n ${error.other.namespace}`);
+ * ```
+ */
+export const isTargetBusyError = (error: unknown): error is TargetBusyError => branded(error, 'isTargetBusyError');
 
 const REPORT = Symbol.for('kubechaos.report');
 

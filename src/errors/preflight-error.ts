@@ -4,7 +4,7 @@ import { ChaosError } from './chaos-error.ts';
  * A preflight check refused to start the experiment. Nothing was changed in the cluster.
  * Subclasses name the check: {@link EmptySelectorError}, {@link NoTargetsError},
  * {@link ProtectedNamespaceError}, {@link BlastRadiusError}, {@link ForbiddenError},
- * {@link UnhealthyError}.
+ * {@link UnhealthyError}, {@link TargetBusyError}.
  *
  * @example
  * ```ts

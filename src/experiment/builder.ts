@@ -12,9 +12,6 @@ import type { ClientContext } from './context.ts';
 import { ExperimentHandle } from './handle.ts';
 import { assertProbe, mergeOptions, type NormalizedOptions, type PodKillOptions, type RecoveryOptions, type SafetyOptions, type SteadyState } from './options.ts';
 import { Run } from './run.ts';
-
-/** Teardown's default budget: rides out an API server restart (back in about 8 s here). */
-const DEFAULT_TEARDOWN_BUDGET_MS = 30_000;
 import type { NormalizedTarget } from './target.ts';
 
 /**
@@ -187,6 +184,15 @@ export class PodKillExperiment {
   }
 
   /**
+   * How long teardown keeps retrying through transient failures (an API server restart) before
+   * it throws a `TeardownError` listing what is left. @default '30s' (or the client's
+   * `teardownTimeout`) @example `.teardownTimeout('1m')`
+   */
+  teardownTimeout(budget: Duration): PodKillExperiment {
+    return this.with({ teardownTimeout: budget });
+  }
+
+  /**
    * Injects the fault, runs `body` while it is active, always tears down, and resolves with the
    * report. Rejects with SafetyAbortError on a breach (within one probe reading of the drop, without
    * waiting for the body), with the body's own error (report attached, see `reportOf`), or with
@@ -270,7 +276,7 @@ export class PodKillExperiment {
 
   /** How long teardown may take; also how long a body may overrun `for`. */
   #teardownBudgetMs(): number {
-    return DEFAULT_TEARDOWN_BUDGET_MS;
+    return this.#options.teardownTimeoutMs;
   }
 
   #plan(): PodKillPlan {

@@ -5,6 +5,7 @@ import type { RunEvent } from '../audit/run-event.ts';
 import type { Logger } from '../logger.ts';
 import type { Breaker } from '../safety/breaker/breaker.ts';
 import type { Registry } from './lifecycle/register.ts';
+import type { NormalizedOptions } from './options.ts';
 
 /** What every experiment of one client shares. Built by `createChaos`. */
 export interface ClientContext {
@@ -23,6 +24,8 @@ export interface ClientContext {
   readonly signal: AbortSignal | undefined;
   readonly handleSignals: boolean;
   readonly sampleTimeoutMs: number;
+  /** Options every experiment of this client starts from (the client's `teardownTimeout`). */
+  readonly defaults: NormalizedOptions;
   /** Hands a run event to every observer of the client (never throws). */
   readonly emit: (event: RunEvent) => void;
 }

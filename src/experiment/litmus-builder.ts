@@ -6,7 +6,7 @@ import { assertObject } from '../util/validate.ts';
 import { PodKillExperiment, type BodyContext, type RunOptions } from './builder.ts';
 import type { ClientContext } from './context.ts';
 import type { ExperimentHandle } from './handle.ts';
-import { DEFAULT_OPTIONS, assertProbe, mergeOptions, type NormalizedOptions, type PodKillOptions, type RecoveryOptions, type SafetyOptions } from './options.ts';
+import { assertProbe, mergeOptions, type NormalizedOptions, type PodKillOptions, type RecoveryOptions, type SafetyOptions } from './options.ts';
 import type { Report } from './report.ts';
 import { normalizeTarget, type NormalizedTarget, type PodKillTarget } from './target.ts';
 
@@ -169,6 +169,15 @@ export class LitmusExperiment {
   }
 
   /**
+   * How long teardown (stopping and deleting the ChaosEngine, releasing the run) keeps retrying
+   * through transient failures before it reports leftovers. @default '30s' (or the client's
+   * `teardownTimeout`) @example `.teardownTimeout('1m')`
+   */
+  teardownTimeout(budget: Duration): LitmusExperiment {
+    return this.with({ teardownTimeout: budget });
+  }
+
+  /**
    * Creates the ChaosEngine, runs `body` while it is active, always stops and deletes it, and
    * resolves with the report (with `report.litmus`). Rejects like `PodKillExperiment.during`.
    *
@@ -202,7 +211,7 @@ export class LitmusExperiment {
 /** `chaos.litmus(experiment, target, options)`: validates everything, creates nothing. */
 export function litmusExperiment(ctx: ClientContext, experiment: unknown, target: PodKillTarget, options: LitmusExperimentOptions): LitmusExperiment {
   const name = assertExperimentName(experiment);
-  return new LitmusExperiment(ctx, name, Object.freeze({}), normalizeTarget(target), DEFAULT_OPTIONS).with(options);
+  return new LitmusExperiment(ctx, name, Object.freeze({}), normalizeTarget(target), ctx.defaults).with(options);
 }
 
 /** Validates the experiment name of `chaos.litmus()`. */

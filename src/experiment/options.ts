@@ -40,6 +40,14 @@ export interface PodKillOptions {
    * @default 'available'
    */
   readonly steadyState?: SteadyState;
+  /**
+   * How long teardown keeps retrying what fails for a transient reason (the API server
+   * unreachable, restarting, 5xx, 429) before it gives up and throws a `TeardownError` listing
+   * what is left. The default rides out an API server restart (back within 3-8 s on the local
+   * control plane). `expectRecovery.within` comes on top of it.
+   * @default the client's `teardownTimeout`, else '30s'
+   */
+  readonly teardownTimeout?: Duration;
 }
 
 /** The steady-state precondition. @example `'available'`, `0.9`, `'off'` */
@@ -77,7 +85,11 @@ export interface NormalizedOptions {
   readonly minAvailable: number;
   readonly onAbort: 'throw' | 'report';
   readonly steadyState: SteadyState;
+  readonly teardownTimeoutMs: number;
 }
+
+/** The default teardown budget: rides out an API server restart (3-8 s on the local control plane) with margin. */
+export const DEFAULT_TEARDOWN_TIMEOUT_MS = 30_000;
 
 export const DEFAULT_OPTIONS: NormalizedOptions = Object.freeze({
   count: undefined,
@@ -94,9 +106,10 @@ export const DEFAULT_OPTIONS: NormalizedOptions = Object.freeze({
   minAvailable: 1,
   onAbort: 'throw',
   steadyState: 'available',
+  teardownTimeoutMs: DEFAULT_TEARDOWN_TIMEOUT_MS,
 });
 
-const KEYS = ['count', 'percent', 'every', 'for', 'gracePeriod', 'safety', 'probes', 'dryRun', 'expectRecovery', 'minAvailable', 'onAbort', 'steadyState'];
+const KEYS = ['count', 'percent', 'every', 'for', 'gracePeriod', 'safety', 'probes', 'dryRun', 'expectRecovery', 'minAvailable', 'onAbort', 'steadyState', 'teardownTimeout'];
 
 /** Validates `patch` and merges it over `base`. TypeErrors name the option. */
 export function mergeOptions(base: NormalizedOptions, patch: PodKillOptions): NormalizedOptions {
@@ -132,6 +145,7 @@ export function mergeOptions(base: NormalizedOptions, patch: PodKillOptions): No
     next.onAbort = patch.onAbort;
   }
   if (patch.steadyState !== undefined) next.steadyState = steadyState(patch.steadyState);
+  if (patch.teardownTimeout !== undefined) next.teardownTimeoutMs = parseDuration(patch.teardownTimeout, 'teardownTimeout');
   return Object.freeze(next);
 }
 

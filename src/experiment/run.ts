@@ -19,6 +19,7 @@ import { inject } from './lifecycle/inject.ts';
 import { createMonitor } from './lifecycle/monitor.ts';
 import { preflight } from './lifecycle/preflight.ts';
 import { noopRegistry, type Registration, type Registry } from './lifecycle/register.ts';
+import { claimTarget } from './lifecycle/shared-target.ts';
 import { teardown } from './lifecycle/teardown.ts';
 import type { NormalizedOptions } from './options.ts';
 import { onProcessSignal } from './process-signals.ts';
@@ -161,13 +162,17 @@ export class Run {
         },
         preSignal,
       );
+      // Another run may have registered on the same target meanwhile: see shared-target.ts.
+      await claimTarget({ plan: this.#plan, cluster, registry, registration: this.#registration, signal: preSignal, ...(this.#targets ? { pods: this.#targets } : {}) });
       preSignal.throwIfAborted();
     } catch (error) {
       this.#monitor.stop();
-      await this.#registration?.release().catch(() => []);
+      const reason = errorFields(error).err.message;
+      // Nothing was injected: the registration goes without an end-of-run record.
+      await this.#registration?.release({ outcome: 'refused', reason, kills: 0 }, { signal: AbortSignal.timeout(this.#options.teardownTimeoutMs) }).catch(() => []);
       await this.#settleBreaker('neutral'); // gives a claimed half-open trial back
       const code = (error as { code?: unknown } | null)?.code;
-      this.#emit({ action: 'refuse', code: typeof code === 'string' ? code : null, reason: errorFields(error).err.message });
+      this.#emit({ action: 'refuse', code: typeof code === 'string' ? code : null, reason });
       throw error;
     }
 
@@ -231,11 +236,14 @@ export class Run {
     this.#cause = cause;
     this.#haltedAt = performance.now();
     const injection = this.#injection;
-    void injection?.stop().then(() => {
-      const leftovers = injection.leftovers().length;
-      this.#emit({ action: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers });
-      this.#events.reverted(this.#anchor, this.#plan.namespace, leftovers);
-    });
+    void injection
+      ?.stop()
+      .catch(() => {}) // teardown stops it again and reports the failure
+      .then(() => {
+        const leftovers = injection.leftovers().length;
+        this.#emit({ action: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers });
+        this.#events.reverted(this.#anchor, this.#plan.namespace, leftovers);
+      });
     this.#monitor.disarm();
     // Counted at once, so that other clients are refused while this one tears down.
     if (cause.kind === 'safety') void this.#settleBreaker('aborted');
@@ -272,6 +280,7 @@ export class Run {
           logger: this.#ctx.logger,
           recovery: wantRecovery ? { threshold, withinMs: this.#options.recovery?.withinMs ?? 0 } : undefined,
           interrupt: this.#interrupt.signal,
+          budgetMs: this.#options.teardownTimeoutMs,
         });
         if (recovered === false) {
           this.#recoveryFailed = true;

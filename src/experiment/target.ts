@@ -1,5 +1,7 @@
 import { formatSelector, parseSelector, type Selector } from '../cluster/selector.ts';
-import { assertObject, assertString, assertStringArray, rejectUnknownKeys } from '../util/validate.ts';
+import { describe } from '../util/duration.ts';
+import { assertNamespace, assertObjectNames } from '../util/names.ts';
+import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
 
 /**
  * Which pods a fault targets: a namespace and a label selector, minus exclusions.
@@ -11,11 +13,11 @@ import { assertObject, assertString, assertStringArray, rejectUnknownKeys } from
  * ```
  */
 export interface PodKillTarget {
-  /** @default the client's `namespace`, else the kubeconfig context's, else `'default'` */
+  /** A namespace name (DNS-1123 label). @default the client's `namespace`, else the kubeconfig context's, else `'default'` */
   readonly namespace?: string;
   readonly selector: Selector;
   readonly exclude?: {
-    /** Pod names never killed. */
+    /** Pod names never killed (DNS-1123 subdomains). */
     readonly names?: readonly string[];
     /** Pods matching this selector are never killed. */
     readonly selector?: Selector;
@@ -29,12 +31,16 @@ export interface NormalizedTarget {
   readonly exclude: { readonly names: readonly string[]; readonly selector: string | null };
 }
 
-/** Validates a target; TypeErrors name the option. An empty selector passes (preflight refuses it). */
+/**
+ * Validates a target; TypeErrors name the option. The namespace must be a DNS-1123 label, the
+ * excluded names DNS-1123 subdomains, the selectors valid label selectors. An empty selector
+ * passes (preflight refuses it with its own error).
+ */
 export function normalizeTarget(target: unknown): NormalizedTarget {
   assertObject(target, 'target');
   rejectUnknownKeys(target, ['namespace', 'selector', 'exclude'], 'the pod-kill target');
   const t = target as Record<string, unknown>;
-  const namespace = t.namespace === undefined ? undefined : assertString(t.namespace, 'namespace');
+  const namespace = t.namespace === undefined ? undefined : assertNamespace(t.namespace, 'namespace');
   if (t.selector === undefined) throw new TypeError('Expected `selector` to be set: a label map or a selector string.');
   const selector = formatSelector(parseSelector(selectorInput(t.selector, 'selector'), 'selector'));
   let exclude: NormalizedTarget['exclude'] = { names: [], selector: null };
@@ -42,7 +48,7 @@ export function normalizeTarget(target: unknown): NormalizedTarget {
     assertObject(t.exclude, 'exclude');
     rejectUnknownKeys(t.exclude, ['names', 'selector'], '`exclude`');
     const e = t.exclude as Record<string, unknown>;
-    const names = e.names === undefined ? [] : assertStringArray(e.names, 'exclude.names');
+    const names = e.names === undefined ? [] : assertObjectNames(e.names, 'exclude.names');
     const excludeSelector =
       e.selector === undefined ? null : formatSelector(parseSelector(selectorInput(e.selector, 'exclude.selector'), 'exclude.selector'));
     exclude = { names, selector: excludeSelector || null };
@@ -53,5 +59,5 @@ export function normalizeTarget(target: unknown): NormalizedTarget {
 function selectorInput(value: unknown, option: string): Selector {
   if (typeof value === 'string') return value;
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, string>;
-  throw new TypeError(`Expected \`${option}\` to be a label map or a selector string, got ${typeof value}.`);
+  throw new TypeError(`Expected \`${option}\` to be a label map ({ app: 'web' }) or a selector string ('app=web'), got ${describe(value)}.`);
 }

@@ -2,6 +2,7 @@ import { phaseOf, type BreakerState } from '../safety/breaker/state.ts';
 import { breakerHash, breakerName, canonicalTarget, type BreakerTarget } from '../safety/breaker/target.ts';
 import { BREAKER_ANNOTATIONS as A, breakerLabels } from './keys.ts';
 import type { LeaseRecord, LeaseWrite } from './store.ts';
+import { parseJson } from '../util/parse-json.ts';
 
 /**
  * One target's breaker as the registry shows it (`listBreakers`, `kubechaos breaker list`).
@@ -116,13 +117,4 @@ function ms(text: string | undefined): number | null {
   if (text === undefined) return null;
   const value = Date.parse(text);
   return Number.isNaN(value) ? null : value;
-}
-
-function parseJson<T>(text: string | undefined): T | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return undefined;
-  }
 }

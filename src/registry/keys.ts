@@ -29,6 +29,8 @@ export const ANNOTATIONS = Object.freeze({
   restore: 'kubechaos.dev/restore',
   engine: 'kubechaos.dev/engine',
   stop: STOP_ANNOTATION,
+  /** Set by the owner once its run passed the shared-target check (see `shared-target.ts`). */
+  admitted: 'kubechaos.dev/admitted',
   /** Set by a reaper that has claimed a stale Lease. */
   reaping: 'kubechaos.dev/reaping',
   /** On end-of-run Events: the run as JSON (a {@link RunInfo}). */

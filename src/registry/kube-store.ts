@@ -19,7 +19,7 @@ import { signalOptions } from '../cluster/call-options.ts';
 import { eventBody } from '../cluster/event-body.ts';
 import { withRetry } from '../cluster/retry.ts';
 import { statusOf } from '../errors/cluster-error.ts';
-import type { EventRecord, LeaseRecord, LeaseStore, LeaseWrite, ObjectId } from './store.ts';
+import type { EventRecord, LeaseRecord, LeaseStore, LeaseWrite, ObjectId, ObjectState } from './store.ts';
 
 const REPORTING_CONTROLLER = 'kubechaos.dev/registry';
 /** Kinds the label sweep leaves alone: the audit trail and the registry itself. */
@@ -236,6 +236,34 @@ export function createKubeLeaseStore(kubeConfig: KubeConfig): LeaseStore {
             if (statusOf(error) === 404) return false;
             throw error;
           }
+        },
+        options,
+      ),
+
+    objectState: (object, options) =>
+      withRetry(
+        `read ${object.kind}`,
+        async (): Promise<ObjectState | undefined> => {
+          try {
+            const found = await objects.read({ apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.name, namespace: object.namespace } });
+            const at = found.metadata?.deletionTimestamp as Date | string | undefined;
+            return { deletionTimestamp: at === undefined ? null : at instanceof Date ? at.toISOString() : String(at), finalizers: found.metadata?.finalizers ?? [] };
+          } catch (error) {
+            if (statusOf(error) === 404) return undefined;
+            throw error;
+          }
+        },
+        options,
+      ),
+
+    updateEvent: (namespace, name, labels, annotations, options) =>
+      withRetry(
+        'update event',
+        async (signal) => {
+          await events.patchNamespacedEvent(
+            { namespace, name, body: { metadata: { labels, annotations } } },
+            setHeaderOptions('Content-Type', PatchStrategy.MergePatch, signalOptions(signal)),
+          );
         },
         options,
       ),

@@ -6,6 +6,7 @@ import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
 import { processIdentity, storeOf, type StoreOptions } from './context.ts';
 import { ANNOTATIONS, leaseLabels } from './keys.ts';
 import { leaseBreakerRecords } from './breaker-records.ts';
+import { liveRuns } from './live-runs.ts';
 import { reap } from './reaper.ts';
 import { LeaseRegistration } from './registration.ts';
 import type { LeaseWrite } from './store.ts';
@@ -59,12 +60,14 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
 
   return Object.freeze({
     breakerRecords: () => breakers,
-    permissions: (namespace: string): Permission[] => leasePermissions(namespace, reapBeforeStart),
+    permissions: (namespace: string): Permission[] => leasePermissions(namespace),
+    liveRuns: (namespace: string, signal?: AbortSignal) => liveRuns((store ??= storeOf(options)), namespace, signal),
     register: async (record: RunRecord, signal?: AbortSignal): Promise<Registration> => {
       store ??= storeOf(options);
       if (reapBeforeStart) {
         try {
-          const { reaped } = await reap({ store, namespaces: [record.namespace], logger, signal });
+          // Dead runs only: following ended runs' leftovers is for `kubechaos reap` (it lists Events).
+          const { reaped } = await reap({ store, namespaces: [record.namespace], logger, signal, leftovers: false });
           if (reaped.length > 0) logger.info({ namespace: record.namespace, reaped: reaped.map((r) => r.run.id) }, 'reaped dead runs before starting');
         } catch (error) {
           signal?.throwIfAborted();
@@ -98,12 +101,12 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
 
 /**
  * What the Lease registry does in a run's namespace: hold the run's Lease (create, renew with
- * get/update, watch it for stop requests, delete it), record the run's end as an Event, and, when
- * it reaps before starting, list and claim other runs' Leases. The target's breaker Lease needs
- * the same verbs (get, create, update, delete) and Events.
+ * get/update, watch it for stop requests, delete it), record the run's end as an Event, list the
+ * other runs' Leases (the shared-target check) and, when it reaps before starting, claim stale ones.
+ * The target's breaker Lease needs the same verbs (get, create, update, delete) and Events.
  */
-function leasePermissions(namespace: string, reaps: boolean): Permission[] {
+function leasePermissions(namespace: string): Permission[] {
   const lease = (verb: string): Permission => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace });
-  const verbs = ['create', 'get', 'update', 'patch', 'watch', 'delete', ...(reaps ? ['list'] : [])];
+  const verbs = ['create', 'get', 'update', 'patch', 'watch', 'delete', 'list'];
   return [...verbs.map(lease), { verb: 'create', resource: 'events', group: 'events.k8s.io', namespace }];
 }

@@ -2,6 +2,7 @@ import { RUN_ID_LABEL } from '../labels.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { ANNOTATIONS, LEASE_SELECTOR, endedLabels } from './keys.ts';
 import { httpStatus, processIdentity, storeOf, type StoreOptions } from './context.ts';
+import { followLeftovers, keepTracking, settle, trackedOf, type TerminatingObject } from './leftovers.ts';
 import { applyRestore } from './restore.ts';
 import { runFromLease, type RunInfo } from './run-info.ts';
 import type { LeaseRecord, LeaseStore, ObjectId } from './store.ts';
@@ -19,17 +20,29 @@ export interface ReapOptions extends StoreOptions {
   readonly namespaces?: readonly string[];
   readonly logger?: Logger;
   readonly signal?: AbortSignal;
+  /**
+   * Also follow up the runs that ended with leftovers (their end-of-run Event lists them): delete
+   * what is still there, report what is terminating, mark the record cleared once all is gone.
+   * Needs list and patch on events.events.k8s.io. @default true
+   */
+  readonly leftovers?: boolean;
 }
 
-/** One dead run the reaper handled. */
+/** One dead run the reaper handled, or one ended run whose leftovers it followed up. */
 export interface ReapedRun {
   readonly run: RunInfo;
-  /** Objects with the run's id that were deleted. */
+  /** Objects with the run's id that were deleted and are gone. */
   readonly deleted: readonly ObjectId[];
   /** Restore steps applied. */
   readonly restored: number;
   /** What failed; when not empty the Lease is kept, so that a later reap tries again. */
   readonly errors: readonly string[];
+  /**
+   * Objects that were deleted but are still there, held by finalizers nobody removes (a
+   * ChaosEngine whose Litmus operator is gone). Not counted as deleted: the run's record (its
+   * Lease, or its end-of-run Event) is kept, and each later reap checks them again.
+   */
+  readonly terminating: readonly TerminatingObject[];
 }
 
 /** What {@link reap} did. */
@@ -68,6 +81,7 @@ export async function reap(options: ReapOptions = {}): Promise<ReapResult> {
       const result = await reapOne(store, lease, logger, options.signal);
       if (result) reaped.push(result);
     }
+    if (options.leftovers !== false) reaped.push(...(await followLeftovers(store, namespace, logger, options.signal)));
   }
   return { reaped, live };
 }
@@ -111,9 +125,19 @@ async function reapOne(store: LeaseStore, lease: LeaseRecord, logger: Logger, si
   } catch (error) {
     errors.push(`could not look for objects labelled ${RUN_ID_LABEL}=${run.id}: ${(error as Error).message}`);
   }
-  if (errors.length > 0) {
-    logger.error({ runId: run.id, namespace: lease.namespace, errors }, 'reap incomplete; the Lease is kept for another attempt');
-    return { run, deleted, restored: run.restore.length, errors };
+  // A delete only marks an object with finalizers: it is deleted once the API no longer has it.
+  // Objects an earlier reap saw terminating are checked again (they no longer match a sweep once gone).
+  const settled = await settle(store, [...trackedOf(lease.annotations), ...deleted.splice(0)], signal);
+  deleted.push(...settled.gone);
+  errors.push(...settled.errors);
+  const { terminating } = settled;
+  if (terminating.length > 0) {
+    const failed = await keepTracking(store, claimed, lease, terminating, signal);
+    if (failed) errors.push(failed);
+  }
+  if (errors.length > 0 || terminating.length > 0) {
+    logger.error({ runId: run.id, namespace: lease.namespace, errors, terminating: terminating.map((t) => `${t.kind} ${t.name}`) }, 'reap incomplete; the Lease is kept for another attempt');
+    return { run, deleted, restored: run.restore.length, errors, terminating };
   }
 
   const owner = run.owner ? `${run.owner.host}/${run.owner.pid}` : 'unknown owner';
@@ -138,5 +162,5 @@ async function reapOne(store: LeaseStore, lease: LeaseRecord, logger: Logger, si
   }
   await store.deleteLease(lease.namespace, lease.name, claimed.resourceVersion, { signal });
   logger.info({ runId: run.id, namespace: lease.namespace, deleted: deleted.length }, 'reaped a dead run');
-  return { run: ended, deleted, restored: run.restore.length, errors };
+  return { run: ended, deleted, restored: run.restore.length, errors, terminating };
 }

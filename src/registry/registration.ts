@@ -1,10 +1,13 @@
-import type { Registration, RunSummary } from '../experiment/lifecycle/register.ts';
+import type { LiveRun, Registration, ReleaseOptions, RunSummary } from '../experiment/lifecycle/register.ts';
+import { describeFailure } from '../cluster/failure.ts';
 import type { Leftover } from '../experiment/report.ts';
 import { RUN_ID_LABEL } from '../labels.ts';
 import { errorFields, type Logger } from '../logger.ts';
 import { pause, sleep } from '../util/abort.ts';
 import { httpStatus } from './context.ts';
 import { ANNOTATIONS, endedLabels } from './keys.ts';
+import { liveRunOf } from './live-runs.ts';
+import { leftoverRecord } from './leftovers.ts';
 import { runFromLease, type RunInfo, type RunOutcome } from './run-info.ts';
 import type { LeaseChange, LeaseRecord, LeaseStore, LeaseWrite } from './store.ts';
 
@@ -46,14 +49,31 @@ export class LeaseRegistration implements Registration {
     return this.#stop.signal;
   }
 
-  release(summary?: RunSummary): Promise<Leftover[]> {
-    this.#released ??= this.#release(summary);
+  /** This run as `liveRuns` lists it: its registration time is the Lease's acquireTime. */
+  get self(): LiveRun {
+    return liveRunOf(this.#init.created);
+  }
+
+  /** Marks the Lease `kubechaos.dev/admitted`: the run passed the shared-target check. */
+  async admit(signal?: AbortSignal): Promise<void> {
+    const { store, lease } = this.#init;
+    this.#observe(await store.annotateLease(lease.namespace, lease.name, { [ANNOTATIONS.admitted]: new Date().toISOString() }, { signal }));
+  }
+
+  release(summary?: RunSummary, options: ReleaseOptions = {}): Promise<Leftover[]> {
+    this.#released ??= this.#release(summary, options.signal);
     return this.#released;
   }
 
-  async #release(summary: RunSummary | undefined): Promise<Leftover[]> {
+  /**
+   * Writes the ChaosRunEnded Event, then deletes the Lease, each retried through transient
+   * failures until `budget` aborts. A Lease left behind goes stale and a reaper finishes the job
+   * (it writes a ChaosRunReaped Event in place of the one this could not write).
+   */
+  async #release(summary: RunSummary | undefined, budget: AbortSignal | undefined): Promise<Leftover[]> {
     this.#life.abort();
-    const { store, lease, logger } = this.#init;
+    const { store, lease } = this.#init;
+    const call = { signal: budget, persistent: true };
     const before = runFromLease(this.#current, Date.now());
     const ended: RunInfo = {
       ...before,
@@ -63,25 +83,45 @@ export class LeaseRegistration implements Registration {
       reason: summary?.reason ?? (this.#stop.signal.aborted ? String(this.#stop.signal.reason) : null),
       kills: summary?.kills ?? null,
     };
+    const leftovers: Leftover[] = [];
+    // A run refused after registering changed nothing: like a preflight refusal, it leaves no record.
+    const failure = summary?.outcome === 'refused' ? undefined : await this.#recordEnd(ended, summary, call, leftovers);
     try {
-      await store.createEvent({
-        namespace: lease.namespace,
-        lease: { name: lease.name, uid: this.#current.uid },
-        reason: 'ChaosRunEnded',
-        action: 'Release',
-        type: ended.outcome === 'passed' ? 'Normal' : 'Warning',
-        note: `kubechaos run ${lease.name} ended: ${ended.outcome}${ended.reason ? ` (${ended.reason})` : ''}`,
-        labels: endedLabels(lease.name, before.fault),
-        annotations: { [ANNOTATIONS.run]: JSON.stringify(ended) },
-      });
+      await store.deleteLease(lease.namespace, lease.name, undefined, call);
+    } catch (error) {
+      // The budget may be spent on the Event already (no attempt left): its failure says why.
+      const own = describeFailure(error);
+      const why = error === budget?.reason && failure !== undefined && failure !== own ? `${own} (${failure})` : own;
+      leftovers.push({ kind: 'Lease', namespace: lease.namespace, name: lease.name, reason: `not deleted: ${why}; once it expires, \`kubechaos reap\` (or the next run in ${lease.namespace}) removes it` });
+    }
+    return leftovers;
+  }
+
+  /** Writes the ChaosRunEnded Event; returns why it could not (and lists it as a leftover). */
+  async #recordEnd(ended: RunInfo, summary: RunSummary | undefined, call: { signal: AbortSignal | undefined; persistent: boolean }, leftovers: Leftover[]): Promise<string | undefined> {
+    const { store, lease, logger } = this.#init;
+    const record = leftoverRecord(summary?.leftovers);
+    try {
+      await store.createEvent(
+        {
+          namespace: lease.namespace,
+          lease: { name: lease.name, uid: this.#current.uid },
+          reason: 'ChaosRunEnded',
+          action: 'Release',
+          type: ended.outcome === 'passed' ? 'Normal' : 'Warning',
+          note: `kubechaos run ${lease.name} ended: ${ended.outcome}${ended.reason ? ` (${ended.reason})` : ''}`,
+          // With leftovers, the Event is also their record: `kubechaos reap` follows them until gone.
+          labels: { ...endedLabels(lease.name, ended.fault), ...record?.labels },
+          annotations: { [ANNOTATIONS.run]: JSON.stringify(ended), ...record?.annotations },
+        },
+        call,
+      );
+      return undefined;
     } catch (error) {
       logger.warn({ runId: lease.name, ...errorFields(error) }, 'could not write the end-of-run event');
-    }
-    try {
-      await store.deleteLease(lease.namespace, lease.name);
-      return [];
-    } catch (error) {
-      return [{ kind: 'Lease', namespace: lease.namespace, name: lease.name, reason: (error as Error).message }];
+      const failure = describeFailure(error);
+      leftovers.push({ kind: 'Event', namespace: lease.namespace, name: `ChaosRunEnded about Lease ${lease.name}`, reason: `not written: ${failure}` });
+      return failure;
     }
   }
 

@@ -1,6 +1,7 @@
 import { RUN_ID_LABEL } from '../labels.ts';
 import { ANNOTATIONS, FAULT_LABEL } from './keys.ts';
 import type { EventRecord, LeaseRecord } from './store.ts';
+import { parseJson } from '../util/parse-json.ts';
 
 /**
  * State of a run as the registry sees it: `running` (its owner renews the Lease), `stopping` (a
@@ -91,13 +92,4 @@ export function runFromEvent(event: EventRecord): RunInfo | undefined {
 
 function iso(ms: number | undefined): string | null {
   return ms === undefined ? null : new Date(ms).toISOString();
-}
-
-function parseJson<T>(text: string | undefined): T | undefined {
-  if (text === undefined) return undefined;
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    return undefined;
-  }
 }

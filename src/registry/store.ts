@@ -57,6 +57,16 @@ export interface ObjectId {
   readonly name: string;
 }
 
+/**
+ * An object that still exists, as the reaper sees it after a delete: with a deletionTimestamp and
+ * finalizers it is terminating and stays until whoever owns the finalizers removes them.
+ */
+export interface ObjectState {
+  /** ISO time the delete was accepted; null when it is not being deleted. */
+  readonly deletionTimestamp: string | null;
+  readonly finalizers: readonly string[];
+}
+
 /** A watch notification on Leases. */
 export type LeaseChange = { readonly type: 'ADDED' | 'MODIFIED' | 'DELETED'; readonly lease: LeaseRecord };
 
@@ -100,4 +110,8 @@ export interface LeaseStore {
   deleteObject(object: ObjectId, options?: CallOptions): Promise<boolean>;
   /** Applies a JSON merge patch to one object (a reaper's restore step). */
   patchObject(object: ObjectId, patch: unknown, options?: CallOptions): Promise<void>;
+  /** The object's deletion state; undefined when it is gone. */
+  objectState(object: ObjectId, options?: CallOptions): Promise<ObjectState | undefined>;
+  /** Merges labels and annotations into an Event (the reaper's mark on a run's leftover record). */
+  updateEvent(namespace: string, name: string, labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>, options?: CallOptions): Promise<void>;
 }

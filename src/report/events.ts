@@ -1,13 +1,16 @@
-import type { ClusterPort, ObjectRef, PodInfo } from '../cluster/port.ts';
-import type { Stall } from '../experiment/report.ts';
+import type { CallOptions, ClusterPort, ObjectRef, PodInfo } from '../cluster/port.ts';
+import type { Leftover, Stall } from '../experiment/report.ts';
 import { runLabels } from '../labels.ts';
 import { errorFields, type Logger } from '../logger.ts';
+import { whenAborted } from '../util/abort.ts';
+import { describeFailure } from '../cluster/failure.ts';
 
 /**
  * Writes the audit trail as events.k8s.io/v1 Events on the target's owner (the Deployment when
  * the pods belong to one, else their ReplicaSet or the pod): inject, each kill, stop or abort,
- * and revert. A dry run has no anchor and writes none. Writes run in the background; `flush()`
- * waits for them.
+ * and revert. A dry run has no anchor and writes none. Writes run in the background and retry
+ * transient failures (an API server that is restarting) until `flush()` gives up on them at the
+ * end of the teardown budget; an Event that was never written is reported as a leftover.
  */
 export class EventWriter {
   readonly #cluster: ClusterPort;
@@ -15,6 +18,9 @@ export class EventWriter {
   readonly #logger: Logger;
   readonly #pending = new Set<Promise<void>>();
   readonly #owners = new Map<string, Promise<ObjectRef | undefined>>();
+  /** Aborted by `flush()` when the budget is spent: pending writes stop retrying. */
+  readonly #giveUp = new AbortController();
+  readonly #unwritten: Leftover[] = [];
 
   constructor(cluster: ClusterPort, runId: string, logger: Logger) {
     this.#cluster = cluster;
@@ -23,7 +29,7 @@ export class EventWriter {
   }
 
   podKilled(pod: PodInfo, round: number): void {
-    this.#track(async () => {
+    this.#track(pod.namespace, 'ChaosPodKilled', `pod ${pod.name}`, async (options) => {
       const podRef: ObjectRef = { apiVersion: 'v1', kind: 'Pod', name: pod.name, namespace: pod.namespace, uid: pod.uid };
       const regarding = (await this.anchorOf(pod)) ?? podRef;
       await this.#cluster.createEvent({
@@ -35,7 +41,7 @@ export class EventWriter {
         type: 'Warning',
         note: `kubechaos run ${this.#runId} deleted pod ${pod.name} (round ${round})`,
         labels: runLabels(this.#runId),
-      });
+      }, options);
     });
   }
 
@@ -70,7 +76,9 @@ export class EventWriter {
 
   #record(anchor: ObjectRef | undefined, namespace: string, reason: string, action: string, type: 'Normal' | 'Warning', note: string): void {
     if (!anchor) return;
-    this.#track(() => this.#cluster.createEvent({ namespace, regarding: anchor, reason, action, type, note, labels: runLabels(this.#runId) }));
+    this.#track(namespace, reason, `${anchor.kind} ${anchor.name}`, (options) =>
+      this.#cluster.createEvent({ namespace, regarding: anchor, reason, action, type, note, labels: runLabels(this.#runId) }, options),
+    );
   }
 
   /** The object events about `pod` are recorded on: its Deployment, else its controller. */
@@ -88,19 +96,29 @@ export class EventWriter {
     return found;
   }
 
-  /** Waits for pending writes, at most `timeoutMs`; returns how many were still pending. */
-  async flush(timeoutMs: number): Promise<number> {
-    let timer: NodeJS.Timeout | undefined;
-    const all = Promise.allSettled([...this.#pending]).then(() => 0);
-    const timeout = new Promise<number>((resolve) => (timer = setTimeout(() => resolve(this.#pending.size), timeoutMs)));
-    const left = await Promise.race([all, timeout]);
-    clearTimeout(timer);
-    return left;
+  /**
+   * Waits for the pending writes until `budget` aborts, then stops their retries. Resolves with
+   * every Event that was not written (refused, or still failing when the budget ran out), as
+   * leftovers of kind `Event`.
+   */
+  async flush(budget: AbortSignal): Promise<Leftover[]> {
+    const ended = whenAborted(budget);
+    // A write may be queued while we wait (the revert Event follows the engine's stop).
+    while (this.#pending.size > 0 && !budget.aborted) await Promise.race([Promise.allSettled([...this.#pending]), ended]);
+    if (this.#pending.size > 0) {
+      this.#giveUp.abort(budget.reason);
+      await Promise.allSettled([...this.#pending]);
+    }
+    return [...this.#unwritten];
   }
 
-  #track(write: () => Promise<void>): void {
-    const promise = write()
-      .catch((error: unknown) => this.#logger.warn({ runId: this.#runId, ...errorFields(error) }, 'could not write chaos event'))
+  #track(namespace: string, reason: string, about: string, write: (options: CallOptions) => Promise<void>): void {
+    const options: CallOptions = { signal: this.#giveUp.signal, persistent: true };
+    const promise = (async () => write(options))()
+      .catch((error: unknown) => {
+        this.#logger.warn({ runId: this.#runId, reason, ...errorFields(error) }, 'could not write chaos event');
+        this.#unwritten.push({ kind: 'Event', namespace, name: `${reason} about ${about}`, reason: `not written: ${describeFailure(error)}` });
+      })
       .finally(() => this.#pending.delete(promise));
     this.#pending.add(promise);
   }

@@ -1,6 +1,6 @@
 import type { ClusterPort } from '../cluster/port.ts';
 import type { Permission } from '../errors/forbidden-error.ts';
-import type { Logger } from '../logger.ts';
+import { errorFields, type Logger } from '../logger.ts';
 
 /**
  * A source of health in [0, 1]. Build one with `probes.readiness`, `probes.http` or
@@ -103,7 +103,15 @@ export function samplingSession(context: ProbeContext, sample: (reading: Reading
   const reading = new Reading(context.onUpdate);
   const local = new AbortController();
   const signal = AbortSignal.any([context.signal, local.signal]);
-  void sample(reading, signal);
+  sample(reading, signal).catch((error: unknown) => {
+    // A probe's own failure is a failed reading (the breaker counts it), never an unhandled
+    // rejection in the user's test runner.
+    try {
+      reading.fail(error);
+    } catch (again) {
+      context.logger.error(errorFields(again), 'probe failed');
+    }
+  });
   return {
     value: () => reading.value(),
     error: () => reading.error(),

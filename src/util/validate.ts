@@ -71,3 +71,11 @@ export function assertSignal(value: unknown, option: string): AbortSignal {
   if (!ok) throw new TypeError(`Expected \`${option}\` to be an AbortSignal, got ${describe(value)}.`);
   return value as AbortSignal;
 }
+
+/**
+ * `fallback` when `value` is undefined. Unlike `??`, a null stays null, so that the check that
+ * follows refuses it: an option set to null is a mistake, not a request for the default.
+ */
+export function orDefault<T>(value: T | undefined, fallback: T): T {
+  return value === undefined ? fallback : value;
+}

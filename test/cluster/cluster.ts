@@ -10,7 +10,7 @@ import { startKubeProxy } from './kube-proxy.ts';
 import { startClusterDns, type ClusterDns } from './cluster-dns.ts';
 import { defaultBinDir } from './binaries.ts';
 import type { RunningComponent } from './component.ts';
-import { waitUntil } from './wait.ts';
+import { createKwokNodes, waitForReadyNodes } from './kwok-nodes.ts';
 
 export interface Cluster {
   readonly controlPlane: ControlPlane;
@@ -64,20 +64,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     kc.loadFromFile(controlPlane.kubeconfig);
     const core = kc.makeApiClient(CoreV1Api);
 
-    const kwokNodes: string[] = [];
-    for (let i = 0; i < (options.kwokNodes ?? 3); i++) {
-      const name = `kwok-node-${i}`;
-      await core.createNode({
-        body: {
-          metadata: {
-            name,
-            annotations: { 'kwok.x-k8s.io/node': 'fake', 'node.alpha.kubernetes.io/ttl': '0' },
-            labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', type: 'kwok', 'kubechaos.dev/node': 'kwok' },
-          },
-        },
-      });
-      kwokNodes.push(name);
-    }
+    const kwokNodes = await createKwokNodes(core, options.kwokNodes ?? 3);
     log('process node');
     processNode = await startProcessNode({
       kubeconfig: controlPlane.kubeconfigs['process-node']!,
@@ -95,12 +82,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       readyTimeoutMs: options.readyTimeoutMs,
     });
     dns = await startClusterDns(controlPlane.kubeconfig, controlPlane.dir);
-    await waitUntil('every node Ready', async () => {
-      const nodes = await core.listNode();
-      const ready = nodes.items.filter((n) => n.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-      return ready.length === kwokNodes.length + 1 ? true : undefined;
-    }, 60_000, 200);
-    await waitUntil('the default ServiceAccount', async () => (await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })) ? true : undefined, 60_000, 200);
+    await waitForReadyNodes(core, kwokNodes.length + 1);
 
     const pn = processNode;
     const proxy = kubeProxy;

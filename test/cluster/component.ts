@@ -33,6 +33,10 @@ export interface RunningComponent {
   readonly pid: number;
   readonly logFile: string;
   readonly process: ChildProcess;
+  /** Resolves when the process has exited (for whatever reason). */
+  readonly exited: Promise<void>;
+  /** True once the process has exited. */
+  hasExited(): boolean;
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -92,5 +96,5 @@ export async function startComponent(spec: ComponentSpec): Promise<RunningCompon
     }
     await sleep(100);
   }
-  return { name: spec.name, pid: child.pid!, logFile, process: child, stop };
+  return { name: spec.name, pid: child.pid!, logFile, process: child, exited: exitPromise, hasExited: () => exited !== undefined, stop };
 }

@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPki, writeKubeconfig, type Pki } from './pki.ts';
-import { startComponent, type RunningComponent } from './component.ts';
+import { startComponent, type ComponentSpec, type RunningComponent } from './component.ts';
 import { freePort, httpsGet } from './net.ts';
 import { defaultBinDir, stageFiles } from './binaries.ts';
 
@@ -33,6 +33,14 @@ export interface ControlPlane {
   readonly kubeconfig: string;
   readonly kubeconfigs: Readonly<Record<string, string>>;
   readonly components: readonly RunningComponent[];
+  /** The running process of a component, by name (e.g. `'kube-apiserver'`). */
+  component(name: string): RunningComponent | undefined;
+  /**
+   * Starts a component again with exactly the same binary, flags, ports, data and certificates
+   * (stopping it first if it still runs) and waits until it is ready. Clients reconnect to it as
+   * to a restarted server. Used by tests of control-plane faults.
+   */
+  restart(name: string): Promise<RunningComponent>;
   stop(): Promise<void>;
 }
 
@@ -45,11 +53,33 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
   const pkiDir = join(dir, 'pki');
   mkdirSync(pkiDir);
   const components: RunningComponent[] = [];
+  const specs = new Map<string, ComponentSpec>();
+  const launch = async (spec: ComponentSpec): Promise<void> => {
+    specs.set(spec.name, spec);
+    components.push(await startComponent(spec));
+  };
+  const component = (name: string) => components.find((c) => c.name === name);
+  const restart = async (name: string): Promise<RunningComponent> => {
+    const spec = specs.get(name);
+    const index = components.findIndex((c) => c.name === name);
+    if (!spec || index < 0) throw new Error(`no component ${name} in this control plane`);
+    const old = components[index]!;
+    if (!old.hasExited()) {
+      old.process.kill('SIGCONT'); // a frozen process would never act on SIGTERM
+      await old.stop(3_000);
+    }
+    const started = await startComponent(spec);
+    components[index] = started;
+    return started;
+  };
 
   const stop = async (): Promise<void> => {
     // The apiserver drains open client connections on SIGTERM (10 s and more while a test
     // process still holds keep-alive connections); the data is thrown away, so 3 s is enough.
-    for (const c of [...components].reverse()) await c.stop(c.name === 'kube-apiserver' ? 3_000 : 10_000);
+    for (const c of [...components].reverse()) {
+      if (!c.hasExited()) c.process.kill('SIGCONT'); // a test may have frozen it (SIGSTOP)
+      await c.stop(c.name === 'kube-apiserver' ? 3_000 : 10_000);
+    }
     components.length = 0;
     rmSync(dir, { recursive: true, force: true });
   };
@@ -65,11 +95,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
     for (const [name, client] of Object.entries(pki.clients)) {
       kubeconfigs[name] = writeKubeconfig(join(dir, `${name}.kubeconfig`), { server, caCert: pki.caCert, cert: client.cert, key: client.key, user: name });
     }
-    const handle = (): ControlPlane => ({ dir, server, pki, kubeconfig: kubeconfigs.admin!, kubeconfigs, components, stop });
+    const handle = (): ControlPlane => ({ dir, server, pki, kubeconfig: kubeconfigs.admin!, kubeconfigs, components, component, restart, stop });
     const extra = (name: keyof NonNullable<ControlPlaneOptions['extraArgs']>) => options.extraArgs?.[name] ?? [];
 
     log(`etcd on 127.0.0.1:${etcdPort}`);
-    components.push(await startComponent({
+    await launch({
       name: 'etcd',
       binary: join(binDir, 'etcd'),
       logDir,
@@ -85,12 +115,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         return res.ok;
       },
       timeoutMs: options.readyTimeoutMs ?? 30_000,
-    }));
+    });
     if (options.only === 'etcd') return handle();
 
     log(`kube-apiserver on ${server}`);
     const admin = pki.clients.admin!;
-    components.push(await startComponent({
+    await launch({
       name: 'kube-apiserver',
       binary: join(binDir, 'kube-apiserver'),
       logDir,
@@ -111,13 +141,13 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ],
       ready: async () => (await httpsGet(`${server}/readyz`, { ca: pki.caCert, cert: admin.cert, key: admin.key })).status === 200,
       timeoutMs: options.readyTimeoutMs ?? 90_000,
-    }));
+    });
     if (options.only === 'kube-apiserver') return handle();
 
     const cmPort = await port('controllerManager');
     log(`kube-controller-manager on 127.0.0.1:${cmPort}`);
     const cm = kubeconfigs['controller-manager']!;
-    components.push(await startComponent({
+    await launch({
       name: 'kube-controller-manager',
       binary: join(binDir, 'kube-controller-manager'),
       logDir,
@@ -131,12 +161,12 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ],
       ready: async () => (await httpsGet(`https://127.0.0.1:${cmPort}/healthz`)).status === 200,
       timeoutMs: options.readyTimeoutMs,
-    }));
+    });
 
     const schedPort = await port('scheduler');
     log(`kube-scheduler on 127.0.0.1:${schedPort}`);
     const sched = kubeconfigs.scheduler!;
-    components.push(await startComponent({
+    await launch({
       name: 'kube-scheduler',
       binary: join(binDir, 'kube-scheduler'),
       logDir,
@@ -147,11 +177,11 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
       ],
       ready: async () => (await httpsGet(`https://127.0.0.1:${schedPort}/healthz`)).status === 200,
       timeoutMs: options.readyTimeoutMs,
-    }));
+    });
 
     const kwokPort = await port('kwok');
     log(`kwok on 127.0.0.1:${kwokPort}`);
-    components.push(await startComponent({
+    await launch({
       name: 'kwok',
       binary: join(binDir, 'kwok'),
       logDir,
@@ -168,7 +198,7 @@ export async function startControlPlane(options: ControlPlaneOptions = {}): Prom
         return res.ok;
       },
       timeoutMs: options.readyTimeoutMs,
-    }));
+    });
 
     return handle();
   } catch (error) {

@@ -151,7 +151,7 @@ ${extra}`;
 
     const badValue = await cli(['create', '-f', '-'], { input: good('  every: soon\n') });
     expect(badValue.code).toBe(2);
-    expect(badValue.stderr).toContain('<stdin>:9:10: spec.every: expected a duration such as 500ms, 5s, 1m, got "soon"');
+    expect(badValue.stderr).toContain('<stdin>:9:10: spec.every: expected a duration such as 500ms, 5s, 1m30s, got "soon"');
 
     // The SDK's own checks are placed on the file too.
     const exclusive = await cli(['create', '-f', '-'], { input: good('  percent: 50\n') });

@@ -14,7 +14,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { createChaos, isPreflightError, isSafetyAbortError, LitmusUnknownEnvError, noopRegistry, probes, reap, reportOf, type Chaos } from '../../src/index.ts';
+import { createChaos, isPreflightError, isSafetyAbortError, LitmusUnknownEnvError, noopRegistry, probes, reap, reportOf, type Chaos, type ReapedRun } from '../../src/index.ts';
 import { LITMUS_FINALIZER } from '../../src/engines/litmus/index.ts';
 import { createTestNamespace, deployHttpApp, listPods, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
 import {
@@ -212,15 +212,22 @@ describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operat
     child.kill('SIGKILL');
     await new Promise((r) => child.once('exit', r));
 
-    // A new client's reaper: the Lease expires TTL (10 s) after its last renewal.
-    const reaped = await waitUntil('the dead run reaped', async () => {
+    // A new client's reaper: the Lease expires TTL (10 s) after its last renewal. The delete only
+    // starts the operator's finalizer handling (it deletes the chaosUID pods, then lets the engine
+    // go): until the engine is gone, a reap reports it terminating and keeps the Lease.
+    const passes: ReapedRun[] = [];
+    const reaped = await waitUntil('the dead run reaped, its ChaosEngine gone', async () => {
       const result = await reap({ kubeConfig: kc, namespaces: [namespace] });
-      return result.reaped.find((r) => r.run.id === started.started);
+      const mine = result.reaped.find((r) => r.run.id === started.started);
+      if (mine) passes.push(mine);
+      return mine?.run.state === 'ended' && mine.run.outcome === 'reaped' && mine;
     }, 30_000, 1_000);
     expect(reaped.errors).toEqual([]);
-    expect(reaped.deleted).toContainEqual(expect.objectContaining({ kind: 'ChaosEngine', name: started.engine }));
-    // The operator's finalizer: it deletes the chaosUID pods, then lets the engine go.
-    await waitUntil('the ChaosEngine gone', async () => (await litmusObjects(kc, namespace)).engines.length === 0, 30_000, 250);
+    expect(reaped.terminating).toEqual([]);
+    // Reported deleted exactly once, when it was gone; any earlier pass said terminating.
+    expect(passes.flatMap((p) => p.deleted).filter((o) => o.kind === 'ChaosEngine')).toEqual([expect.objectContaining({ name: started.engine })]);
+    for (const early of passes.slice(0, -1)) expect(early.terminating.map((t) => t.name)).toContain(started.engine);
+    expect((await litmusObjects(kc, namespace)).engines).toEqual([]);
     expect(await listPods(kc, namespace, `chaosUID=${engine.metadata.uid}`)).toEqual([]);
     console.log(`[litmus-api] SIGKILL -> ChaosEngine reaped and gone: ${Date.now() - killedAt} ms (TTL 10 s)`);
   });

@@ -39,14 +39,15 @@ describe('pod kill on the real control plane', () => {
     expect(report.outcome).toBe('passed');
     expect(report.abortReason).toBeNull();
     expect(report.engine).toBe('native');
-    expect(report.kills.length).toBeGreaterThanOrEqual(5);
+    // Rounds at 0, 2, 4, 6, 8 s; one may be skipped on a loaded machine (due over 1 s late).
+    expect(report.kills.length).toBeGreaterThanOrEqual(4);
     expect(report.kills.length).toBeLessThanOrEqual(6);
     expect(report.minHealth).toBeGreaterThanOrEqual(0.6);
     expect(served).toBeGreaterThan(20);
 
     // Rounds are ~2 s apart, the first at the start.
     const times = report.kills.map((k) => Date.parse(k.at));
-    expect(times[0]! - Date.parse(report.startedAt)).toBeLessThan(1500);
+    expect(report.kills[0]!.round).toBe(0);
     for (let i = 1; i < times.length; i++) expect(times[i]! - times[i - 1]!).toBeGreaterThan(1500);
 
     // Each killed UID is gone; the first victim was one of the original pods.

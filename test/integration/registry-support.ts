@@ -21,16 +21,25 @@ export interface ExperimentProcess {
   readonly halted: () => number | undefined;
   /** Resolves once `n` kills were logged. */
   killed(n: number, timeoutMs?: number): Promise<void>;
+  /** With `gate`: resolves when the child is ready to start; `go()` starts it. */
+  readonly ready: Promise<void>;
+  go(): void;
+  /** Resolves if the start was refused (a PreflightError), with its code and message. */
+  readonly refused: Promise<{ code: string; message: string }>;
 }
 
-export function spawnExperiment(args: { namespace: string; every: string; for: string; ttl?: string; object?: boolean }): ExperimentProcess {
-  const child = spawn(process.execPath, [CHILD, JSON.stringify(args)], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnExperiment(args: { namespace: string; every: string; for: string; ttl?: string; object?: boolean; gate?: boolean }): ExperimentProcess {
+  const child = spawn(process.execPath, [CHILD, JSON.stringify(args)], { stdio: [args.gate ? 'pipe' : 'ignore', 'pipe', 'pipe'] });
   const kills: Array<{ pod: string; t: number }> = [];
   const output: string[] = [];
   let halted: number | undefined;
   let onStarted!: (id: string) => void;
   let onReport!: (r: never) => void;
   const started = new Promise<string>((resolve) => (onStarted = resolve));
+  let onReady!: () => void;
+  const ready = new Promise<void>((resolve) => (onReady = resolve));
+  let onRefused!: (r: { code: string; message: string }) => void;
+  const refused = new Promise<{ code: string; message: string }>((resolve) => (onRefused = resolve));
   const report = new Promise<never>((resolve) => (onReport = resolve));
   const waiters = new Set<() => void>();
   let buffer = '';
@@ -41,8 +50,10 @@ export function spawnExperiment(args: { namespace: string; every: string; for: s
       buffer = buffer.slice(i + 1);
       output.push(line);
       try {
-        const msg = JSON.parse(line) as { started?: string; kill?: string; report?: never; warn?: string; t: number };
+        const msg = JSON.parse(line) as { started?: string; kill?: string; report?: never; warn?: string; ready?: true; refused?: { code: string; message: string }; t: number };
         if (msg.started) onStarted(msg.started);
+        if (msg.ready) onReady();
+        if (msg.refused) onRefused(msg.refused);
         if (msg.warn === 'experiment stopped') halted ??= msg.t;
         if (msg.kill) kills.push({ pod: msg.kill, t: msg.t });
         if (msg.report) onReport(msg.report);
@@ -73,7 +84,10 @@ export function spawnExperiment(args: { namespace: string; every: string; for: s
       waiters.add(check);
       check();
     });
-  return { child, started, kills, report, exited, output, killed, halted: () => halted };
+  const go = () => {
+    child.stdin?.write('go\n');
+  };
+  return { child, started, kills, report, exited, output, killed, halted: () => halted, ready, go, refused };
 }
 
 export interface CliResult {

@@ -43,22 +43,33 @@ describe('safety without a probe: the readiness of the target', () => {
 });
 
 describe('steady state: the condition to start, separate from the abort threshold', () => {
-  it("refuses by default a target whose workload is not fully available, writing nothing (2 of 3 ready, threshold 0.6)", async () => {
+  it("refuses by default a target whose workload stays not fully available, writing nothing (2 of 3 ready, threshold 0.6)", async () => {
     cluster = new FakeCluster({ replicas: 3 });
     const [first] = cluster.pods.values();
     cluster.setPod(first!.uid, { ready: false });
-    const chaos = createChaos({ cluster, handleSignals: false });
+    const chaos = createChaos({ cluster, handleSignals: false, preflightTimeout: '300ms' });
     const error = await chaos.podKill(target).withSafety(0.6).during(() => {}).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: 'STEADY_STATE_NOT_MET', gaps: [{ what: 'Deployment/web', ready: 2, desired: 3 }] });
     expect((error as Error).message).toContain(".steadyState(0.6)");
     expect(cluster.writes).toEqual([]);
   });
 
+  it('waits for a target that is recovering (at most the preflight timeout) instead of refusing it', async () => {
+    cluster = new FakeCluster({ replicas: 3 });
+    const [first] = cluster.pods.values();
+    cluster.setPod(first!.uid, { ready: false });
+    const chaos = createChaos({ cluster, handleSignals: false, preflightTimeout: '10s' });
+    setTimeout(() => cluster.setPod(first!.uid, { ready: true }), 300);
+    const report = await chaos.podKill(target).during(() => {});
+    expect(report.outcome).toBe('passed');
+    expect(report.kills).toHaveLength(1);
+  });
+
   it('can be lowered to a health level, or turned off', async () => {
     cluster = new FakeCluster({ replicas: 3 });
     const [first] = cluster.pods.values();
     cluster.setPod(first!.uid, { ready: false });
-    const chaos = createChaos({ cluster, handleSignals: false });
+    const chaos = createChaos({ cluster, handleSignals: false, preflightTimeout: '300ms' });
     await expect(chaos.podKill(target).minAvailable(1).steadyState(0.6).dryRun().during(() => {})).resolves.toMatchObject({ outcome: 'passed' });
     await expect(chaos.podKill(target).minAvailable(1).steadyState(0.9).dryRun().during(() => {})).rejects.toMatchObject({ code: 'STEADY_STATE_NOT_MET' });
     await expect(chaos.podKill(target).minAvailable(1).steadyState('off').dryRun().during(() => {})).resolves.toMatchObject({ outcome: 'passed' });

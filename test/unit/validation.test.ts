@@ -65,7 +65,7 @@ describe('builder validation', () => {
     expect(() => chaos.podKill({ selector: { app: 'bad value!' } })).toThrow(/`selector.app`/);
     expect(() => chaos.podKill({ selector: 42 } as never)).toThrow(/`selector`/);
     expect(() => chaos.podKill({ namespace: '', selector: 'a=b' })).toThrow(/`namespace`/);
-    expect(() => chaos.podKill({ selector: 'a=b', exclude: { names: [''] } })).toThrow(/`exclude.names`/);
+    expect(() => chaos.podKill({ selector: 'a=b', exclude: { names: [''] } })).toThrow(/`exclude.names\[0\]`/);
   });
 
   it('canonicalises selectors', () => {

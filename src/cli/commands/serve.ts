@@ -1,8 +1,8 @@
 import { InvalidArgumentError, type Command } from 'commander';
 import { serve } from '../../server/serve.ts';
 import { isLoopback } from '../../server/loopback.ts';
-import { parseDuration } from '../../util/duration.ts';
 import { EXIT, usage } from '../exit-codes.ts';
+import { durationTextFlag } from '../flag-values.ts';
 import type { CliIO } from '../io.ts';
 import { loadKube, scopeOf, type KubeFlags } from '../kube.ts';
 
@@ -41,7 +41,7 @@ export function serveCommand(
     .option('--port <port>', 'TCP port (0: any free port)', port, 8080)
     .option('--address <address>', 'address to bind; loopback only unless --allow-remote', '127.0.0.1')
     .option('--allow-remote', 'allow a non-loopback --address (the API has no authentication and can stop experiments)')
-    .option('--stop-timeout <duration>', 'how long a stop waits for confirmations unless its body says "timeout"', stopTimeout, '30s')
+    .option('--stop-timeout <duration>', 'how long a stop waits for confirmations unless its body says "timeout" (with a unit)', durationTextFlag('--stop-timeout'), '30s')
     .addHelpText('before', 'Example:\n  kubechaos serve -A --port 8080\n  curl -X POST localhost:8080/stop -d \'{"all": true, "namespace": "shop"}\'\n')
     .action(async (opts: ServeFlags, command: Command) => {
       if (!isLoopback(opts.address) && !opts.allowRemote) {
@@ -69,15 +69,6 @@ export function serveCommand(
       io.stderr.write(`${signal}: control API closed\n`);
       setCode(EXIT.ok);
     });
-}
-
-function stopTimeout(value: string): string {
-  try {
-    parseDuration(value, '--stop-timeout');
-  } catch {
-    throw new InvalidArgumentError('--stop-timeout must be a duration such as 500ms, 5s, 1m.');
-  }
-  return value;
 }
 
 function port(value: string): number {

@@ -5,7 +5,10 @@ import {
   AuthorizationV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, Watch, setHeaderOptions,
 } from '@kubernetes/client-node';
 import { statusOf } from '../../errors/cluster-error.ts';
+import { signalOptions } from '../../cluster/call-options.ts';
+import type { CallOptions } from '../../cluster/port.ts';
 import { withRetry } from '../../cluster/retry.ts';
+import { pause } from '../../util/abort.ts';
 import type { ServiceAccountPermission } from './errors.ts';
 
 export const GROUP = 'litmuschaos.io';
@@ -36,22 +39,24 @@ export interface ObjectWatch {
   stop(): void;
 }
 
+/**
+ * The Litmus engine's seam to Kubernetes. Calls that teardown makes take `options.signal`: an
+ * abort ends the request and its retries at once (rejecting with the signal's reason).
+ */
 export interface LitmusClient {
-  get(plural: Plural, namespace: string, name: string): Promise<KubeObject | undefined>;
+  get(plural: Plural, namespace: string, name: string, options?: CallOptions): Promise<KubeObject | undefined>;
   list(plural: Plural, namespace: string, labelSelector?: string): Promise<KubeObject[]>;
   create(plural: Plural, namespace: string, body: KubeObject): Promise<KubeObject>;
-  mergePatch(plural: Plural, namespace: string, name: string, patch: unknown): Promise<KubeObject | undefined>;
+  mergePatch(plural: Plural, namespace: string, name: string, patch: unknown, options?: CallOptions): Promise<KubeObject | undefined>;
   /** Deletes; resolves false when it was already gone. */
-  delete(plural: Plural, namespace: string, name: string): Promise<boolean>;
+  delete(plural: Plural, namespace: string, name: string, options?: CallOptions): Promise<boolean>;
   serviceAccountExists(namespace: string, name: string): Promise<boolean>;
   /** SubjectAccessReview for `system:serviceaccount:<ns>:<sa>`; returns the denied permissions. */
   deniedForServiceAccount(namespace: string, serviceAccount: string, permissions: readonly ServiceAccountPermission[]): Promise<ServiceAccountPermission[]>;
   /** Deletes the pods and Jobs labelled `chaosUID=<uid>` (what the operator does on abort). */
-  deleteChaosPods(namespace: string, engineUid: string): Promise<void>;
+  deleteChaosPods(namespace: string, engineUid: string, options?: CallOptions): Promise<void>;
   watch(plural: Plural, namespace: string, name: string, onEvent: (type: WatchEvent, object: KubeObject) => void, onError: (error: unknown) => void): ObjectWatch;
 }
-
-const mergePatch = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
 
 export function createLitmusClient(kubeConfig: KubeConfig): LitmusClient {
   const custom = kubeConfig.makeApiClient(CustomObjectsApi);
@@ -60,9 +65,9 @@ export function createLitmusClient(kubeConfig: KubeConfig): LitmusClient {
   const authz = kubeConfig.makeApiClient(AuthorizationV1Api);
   const ref = (plural: Plural, namespace: string) => ({ group: GROUP, version: VERSION, plural, namespace });
 
-  const get = async (plural: Plural, namespace: string, name: string): Promise<KubeObject | undefined> => {
+  const get = async (plural: Plural, namespace: string, name: string, options?: CallOptions): Promise<KubeObject | undefined> => {
     try {
-      return (await withRetry(`get ${plural}`, () => custom.getNamespacedCustomObject({ ...ref(plural, namespace), name }))) as KubeObject;
+      return (await withRetry(`get ${plural}`, (signal) => custom.getNamespacedCustomObject({ ...ref(plural, namespace), name }, signalOptions(signal)), options)) as KubeObject;
     } catch (error) {
       if (statusOf((error as { cause?: unknown }).cause) === 404) return undefined;
       throw error;
@@ -77,17 +82,21 @@ export function createLitmusClient(kubeConfig: KubeConfig): LitmusClient {
     },
     create: async (plural, namespace, body) =>
       (await withRetry(`create ${plural}`, () => custom.createNamespacedCustomObject({ ...ref(plural, namespace), body }))) as KubeObject,
-    mergePatch: async (plural, namespace, name, patch) => {
+    mergePatch: async (plural, namespace, name, patch, options) => {
       try {
-        return (await withRetry(`patch ${plural}`, () => custom.patchNamespacedCustomObject({ ...ref(plural, namespace), name, body: patch }, mergePatch))) as KubeObject;
+        return (await withRetry(
+          `patch ${plural}`,
+          (signal) => custom.patchNamespacedCustomObject({ ...ref(plural, namespace), name, body: patch }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, signalOptions(signal))),
+          options,
+        )) as KubeObject;
       } catch (error) {
         if (statusOf((error as { cause?: unknown }).cause) === 404) return undefined;
         throw error;
       }
     },
-    delete: async (plural, namespace, name) => {
+    delete: async (plural, namespace, name, options) => {
       try {
-        await withRetry(`delete ${plural}`, () => custom.deleteNamespacedCustomObject({ ...ref(plural, namespace), name }));
+        await withRetry(`delete ${plural}`, (signal) => custom.deleteNamespacedCustomObject({ ...ref(plural, namespace), name }, signalOptions(signal)), options);
         return true;
       } catch (error) {
         if (statusOf((error as { cause?: unknown }).cause) === 404) return false;
@@ -118,23 +127,24 @@ export function createLitmusClient(kubeConfig: KubeConfig): LitmusClient {
       }));
       return results.filter((p): p is ServiceAccountPermission => p !== undefined);
     },
-    deleteChaosPods: async (namespace, engineUid) => {
+    deleteChaosPods: async (namespace, engineUid, options) => {
       const labelSelector = `chaosUID=${engineUid}`;
-      await withRetry('delete chaos jobs', () => batch.deleteCollectionNamespacedJob({ namespace, labelSelector, propagationPolicy: 'Background' }));
-      await withRetry('delete chaos pods', () => core.deleteCollectionNamespacedPod({ namespace, labelSelector, gracePeriodSeconds: 0 }));
+      await withRetry('delete chaos jobs', (signal) => batch.deleteCollectionNamespacedJob({ namespace, labelSelector, propagationPolicy: 'Background' }, signalOptions(signal)), options);
+      await withRetry('delete chaos pods', (signal) => core.deleteCollectionNamespacedPod({ namespace, labelSelector, gracePeriodSeconds: 0 }, signalOptions(signal)), options);
     },
     watch: (plural, namespace, name, onEvent, onError) => {
       const watch = new Watch(kubeConfig);
       const path = `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
       const fieldSelector = `metadata.name=${name}`;
-      let stopped = false;
+      // Ends everything in flight: the list, the open watch, the pause between attempts.
+      const life = new AbortController();
       let current: AbortController | undefined;
       let failures = 0;
       const run = async (): Promise<void> => {
-        while (!stopped) {
+        while (!life.signal.aborted) {
           let resourceVersion: string | undefined;
           try {
-            const list = (await custom.listNamespacedCustomObject({ ...ref(plural, namespace), fieldSelector })) as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
+            const list = (await custom.listNamespacedCustomObject({ ...ref(plural, namespace), fieldSelector }, signalOptions(life.signal))) as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
             resourceVersion = list.metadata?.resourceVersion;
             const item = list.items?.[0];
             if (item) onEvent('ADDED', item);
@@ -143,25 +153,25 @@ export function createLitmusClient(kubeConfig: KubeConfig): LitmusClient {
               watch.watch(path, { fieldSelector, resourceVersion, allowWatchBookmarks: true }, (type, object: KubeObject) => {
                 failures = 0;
                 if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') onEvent(type, object);
-              }, (error) => (error && !stopped ? reject(error) : resolve()))
+              }, (error) => (error && !life.signal.aborted ? reject(error) : resolve()))
                 .then((controller) => {
                   current = controller;
-                  if (stopped) controller.abort();
+                  if (life.signal.aborted) controller.abort();
                 })
                 .catch(reject);
             });
           } catch (error) {
-            if (stopped) return;
+            if (life.signal.aborted) return;
             failures++;
             if (failures >= 10) onError(error);
-            await new Promise((r) => setTimeout(r, Math.min(2000, 100 * failures)));
+            await pause(Math.min(2000, 100 * failures), life.signal);
           }
         }
       };
       void run();
       return {
         stop: () => {
-          stopped = true;
+          life.abort();
           current?.abort();
         },
       };

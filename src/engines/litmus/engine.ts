@@ -14,7 +14,9 @@ import type { LitmusWorkloadKind, Placement } from './engine-manifest.ts';
 import { ChaosError } from '../../errors/chaos-error.ts';
 import { preflight } from './preflight.ts';
 import { litmusReport } from './report.ts';
-import { LitmusRun, type LitmusSnapshot } from './run.ts';
+import { LITMUS_API_VERSION, LitmusRun, type LitmusSnapshot } from './run.ts';
+import { RUN_ID_LABEL } from '../../labels.ts';
+import { whenAborted } from '../../util/abort.ts';
 
 /** Options of {@link litmusEngine}. */
 export interface LitmusEngineOptions {
@@ -33,7 +35,7 @@ export interface LitmusEngineOptions {
   readonly placement?: Placement;
   /** Remove the operator's finalizer when the operator does not (default false: reported as a leftover). */
   readonly force?: boolean;
-  /** How long teardown waits for the operator (default 60 s). */
+  /** Budget of the Litmus teardown: the operator stopping, then releasing, the ChaosEngine (default 30 s). */
   readonly teardownTimeoutMs?: number;
   /** Extra experiment env, over the env derived from the plan (validated against the experiment's documented names). */
   readonly env?: Readonly<Record<string, string>>;
@@ -123,12 +125,20 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
       let run: LitmusRun | undefined;
       let halted = false;
       let leftovers: Leftover[] = [];
+      let stopping: Promise<void> | undefined;
       const watchStop = new AbortController();
+      // Aborted by stop(): ends the wait for the engine to finish, which nothing else would end
+      // when the operator is gone (the engine is then never completed, stopped or deleted).
+      const halt = new AbortController();
+      // Aborted by the signal of any stop() call: cuts the teardown's waits short.
+      const cancel = new AbortController();
       const seen = new Map<string, PodInfo>();
       let env: Record<string, string> = { ...options.env };
 
       let created!: (run: LitmusRun | undefined) => void;
+      let creationSettled = false;
       const creation = new Promise<LitmusRun | undefined>((resolve) => { created = resolve; });
+      void creation.then(() => { creationSettled = true; });
       const finished = (async () => {
         const pods = await context.cluster.listPods(plan.namespace, plan.selector, { signal: watchStop.signal });
         if (plan.dryRun) {
@@ -161,7 +171,13 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
         created(run);
         context.logger.info({ runId: context.runId, chaosEngine: run.name }, 'litmus: ChaosEngine created');
         if (halted) return;
-        const end = await run.finished;
+        let end: LitmusSnapshot;
+        try {
+          end = await run.waitFor((x) => !x.exists || x.engineStatus === 'completed' || x.engineStatus === 'stopped', undefined, halt.signal);
+        } catch (error) {
+          if (halt.signal.aborted) return; // stopped: teardown reports how the engine ended
+          throw error;
+        }
         const result = end.result;
         if (result?.phase === 'Error' || result?.verdict === 'Error') {
           throw new ChaosError('LITMUS_EXPERIMENT_ERROR', `Litmus ${experiment} ended in error: ${result.errorOutput?.errorCode ?? ''} ${result.errorOutput?.reason ?? ''}`.trim());
@@ -171,22 +187,42 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
 
       return {
         finished,
-        stop: async () => {
-          halted = true;
-          try {
-            // A ChaosEngine being created right now is torn down as soon as it exists.
-            const current = await creation;
-            if (current) {
-              leftovers = await current.teardown({
-                ...(options.force === undefined ? {} : { force: options.force }),
-                ...(options.teardownTimeoutMs === undefined ? {} : { timeoutMs: options.teardownTimeoutMs }),
-                keepResult: false,
-              });
-            }
-          } finally {
-            watchStop.abort();
-            await finished.catch(() => {});
+        // Once: the lifecycle calls it on halt and again in teardown; both get the same teardown,
+        // and any caller's signal ends its waits.
+        stop: (callerSignal?: AbortSignal) => {
+          if (callerSignal) {
+            if (callerSignal.aborted) cancel.abort(callerSignal.reason);
+            else callerSignal.addEventListener('abort', () => cancel.abort(callerSignal.reason), { once: true });
           }
+          stopping ??= (async () => {
+            halted = true;
+            halt.abort();
+            const { signal } = cancel;
+            try {
+              // A ChaosEngine being created right now is torn down as soon as it exists.
+              const current = await Promise.race([creation, whenAborted(signal).then(() => run)]);
+              if (!current && signal.aborted && !creationSettled) {
+                // Aborted while the create call was in flight: its name is not known yet.
+                leftovers = [{
+                  kind: 'ChaosEngine', apiVersion: LITMUS_API_VERSION, namespace: plan.namespace, name: `${context.runId}-${experiment}-*`,
+                  reason: `it was being created when teardown was aborted (${String(signal.reason)}); it carries the label ${RUN_ID_LABEL}=${context.runId}`,
+                  command: `kubectl delete chaosengines.litmuschaos.io -n ${plan.namespace} -l ${RUN_ID_LABEL}=${context.runId}`,
+                }];
+              }
+              if (current) {
+                leftovers = await current.teardown({
+                  ...(options.force === undefined ? {} : { force: options.force }),
+                  ...(options.teardownTimeoutMs === undefined ? {} : { timeoutMs: options.teardownTimeoutMs }),
+                  signal,
+                  keepResult: false,
+                });
+              }
+            } finally {
+              watchStop.abort();
+              await Promise.race([finished.catch(() => {}), whenAborted(signal)]);
+            }
+          })();
+          return stopping;
         },
         leftovers: () => leftovers,
         details: () => ({ snapshot: run?.snapshot(), events: run ? [...run.events] : [] }),

@@ -106,3 +106,19 @@ export class LitmusOperatorTimeoutError extends ChaosError {
     super('LITMUS_OPERATOR_TIMEOUT', `The Litmus operator did not ${what} within ${timeoutMs} ms; is chaos-operator running and watching this namespace?`);
   }
 }
+
+/**
+ * A wait on a ChaosEngine ended because its run was closed (torn down): its watches are gone, so
+ * nothing could end the wait any more. `LitmusRun.finished` rejects with it when teardown comes
+ * first.
+ *
+ * @example
+ * ```ts
+ * run.finished.catch((error) => { if (error.code === 'LITMUS_RUN_CLOSED') console.log('torn down first'); });
+ * ```
+ */
+export class LitmusRunClosedError extends ChaosError {
+  constructor(namespace: string, name: string) {
+    super('LITMUS_RUN_CLOSED', `The run of ChaosEngine ${namespace}/${name} was closed (torn down) before the wait ended.`);
+  }
+}

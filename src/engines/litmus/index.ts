@@ -15,7 +15,7 @@ export { engineManifest } from './engine-manifest.ts';
 export type { EngineSpec, LitmusTarget, LitmusWorkloadKind, Placement } from './engine-manifest.ts';
 export * from './errors.ts';
 export { expandRules, preflight, validateEnv } from './preflight.ts';
-export { LITMUS_FINALIZER, LitmusRun, clearFinalizerCommand, isFinalResult } from './run.ts';
+export { DEFAULT_LITMUS_TEARDOWN_MS, LITMUS_API_VERSION, LITMUS_FINALIZER, LitmusRun, clearFinalizerCommand, isFinalResult } from './run.ts';
 export type { LitmusEvent, LitmusResult, LitmusSnapshot, StopOutcome, TeardownOptions } from './run.ts';
 
 /** Options of one Litmus run: the ChaosEngine spec plus preflight switches. */

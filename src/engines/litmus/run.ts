@@ -1,13 +1,23 @@
 // One ChaosEngine run: created, watched (engine and ChaosResult, by watch events), stopped
 // (engineState: stop, then engineStatus: stopped from the operator) and torn down (delete, then
-// wait for the operator to remove its finalizer).
+// wait for the operator to remove its finalizer). Every wait has a deadline and an AbortSignal:
+// when the operator is gone nothing moves, and only a deadline ends the wait.
 import type { Leftover } from '../../experiment/report.ts';
-import type { KubeObject, LitmusClient, ObjectWatch } from './client.ts';
+import { GROUP, VERSION, type KubeObject, type LitmusClient, type ObjectWatch } from './client.ts';
 import { engineManifest, type EngineSpec } from './engine-manifest.ts';
-import { LitmusOperatorTimeoutError } from './errors.ts';
+import { LitmusOperatorTimeoutError, LitmusRunClosedError } from './errors.ts';
 
 /** The operator's finalizer on every ChaosEngine it has initialised. */
 export const LITMUS_FINALIZER = 'chaosengine.litmuschaos.io/finalizer';
+
+/** apiVersion of the ChaosEngine (and every litmuschaos.io object kubechaos writes). */
+export const LITMUS_API_VERSION = `${GROUP}/${VERSION}`;
+
+/**
+ * Default budget of a Litmus teardown (stop, delete, the operator's finalizer), in ms: 30 s, the
+ * same as the run's whole teardown budget. The operator needs about 2 s for both steps.
+ */
+export const DEFAULT_LITMUS_TEARDOWN_MS = 30_000;
 
 /** One entry of `status.experiments[]` of a ChaosEngine. */
 export interface LitmusExperimentStatus {
@@ -68,13 +78,20 @@ export interface StopOutcome {
   readonly ms: number;
 }
 
+/** Options of {@link LitmusRun.teardown}. @example `{ timeoutMs: 30_000, force: false, signal }` */
 export interface TeardownOptions {
-  /** Remove the operator's finalizer (and the chaos pods) when the operator does not. Default false. */
+  /** Remove the operator's finalizer (and the chaos pods) when the operator does not within the budget. Default false. */
   readonly force?: boolean;
-  /** How long to wait for the operator to stop the engine and remove its finalizer. Default 60 s. */
+  /**
+   * Budget of the whole teardown: the operator stopping the engine, then removing its finalizer
+   * after the delete. Default {@link DEFAULT_LITMUS_TEARDOWN_MS} (30 s). Past it, the engine is
+   * reported as a leftover (or, with `force`, its finalizer is removed).
+   */
   readonly timeoutMs?: number;
   /** Keep the ChaosResult (it has no owner and outlives the engine). Default false: deleted. */
   readonly keepResult?: boolean;
+  /** Ends every wait and request at once; what is not done yet is reported as a leftover. */
+  readonly signal?: AbortSignal;
 }
 
 const FINAL_RESULT_PHASES = new Set(['Completed', 'Completed_With_Probe_Failure', 'Completed_With_Error', 'Stopped', 'Error']);
@@ -102,9 +119,29 @@ function resultOf(object: KubeObject): LitmusResult {
   };
 }
 
-/** The command that clears a stuck finalizer by hand. */
+/**
+ * The command that clears a stuck finalizer by hand (the object then goes at once if it was being
+ * deleted).
+ *
+ * @example
+ * ```ts
+ * clearFinalizerCommand('shop', 'kc-x-pod-delete-abcde');
+ * // kubectl patch chaosengines.litmuschaos.io kc-x-pod-delete-abcde -n shop --type=merge -p '{"metadata":{"finalizers":null}}'
+ * ```
+ */
 export function clearFinalizerCommand(namespace: string, name: string): string {
   return `kubectl patch chaosengines.litmuschaos.io ${name} -n ${namespace} --type=merge -p '{"metadata":{"finalizers":null}}'`;
+}
+
+/** Clears the finalizer and deletes: for an engine whose delete was never issued. */
+function clearAndDeleteCommand(namespace: string, name: string): string {
+  return `${clearFinalizerCommand(namespace, name)} && kubectl delete chaosengines.litmuschaos.io ${name} -n ${namespace}`;
+}
+
+/** A Waiter settles a {@link LitmusRun.waitFor}: `check` on every change, `close` when the run is closed. */
+interface Waiter {
+  check(): void;
+  close(): void;
 }
 
 /**
@@ -125,10 +162,13 @@ export class LitmusRun {
   private engineObject: KubeObject;
   private resultObject: KubeObject | undefined;
   private engineGone = false;
-  private readonly listeners = new Set<() => void>();
+  private readonly waiters = new Set<Waiter>();
   private readonly watches: ObjectWatch[] = [];
   private watchError: unknown;
-  /** Resolves with the snapshot once engineStatus is `completed` or `stopped` (or the engine is gone). */
+  /**
+   * Resolves with the snapshot once engineStatus is `completed` or `stopped` (or the engine is
+   * gone); rejects with a `LitmusRunClosedError` if the run is torn down before that.
+   */
   readonly finished: Promise<LitmusSnapshot>;
 
   private constructor(client: LitmusClient, spec: EngineSpec, created: KubeObject) {
@@ -179,26 +219,41 @@ export class LitmusRun {
     };
   }
 
-  /** Resolves with the first snapshot for which `predicate` holds; woken by watch events only. */
+  /**
+   * Resolves with the first snapshot for which `predicate` holds; woken by watch events only.
+   * Rejects with a `LitmusOperatorTimeoutError` after `timeoutMs`, with `signal.reason` when
+   * `signal` aborts, and with a `LitmusRunClosedError` when the run is closed (its watches end,
+   * so nothing could wake the wait any more).
+   */
   waitFor(predicate: (s: LitmusSnapshot) => boolean, timeoutMs?: number, signal?: AbortSignal): Promise<LitmusSnapshot> {
     return new Promise((resolve, reject) => {
       let timer: ReturnType<typeof setTimeout> | undefined;
       const done = () => {
-        this.listeners.delete(check);
+        this.waiters.delete(waiter);
         if (timer) clearTimeout(timer);
         signal?.removeEventListener('abort', onAbort);
       };
-      const check = () => {
-        const s = this.snapshot();
-        if (predicate(s)) {
+      const waiter: Waiter = {
+        check: () => {
+          const s = this.snapshot();
+          if (predicate(s)) {
+            done();
+            resolve(s);
+          }
+        },
+        close: () => {
           done();
-          resolve(s);
-        }
+          reject(new LitmusRunClosedError(this.namespace, this.name));
+        },
       };
       const onAbort = () => {
         done();
         reject(signal?.reason);
       };
+      if (signal?.aborted) {
+        reject(signal.reason);
+        return;
+      }
       if (timeoutMs !== undefined) {
         timer = setTimeout(() => {
           done();
@@ -206,24 +261,32 @@ export class LitmusRun {
         }, timeoutMs);
       }
       signal?.addEventListener('abort', onAbort, { once: true });
-      this.listeners.add(check);
-      check();
+      this.waiters.add(waiter);
+      waiter.check();
     });
   }
 
   /**
-   * Asks the operator to abort: `spec.engineState: stop`, then waits for `engineStatus: stopped`.
-   * The operator deletes the runner, experiment and helper pods (label chaosUID) first.
+   * Asks the operator to abort: `spec.engineState: stop`, then waits for `engineStatus: stopped`
+   * (at most `timeoutMs`, default {@link DEFAULT_LITMUS_TEARDOWN_MS}; a `LitmusOperatorTimeoutError`
+   * after it). The operator deletes the runner, experiment and helper pods (label chaosUID) first.
+   *
+   * @example
+   * ```ts
+   * const { how, ms } = await run.stop(30_000, AbortSignal.timeout(40_000)); // how: 'stopped'
+   * ```
    */
-  async stop(timeoutMs = 60_000): Promise<StopOutcome> {
+  async stop(timeoutMs = DEFAULT_LITMUS_TEARDOWN_MS, signal?: AbortSignal): Promise<StopOutcome> {
     const started = Date.now();
     const before = this.snapshot();
     if (!before.exists) return { how: 'gone', ms: 0 };
     if (before.engineStatus === 'completed' || before.engineStatus === 'stopped') {
       return { how: before.engineStatus, ms: 0 };
     }
+    signal?.throwIfAborted();
+    this.ensureWatching();
     this.record('engine', 'requested stop (engineState: stop)');
-    const after = await this.client.mergePatch('chaosengines', this.namespace, this.name, { spec: { engineState: 'stop' } });
+    const after = await this.client.mergePatch('chaosengines', this.namespace, this.name, { spec: { engineState: 'stop' } }, { signal });
     if (!after) return { how: 'gone', ms: Date.now() - started };
     this.applyEngine(after);
     // An engine the operator has not initialised is never started once its state is stop.
@@ -231,63 +294,126 @@ export class LitmusRun {
       this.record('engine', 'stopped before the operator initialised it');
       return { how: 'never-started', ms: Date.now() - started };
     }
-    const end = await this.waitFor((s) => !s.exists || s.engineStatus === 'stopped' || s.engineStatus === 'completed', timeoutMs);
+    const end = await this.waitFor((s) => !s.exists || s.engineStatus === 'stopped' || s.engineStatus === 'completed', timeoutMs, signal);
     return { how: !end.exists ? 'gone' : end.engineStatus === 'completed' ? 'completed' : 'stopped', ms: Date.now() - started };
   }
 
   /**
    * Stops the engine if it runs, deletes it and waits for the operator to remove its finalizer,
-   * then deletes the ChaosResult. Returns what could not be removed; with `force`, removes the
-   * finalizer and the chaos pods itself when the operator does not.
+   * then deletes the ChaosResult, all within one budget (`timeoutMs`). Always resolves, with what
+   * could not be removed: a ChaosEngine the operator did not release in time is a leftover whose
+   * reason names the finalizer and whose `command` clears it. With `force`, kubechaos removes the
+   * finalizer and the chaos pods itself once the budget is spent.
+   *
+   * @example
+   * ```ts
+   * const leftovers = await run.teardown({ timeoutMs: 30_000 });
+   * for (const l of leftovers) console.error(`${l.kind} ${l.name}: ${l.reason}\n  ${l.command}`);
+   * ```
    */
   async teardown(options: TeardownOptions = {}): Promise<Leftover[]> {
-    const timeoutMs = options.timeoutMs ?? 60_000;
+    const budget = options.timeoutMs ?? DEFAULT_LITMUS_TEARDOWN_MS;
+    const deadline = performance.now() + budget;
+    const remaining = () => Math.max(0, Math.round(deadline - performance.now()));
+    const { signal } = options;
     const leftovers: Leftover[] = [];
     this.ensureWatching();
     try {
       if (this.snapshot().exists) {
-        try {
-          await this.stop(timeoutMs);
-        } catch (error) {
-          this.record('engine', `stop did not finish: ${(error as Error).message}`);
-        }
-        await this.client.delete('chaosengines', this.namespace, this.name);
-        this.record('engine', 'deleted ChaosEngine');
-        try {
-          await this.waitFor((s) => !s.exists, this.snapshot().engineStatus === 'stopped' ? Math.min(timeoutMs, 15_000) : timeoutMs);
-        } catch {
-          const s = this.snapshot();
-          if (options.force) {
-            this.record('engine', 'operator did not remove its finalizer: removing it (force)');
-            await this.client.deleteChaosPods(this.namespace, this.uid);
-            await this.client.mergePatch('chaosengines', this.namespace, this.name, { metadata: { finalizers: null } });
-            await this.waitFor((x) => !x.exists, 30_000).catch(() => {
-              leftovers.push({ kind: 'ChaosEngine', namespace: this.namespace, name: this.name, reason: 'still present after its finalizer was removed' });
-            });
-          } else {
-            leftovers.push({
-              kind: 'ChaosEngine',
-              namespace: this.namespace,
-              name: this.name,
-              reason:
-                `deletion waits on finalizer(s) ${s.finalizers.join(', ') || LITMUS_FINALIZER} that the Litmus operator did not remove within ${timeoutMs} ms ` +
-                `(is chaos-operator running?). Clear it with: ${clearFinalizerCommand(this.namespace, this.name)} ` +
-                `(or pass force: true). Its chaos pods carry the label chaosUID=${this.uid}.`,
-            });
-          }
-        }
+        const engine = await this.removeEngine(budget, remaining, options);
+        if (engine) leftovers.push(engine);
       }
-      if (!options.keepResult) {
+      // After an abort, only a ChaosResult that was seen is worth reporting: without a runner
+      // (the operator gone early) there is none.
+      if (!options.keepResult && !(signal?.aborted && !this.resultObject)) {
         try {
-          if (await this.client.delete('chaosresults', this.namespace, this.resultName)) this.record('result', 'deleted ChaosResult');
+          signal?.throwIfAborted();
+          if (await this.client.delete('chaosresults', this.namespace, this.resultName, { signal })) this.record('result', 'deleted ChaosResult');
         } catch (error) {
-          leftovers.push({ kind: 'ChaosResult', namespace: this.namespace, name: this.resultName, reason: `delete failed: ${(error as Error).message}` });
+          leftovers.push({
+            kind: 'ChaosResult', apiVersion: LITMUS_API_VERSION, namespace: this.namespace, name: this.resultName,
+            reason: `delete failed: ${describeError(error)}`,
+            command: `kubectl delete chaosresults.litmuschaos.io ${this.resultName} -n ${this.namespace}`,
+          });
         }
       }
     } finally {
       this.close();
     }
     return leftovers;
+  }
+
+  /** Stop, delete, wait for the finalizer: the ChaosEngine part of teardown. Returns the leftover, if any. */
+  private async removeEngine(budget: number, remaining: () => number, options: TeardownOptions): Promise<Leftover | undefined> {
+    const { signal } = options;
+    try {
+      await this.stop(remaining(), signal);
+    } catch (error) {
+      this.record('engine', `stop did not finish: ${describeError(error)}`);
+    }
+    try {
+      signal?.throwIfAborted();
+      await this.client.delete('chaosengines', this.namespace, this.name, { signal });
+      this.record('engine', 'deleted ChaosEngine');
+    } catch (error) {
+      const why = signal?.aborted ? `teardown was aborted (${describeError(signal.reason)}) before it was deleted` : `it could not be deleted (${describeError(error)})`;
+      this.record('engine', why);
+      return this.engineLeftover(`${why}; it may still be active, and its finalizer waits on the Litmus operator`, clearAndDeleteCommand(this.namespace, this.name));
+    }
+    try {
+      await this.waitFor((s) => !s.exists, remaining(), signal);
+      return undefined;
+    } catch (error) {
+      if (signal?.aborted) {
+        return this.engineLeftover(`teardown was aborted (${describeError(signal.reason)}) before the Litmus operator removed its finalizer`, clearFinalizerCommand(this.namespace, this.name));
+      }
+      // A timeout, or the run closed meanwhile: either way, look at the engine once more below.
+      if (!(error instanceof LitmusOperatorTimeoutError)) this.record('engine', `wait for the finalizer ended: ${describeError(error)}`);
+    }
+    // The budget is spent and no watch event said it is gone: ask once, so that a missed event
+    // does not turn into a false leftover.
+    let current: KubeObject | undefined;
+    try {
+      current = await this.client.get('chaosengines', this.namespace, this.name, { signal });
+    } catch (error) {
+      return this.engineLeftover(`the Litmus operator did not release it within ${budget} ms and it could not be read back (${describeError(error)})`, clearFinalizerCommand(this.namespace, this.name));
+    }
+    if (!current) {
+      this.onEngine('DELETED', { metadata: { name: this.name, namespace: this.namespace } });
+      return undefined;
+    }
+    this.applyEngine(current);
+    const finalizers = current.metadata?.finalizers ?? [];
+    if (options.force) return this.forceRemove(finalizers, signal);
+    return this.engineLeftover(
+      `deletion waits on finalizer(s) ${finalizers.join(', ') || '(none)'} that the Litmus operator did not remove within ${budget} ms ` +
+        `(the operator is not acting on it: is chaos-operator running and watching namespace ${this.namespace}?). ` +
+        `Clear it with: ${clearFinalizerCommand(this.namespace, this.name)} (or set litmus.force). ` +
+        `Its chaos pods carry the label chaosUID=${this.uid}.`,
+      clearFinalizerCommand(this.namespace, this.name),
+    );
+  }
+
+  /** `force`: what the operator does on delete (chaos pods, then the finalizer), done by kubechaos. */
+  private async forceRemove(finalizers: readonly string[], signal: AbortSignal | undefined): Promise<Leftover | undefined> {
+    this.record('engine', `operator did not remove finalizer(s) ${finalizers.join(', ')}: removing them (force)`);
+    try {
+      await this.client.deleteChaosPods(this.namespace, this.uid, { signal });
+      await this.client.mergePatch('chaosengines', this.namespace, this.name, { metadata: { finalizers: null } }, { signal });
+      const after = await this.client.get('chaosengines', this.namespace, this.name, { signal });
+      if (!after) {
+        this.onEngine('DELETED', { metadata: { name: this.name, namespace: this.namespace } });
+        return undefined;
+      }
+      this.applyEngine(after);
+      return this.engineLeftover(`still present after its finalizers were removed (finalizers now: ${(after.metadata?.finalizers ?? []).join(', ') || 'none'})`, clearFinalizerCommand(this.namespace, this.name));
+    } catch (error) {
+      return this.engineLeftover(`removing its finalizer failed: ${describeError(error)}`, clearFinalizerCommand(this.namespace, this.name));
+    }
+  }
+
+  private engineLeftover(reason: string, command: string): Leftover {
+    return { kind: 'ChaosEngine', apiVersion: LITMUS_API_VERSION, namespace: this.namespace, name: this.name, reason, command };
   }
 
   private ensureWatching(): void {
@@ -297,9 +423,13 @@ export class LitmusRun {
     this.watches.push(client.watch('chaosresults', namespace, this.resultName, (type, object) => this.onResult(type, object), (e) => this.onWatchError(e)));
   }
 
-  /** Ends the watches (teardown does this; a later teardown starts them again). */
+  /**
+   * Ends the watches (teardown does this; a later teardown starts them again). Pending waits,
+   * `finished` included, reject with a `LitmusRunClosedError`: nothing could wake them any more.
+   */
   close(): void {
     for (const w of this.watches.splice(0)) w.stop();
+    for (const waiter of [...this.waiters]) waiter.close();
   }
 
   /** The last error of a watch that kept failing, if any. */
@@ -349,12 +479,16 @@ export class LitmusRun {
   }
 
   private notify(): void {
-    for (const l of [...this.listeners]) l();
+    for (const waiter of [...this.waiters]) waiter.check();
   }
 
   private record(source: LitmusEvent['source'], what: string): void {
     this.events.push({ at: new Date().toISOString(), source, what });
   }
+}
+
+function describeError(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 /** True when the result's phase is one the experiment ends with. */

@@ -1,4 +1,5 @@
 import type { ClusterPort, ObjectRef, PodInfo } from '../../cluster/port.ts';
+import { sleep } from '../../util/abort.ts';
 import { NoTargetsError } from '../../errors/no-targets-error.ts';
 import { ProbeFailedError } from '../../errors/probe-failed-error.ts';
 import { SteadyStateError, type SteadyStateGap } from '../../errors/steady-state-error.ts';
@@ -16,6 +17,7 @@ import { targetHealthProbes } from '../../safety/probes/target-health.ts';
 import { countReady, resolveTargetGroups, targetWorkloadPermissions, type TargetGroups } from '../../safety/target-workloads.ts';
 import type { SteadyState } from '../options.ts';
 import type { Registry } from './register.ts';
+import { checkTargetFree } from './shared-target.ts';
 
 export interface PreflightInput {
   readonly plan: PodKillPlan;
@@ -42,7 +44,8 @@ export interface PreflightResult {
 
 /**
  * Refuses to start unless every check passes. Reads only: nothing in the cluster changes.
- * Order: namespace, selector, RBAC, targets, blast radius, steady state, probes, health.
+ * Order: namespace, selector, RBAC, targets, other runs on the target, steady state (waited for,
+ * at most the preflight timeout), blast radius, probes, health.
  */
 export async function preflight(input: PreflightInput): Promise<PreflightResult> {
   const { plan, cluster, signal } = input;
@@ -57,14 +60,20 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
     ...(input.registry.permissions?.(plan.namespace) ?? []),
   ], signal);
 
-  const pods = await cluster.listPods(plan.namespace, plan.selector, { signal });
+  const deadline = Date.now() + input.sampleTimeoutMs;
+  let pods: readonly PodInfo[] = await cluster.listPods(plan.namespace, plan.selector, { signal });
   if (pods.length === 0) throw new NoTargetsError(plan.namespace, plan.selector);
+  // Before the steady state and the blast radius: a run already on the target may have killed a
+  // pod just now, and "another run holds the target" is the refusal that says what to do.
+  await checkTargetFree({ plan, cluster, registry: input.registry, pods, signal });
+
+  const groups = needsGroups ? await resolveTargetGroups(cluster, plan.namespace, pods, { signal }) : undefined;
+  // A test that runs right after another fault finds replacements still starting: wait for the
+  // steady state (at most the preflight timeout) rather than refuse a target that is recovering.
+  if (input.steadyState === 'available' && groups) pods = await awaitAvailable(cluster, plan, pods, groups, deadline, signal);
   const pool = candidates(pods, plan);
   if (pool.length === 0) throw new NoTargetsError(plan.namespace, plan.selector, `matches ${pods.length} pod(s), none of them ready and not excluded`);
   checkBlastRadius(readyCount(pods), killsPerRound(pool.length, plan), plan.minAvailable);
-
-  const groups = needsGroups ? await resolveTargetGroups(cluster, plan.namespace, pods, { signal }) : undefined;
-  if (input.steadyState === 'available' && groups) await checkAvailable(cluster, plan, pods, groups, signal);
 
   const fallback = input.probes.length === 0 && groups ? targetHealthProbes(plan.namespace, plan.selector, groups) : [];
   await input.monitor.start(input.sampleTimeoutMs, fallback);
@@ -75,14 +84,37 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
     throw new UnhealthyError(health, input.threshold, input.monitor.readings());
   }
   if (typeof input.steadyState === 'number' && (health === null || health < input.steadyState)) {
-    throw new SteadyStateError({ health, required: input.steadyState });
+    const reached = await input.monitor.waitFor(input.steadyState, Math.max(0, deadline - Date.now()), signal);
+    if (!reached.recovered) throw new SteadyStateError({ health: input.monitor.health(), required: input.steadyState });
   }
   const first = pool[0] as PodInfo;
   return { pods, anchor: plan.dryRun ? undefined : await input.events.anchorOf(first) };
 }
 
-/** Every workload has all its desired replicas ready, and every bare pod is ready. */
-async function checkAvailable(cluster: ClusterPort, plan: PodKillPlan, pods: readonly PodInfo[], groups: TargetGroups, signal: AbortSignal): Promise<void> {
+/**
+ * Waits until every workload has all its desired replicas ready and every bare pod is ready, at
+ * most until `deadline`; returns the target's pods as last listed, or refuses with the gaps.
+ */
+async function awaitAvailable(
+  cluster: ClusterPort,
+  plan: PodKillPlan,
+  initial: readonly PodInfo[],
+  groups: TargetGroups,
+  deadline: number,
+  signal: AbortSignal,
+): Promise<readonly PodInfo[]> {
+  for (let pods = initial; ; ) {
+    const gaps = await steadyStateGaps(cluster, plan, pods, groups, signal);
+    if (gaps.length === 0) return pods;
+    if (Date.now() >= deadline) throw new SteadyStateError({ gaps });
+    await sleep(Math.min(STEADY_STATE_POLL_MS, Math.max(0, deadline - Date.now())), signal);
+    pods = await cluster.listPods(plan.namespace, plan.selector, { signal });
+  }
+}
+
+const STEADY_STATE_POLL_MS = 250;
+
+async function steadyStateGaps(cluster: ClusterPort, plan: PodKillPlan, pods: readonly PodInfo[], groups: TargetGroups, signal: AbortSignal): Promise<SteadyStateGap[]> {
   const gaps: SteadyStateGap[] = [];
   for (const w of groups.workloads) {
     // The usual case targets a workload by its own selector: its pods were just listed.
@@ -90,7 +122,12 @@ async function checkAvailable(cluster: ClusterPort, plan: PodKillPlan, pods: rea
     const ready = countReady(own);
     if (ready < w.replicas) gaps.push({ what: `${w.kind}/${w.name}`, ready, desired: w.replicas });
   }
-  const bareReady = countReady(groups.barePods);
+  // Bare pods: the ones matched at the start must all be ready (a deleted one never returns).
+  const current = new Map(pods.map((p) => [p.uid, p]));
+  const bareReady = groups.barePods.filter((p) => {
+    const now = current.get(p.uid);
+    return now !== undefined && now.ready && !now.terminating;
+  }).length;
   if (bareReady < groups.barePods.length) gaps.push({ what: 'the bare pods', ready: bareReady, desired: groups.barePods.length });
-  if (gaps.length > 0) throw new SteadyStateError({ gaps });
+  return gaps;
 }

@@ -25,13 +25,54 @@ export interface RunSummary {
   readonly outcome: string;
   readonly reason: string | null;
   readonly kills: number;
+  /** What teardown could not remove: the registry keeps a record of it for `kubechaos reap` to follow. */
+  readonly leftovers?: readonly Leftover[];
 }
 
 /** A live registration; `stopRequested` aborts when another process asks the run to stop. @example `registration.stopRequested.addEventListener('abort', stop); await registration.release();` */
 export interface Registration {
   readonly stopRequested: AbortSignal;
-  /** Removes the record; returns what could not be removed. */
-  release(summary?: RunSummary): Promise<Leftover[]>;
+  /**
+   * Records the end and removes the record; returns what could not be removed. `signal` is the
+   * teardown budget: transient failures are retried until it aborts. A summary with outcome `'refused'`
+   * (the run was refused after registering, before it changed anything) leaves no end-of-run record.
+   */
+  release(summary?: RunSummary, options?: ReleaseOptions): Promise<Leftover[]>;
+  /** This run as {@link Registry.liveRuns} lists it (registries that can list runs). */
+  readonly self?: LiveRun;
+  /** Records that the run passed the shared-target check and may act (registries that can list runs). */
+  admit?(signal?: AbortSignal): Promise<void>;
+}
+
+/**
+ * A live run as the registry lists it, for the shared-target check: who it is, what it targets,
+ * when it registered and whether it passed the check.
+ *
+ * @example
+ * ```ts
+ * const others = (await registry.liveRuns?.('shop')) ?? [];
+ * for (const run of others) console.log(run.id, run.owner?.pid, run.admitted);
+ * ```
+ */
+export interface LiveRun {
+  readonly id: string;
+  readonly namespace: string;
+  /** Its process, as recorded at registration. */
+  readonly owner: { readonly host: string; readonly pid: number } | null;
+  /** Holder identity of its record (its Lease). */
+  readonly holder: string | null;
+  /** The run's plan as recorded (`selector`, `exclude`, `dryRun`); `null` when unreadable. */
+  readonly spec: unknown;
+  /** When it registered, epoch ms; with the id it orders runs that registered at the same time. */
+  readonly registeredAt: number;
+  /** It passed the shared-target check (and may be acting on its target). */
+  readonly admitted: boolean;
+}
+
+/** Options of {@link Registration.release}. @example `await registration.release(summary, { signal: AbortSignal.timeout(30_000) })` */
+export interface ReleaseOptions {
+  /** The teardown budget: retry transient failures until it aborts. Without it, a few retries. */
+  readonly signal?: AbortSignal;
 }
 
 /**
@@ -53,6 +94,11 @@ export interface Registry {
    * count. Without it (e.g. `noopRegistry`) each client keeps its breakers in memory.
    */
   breakerRecords?(): BreakerRecords;
+  /**
+   * Live runs registered in `namespace` (stale ones, whose owner is gone, left out), for the
+   * shared-target check. A registry without it cannot keep two runs off one target.
+   */
+  liveRuns?(namespace: string, signal?: AbortSignal): Promise<LiveRun[]>;
 }
 
 /** A registry that records nothing (no Lease). @example `createChaos({ registry: noopRegistry })` */

@@ -1,6 +1,6 @@
 import { parseDuration, type Duration } from '../../util/duration.ts';
 import { pause } from '../../util/abort.ts';
-import { assertFunction, assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
+import { assertFunction, assertObject, assertString, orDefault, rejectUnknownKeys } from '../../util/validate.ts';
 import { samplingSession, toRatio, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
 
 /** Options of `probes.custom(fn, options)`. @example `{ name: 'checkout', interval: '100ms' }` */
@@ -29,7 +29,7 @@ export function custom(fn: CustomProbeFn, options: CustomProbeOptions = {}): Pro
   assertObject(options, 'probes.custom options');
   rejectUnknownKeys(options, ['name', 'interval'], 'probes.custom options');
   const name = options.name === undefined ? 'custom' : assertString(options.name, 'name');
-  const interval = parseDuration(options.interval ?? 200, 'interval');
+  const interval = parseDuration(orDefault(options.interval, 200), 'interval');
   return Object.freeze({
     isProbe: true as const,
     name,

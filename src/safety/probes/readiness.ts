@@ -1,5 +1,7 @@
 import type { WorkloadKind } from '../../cluster/port.ts';
-import { assertObject, assertString, rejectUnknownKeys } from '../../util/validate.ts';
+import { describe } from '../../util/duration.ts';
+import { assertNamespace, assertObjectName } from '../../util/names.ts';
+import { assertObject, rejectUnknownKeys } from '../../util/validate.ts';
 import type { Probe, ProbeContext, ProbeSession } from '../probe.ts';
 import { countReady } from '../target-workloads.ts';
 import { podWatchSession } from './pod-watch-session.ts';
@@ -7,8 +9,9 @@ import { podWatchSession } from './pod-watch-session.ts';
 /** What a readiness probe watches. @example `{ kind: 'Deployment', name: 'web' }` */
 export interface ReadinessProbeOptions {
   readonly kind: WorkloadKind;
+  /** The workload's name (a DNS-1123 subdomain). */
   readonly name: string;
-  /** @default the experiment's target namespace */
+  /** A namespace name (DNS-1123 label). @default the experiment's target namespace */
   readonly namespace?: string;
 }
 
@@ -29,11 +32,11 @@ export function readiness(options: ReadinessProbeOptions): Probe {
   assertObject(options, 'probes.readiness options');
   rejectUnknownKeys(options, ['kind', 'name', 'namespace'], 'probes.readiness options');
   if (!KINDS.includes(options.kind)) {
-    throw new TypeError(`Expected \`kind\` to be one of ${KINDS.join(', ')}, got ${JSON.stringify(options.kind)}.`);
+    throw new TypeError(`Expected \`kind\` to be one of ${KINDS.join(', ')}, got ${describe(options.kind)}.`);
   }
   const { kind } = options;
-  const workload = assertString(options.name, 'name');
-  const fixedNamespace = options.namespace === undefined ? undefined : assertString(options.namespace, 'namespace');
+  const workload = assertObjectName(options.name, 'name');
+  const fixedNamespace = options.namespace === undefined ? undefined : assertNamespace(options.namespace, 'namespace');
   const name = `readiness ${kind}/${workload}`;
 
   return Object.freeze({

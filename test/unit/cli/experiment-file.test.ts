@@ -36,6 +36,7 @@ spec:
     - http: { url: "http://web.shop/health", expect: [200, 204], timeout: 1s, interval: 100ms, window: 3s, method: GET, name: h, warmup: 3 }
     - readiness: { kind: Deployment, name: web, namespace: shop }
   expectRecovery: { within: 60s, threshold: 0.8 }
+  teardownTimeout: 45s
 `,
       'exp.yaml',
     );
@@ -52,6 +53,7 @@ spec:
         dryRun: true,
         safety: { threshold: 0.9, grace: 500, breakerThreshold: 2 },
         expectRecovery: { within: 60_000, threshold: 0.8 },
+        teardownTimeout: 45_000,
       },
       probes: [
         { http: { url: 'http://web.shop/health', expect: [200, 204], timeout: 1000, interval: 100, window: 3000, method: 'GET', name: 'h', warmup: 3 } },

@@ -40,6 +40,7 @@ describe('kubechaos CLI (no cluster)', () => {
     [['run', '-n', 'shop'], /required option '--target <selector>'/],
     [['run', '--target', 'app=web', '--count', '0'], /--count must be an integer >= 1/],
     [['run', '--target', 'app=web', '--every', 'often'], /--every must be a duration/],
+    [['run', '--target', 'app=web', '--teardown-timeout', 'soon'], /--teardown-timeout must be a duration/],
     [['run', '--target', 'app=web', '--type', 'cpu-hog'], /Allowed choices are pod-kill/],
     [['run', '--target', 'app=web', '--engine', 'chaos-mesh'], /Allowed choices are native, litmus/],
     [['list', '-o', 'xml'], /Allowed choices are table, json, yaml/],
@@ -65,11 +66,20 @@ describe('kubechaos CLI (no cluster)', () => {
     const t = io({ 'exp.yaml': 'apiVersion: kubechaos.dev/v1alpha1\nkind: PodKill\nspec:\n  target: { selector: app=web }\n  evry: 5s\n' });
     expect(await main(['create', '-f', 'exp.yaml', ...nowhere], t.io)).toBe(2);
     expect(t.err()).toBe(
-      'error: exp.yaml:5:3: spec.evry: unknown field "evry" in spec (known fields: target, count, percent, every, for, gracePeriod, minAvailable, dryRun, safety, probes, expectRecovery, engine)\nNothing was created.\n',
+      'error: exp.yaml:5:3: spec.evry: unknown field "evry" in spec (known fields: target, count, percent, every, for, gracePeriod, minAvailable, dryRun, safety, probes, expectRecovery, engine, steadyState, teardownTimeout)\nNothing was created.\n',
     );
     const missing = io();
     expect(await main(['create', '-f', 'nope.yaml'], missing.io)).toBe(2);
     expect(missing.err()).toMatch(/cannot read nope.yaml/);
+  });
+
+  it('--steady-state and spec.steadyState take available, off or a level in [0, 1], and refuse anything else', async () => {
+    const bad = io();
+    expect(await main(['run', '--target', 'app=web', '-n', 'shop', '--steady-state', 'ready', ...nowhere], bad.io)).toBe(2);
+    expect(bad.err()).toContain("--steady-state must be 'available', 'off' or a health level in [0, 1]");
+    const file = io({ 'exp.yaml': 'apiVersion: kubechaos.dev/v1alpha1\nkind: PodKill\nspec:\n  target: { selector: app=web }\n  steadyState: 1.5\n' });
+    expect(await main(['create', '-f', 'exp.yaml', '-n', 'shop', ...nowhere], file.io)).toBe(2);
+    expect(file.err()).toContain('exp.yaml:5:16: spec.steadyState: expected "available", "off" or a health level in [0, 1], got 1.5');
   });
 
   it('create -f refuses a namespace that disagrees with -n', async () => {

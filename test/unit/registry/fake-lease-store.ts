@@ -1,14 +1,15 @@
 // An in-memory LeaseStore: Leases with resourceVersions and watches, Events, labelled objects.
 import { ClusterError } from '../../../src/errors/cluster-error.ts';
 import { matches, parseSelector } from '../../../src/cluster/selector.ts';
-import type { EventRecord, EventWrite, LeaseChange, LeaseRecord, LeaseStore, LeaseWrite, ObjectId } from '../../../src/registry/store.ts';
+import type { EventRecord, EventWrite, LeaseChange, LeaseRecord, LeaseStore, LeaseWrite, ObjectId, ObjectState } from '../../../src/registry/store.ts';
 
 const fail = (operation: string, code: number) => new ClusterError(operation, Object.assign(new Error(`HTTP ${code}`), { code }));
 
 export class FakeLeaseStore implements LeaseStore {
   readonly leases = new Map<string, LeaseRecord>();
   readonly events: EventRecord[] = [];
-  readonly objects: Array<ObjectId & { labels: Record<string, string> }> = [];
+  /** Labelled objects; one with `finalizers` is only marked (deletionTimestamp) by a delete, as the API does. */
+  readonly objects: Array<ObjectId & { labels: Record<string, string>; finalizers?: string[]; deletionTimestamp?: string }> = [];
   readonly patches: Array<{ object: ObjectId; patch: unknown }> = [];
   readonly log: string[] = [];
   /** Makes the next calls of an operation fail with this status. */
@@ -139,12 +140,41 @@ export class FakeLeaseStore implements LeaseStore {
     return this.objects.filter((o) => o.namespace === namespace && matches(selector, o.labels)).map(({ labels: _, ...id }) => id);
   }
 
+  #find(object: ObjectId): number {
+    return this.objects.findIndex((o) => o.kind === object.kind && o.namespace === object.namespace && o.name === object.name);
+  }
+
   async deleteObject(object: ObjectId): Promise<boolean> {
     this.#check('deleteObject');
-    const i = this.objects.findIndex((o) => o.kind === object.kind && o.namespace === object.namespace && o.name === object.name);
+    const i = this.#find(object);
     if (i < 0) return false;
-    this.objects.splice(i, 1);
+    const found = this.objects[i]!;
+    if ((found.finalizers ?? []).length > 0) found.deletionTimestamp ??= new Date().toISOString();
+    else this.objects.splice(i, 1);
     return true;
+  }
+
+  async objectState(object: ObjectId): Promise<ObjectState | undefined> {
+    this.#check('objectState');
+    const found = this.objects[this.#find(object)];
+    return found && { deletionTimestamp: found.deletionTimestamp ?? null, finalizers: [...(found.finalizers ?? [])] };
+  }
+
+  /** Whoever owns the finalizers removes them: an object being deleted then goes. */
+  removeFinalizers(object: ObjectId): void {
+    const i = this.#find(object);
+    const found = this.objects[i];
+    if (!found) return;
+    found.finalizers = [];
+    if (found.deletionTimestamp) this.objects.splice(i, 1);
+  }
+
+  async updateEvent(namespace: string, name: string, labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>): Promise<void> {
+    this.#check('updateEvent');
+    const i = this.events.findIndex((e) => e.namespace === namespace && e.name === name);
+    if (i < 0) throw fail('update event', 404);
+    const e = this.events[i]!;
+    this.events[i] = { ...e, labels: { ...e.labels, ...labels }, annotations: { ...e.annotations, ...annotations } };
   }
 
   async patchObject(object: ObjectId, patch: unknown): Promise<void> {

@@ -44,6 +44,19 @@ describe('leaseRegistry', () => {
     await registration.release({ outcome: 'passed', reason: null, kills: 2 });
   });
 
+  it('released with leftovers, the end-of-run Event records the ones a reaper can look up (pending), and the Lease is still deleted', async () => {
+    const store = new FakeLeaseStore();
+    const registration = await leaseRegistry({ store, reapBeforeStart: false }).register(record());
+    const engine = { kind: 'ChaosEngine', apiVersion: 'litmuschaos.io/v1alpha1', namespace: 'shop', name: 'kc-0000000001-pod-delete-abcde', reason: 'finalizer', command: 'kubectl patch …' };
+    await registration.release({ outcome: 'error', reason: null, kills: 0, leftovers: [engine, { kind: 'Note', namespace: 'shop', name: 'x', reason: 'not an object' }] });
+    expect(store.leases.size).toBe(0);
+    const [event] = store.events;
+    expect(event!.labels['kubechaos.dev/leftovers']).toBe('pending');
+    expect(JSON.parse(event!.annotations['kubechaos.dev/leftovers']!)).toEqual([
+      { apiVersion: 'litmuschaos.io/v1alpha1', kind: 'ChaosEngine', namespace: 'shop', name: engine.name, command: 'kubectl patch …' },
+    ]);
+  });
+
   it('on release writes a ChaosRunEnded Event with the outcome, then deletes the Lease', async () => {
     const store = new FakeLeaseStore();
     const registration = await leaseRegistry({ store, reapBeforeStart: false }).register(record());

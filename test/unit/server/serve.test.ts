@@ -78,7 +78,7 @@ describe('control API (registry faked in memory)', () => {
     ['{}', 400, '"all" must be true'],
     ['{"all": true, "ns": "x"}', 400, 'unknown field "ns" in the request body (known fields: all, namespace, reason, timeout)'],
     ['{"all": true, "namespace": 3}', 400, '"namespace" must be a non-empty string, got 3'],
-    ['{"all": true, "timeout": "soon"}', 400, '"timeout": Expected `timeout` to be a positive duration'],
+    ['{"all": true, "timeout": "soon"}', 400, '"timeout": Expected `timeout` to be a duration from 1ms'],
   ])('POST /stop with body %j is %i naming the problem, and stops nothing', async (body, status, message) => {
     const fake = fakeControl(runs());
     const { call } = await start(fake);

@@ -22,6 +22,8 @@ export interface FakeOptions {
   readonly deleteDelayMs?: number;
   /** Delay of every list call; like the real port, the call's signal aborts it. */
   readonly listDelayMs?: number;
+  /** The answer to a delete arrives this much later than the delete takes effect. */
+  readonly deleteAnswerDelayMs?: number;
   /** Watches deliver each change this much later (a watch lagging behind the writes). */
   readonly watchDelayMs?: number;
   /** Pods have no owner (bare pods). */
@@ -117,7 +119,7 @@ export class FakeCluster implements ClusterPort {
     return [...this.pods.values()].filter((p) => p.namespace === namespace && matches(reqs, p.labels));
   }
 
-  async deletePod(pod: { namespace: string; name: string; uid: string }, grace: number): Promise<void> {
+  async deletePod(pod: { namespace: string; name: string; uid: string }, grace: number, options: { signal?: AbortSignal } = {}): Promise<void> {
     await this.#enter();
     this.writes.push({ kind: 'delete', pod: pod.name, uid: pod.uid, at: Date.now(), grace });
     if (this.#opts.deleteDelayMs) await new Promise((r) => setTimeout(r, this.#opts.deleteDelayMs));
@@ -129,6 +131,8 @@ export class FakeCluster implements ClusterPort {
       const timer = setTimeout(() => this.setPod(fresh.uid, { ready: true }), this.#opts.readyAfterMs ?? 50);
       this.#timers.add(timer);
     }
+    // Like the real port, the call's signal gives up on the answer; the delete has happened.
+    if (this.#opts.deleteAnswerDelayMs) await sleep(this.#opts.deleteAnswerDelayMs, undefined, { signal: options.signal });
   }
 
   async watchPods(namespace: string, labelSelector: string, listener: PodSetListener, _onError: (e: unknown) => void, signal: AbortSignal) {
@@ -152,12 +156,18 @@ export class FakeCluster implements ClusterPort {
 
   async readWorkload(namespace: string, kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet', name: string): Promise<WorkloadInfo> {
     this.reads.push(`read ${kind} ${name}`);
-    if (name !== this.app) throw Object.assign(new Error('not found'), { code: 404 });
-    return { replicas: this.#opts.replicas ?? 3, selector: `app=${this.app}`, ref: this.#deployment(namespace) };
+    if (name === this.app) return { replicas: this.#opts.replicas ?? 3, selector: `app=${this.app}`, ref: this.#deployment(namespace) };
+    // Another Deployment (pods labelled app=<name>, owned by ReplicaSet <name>-rs): its pods now.
+    const pods = [...this.pods.values()].filter((p) => p.labels.app === name && p.owner?.name === `${name}-rs`);
+    if (kind !== 'Deployment' || pods.length === 0) throw Object.assign(new Error('not found'), { code: 404 });
+    return { replicas: pods.length, selector: `app=${name}`, ref: { apiVersion: 'apps/v1', kind, name, namespace, uid: `${name}-uid` } };
   }
 
   async readOwner(ref: ObjectRef): Promise<ObjectRef | undefined> {
-    return ref.kind === 'ReplicaSet' ? this.#deployment(ref.namespace) : undefined;
+    if (ref.kind !== 'ReplicaSet') return undefined;
+    if (ref.name === `${this.app}-rs`) return this.#deployment(ref.namespace);
+    const name = ref.name.replace(/-rs$/, '');
+    return { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: ref.namespace, uid: `${name}-uid` };
   }
 
   async missingPermissions(permissions: readonly Permission[]): Promise<Permission[]> {
@@ -204,4 +214,36 @@ export function dial(initial = 1): {
     droppedAt: () => droppedAt,
     observedAt: () => observedAt,
   };
+}
+
+/**
+ * Wraps a port (a FakeCluster, a Registry, a LitmusClient) so that every method call is recorded
+ * in `calls`, in order: the requests a run would have sent to the cluster. Every method is counted,
+ * including ones added to the port later; `local` names those that never reach the cluster
+ * (`defaultNamespace` reads the kubeconfig).
+ *
+ * @example
+ * ```ts
+ * const { port, calls } = countCalls(new FakeCluster(), ['defaultNamespace']);
+ * const chaos = createChaos({ cluster: port, handleSignals: false });
+ * expect(() => chaos.podKill({ namespace: 'Shop', selector: 'app=web' })).toThrow(TypeError);
+ * expect(calls).toEqual([]);
+ * ```
+ */
+export function countCalls<T extends object>(port: T, local: readonly string[] = []): { readonly port: T; readonly calls: string[] } {
+  const calls: string[] = [];
+  const proxy = new Proxy(port, {
+    get(target, key) {
+      // Read on the target itself: FakeCluster's private fields do not exist on the proxy.
+      const value: unknown = Reflect.get(target, key, target);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (typeof key !== 'string' || local.includes(key)) return method.bind(target);
+      return (...args: unknown[]) => {
+        calls.push(key);
+        return method.apply(target, args);
+      };
+    },
+  });
+  return { port: proxy, calls };
 }

@@ -1,8 +1,9 @@
 // An in-memory LitmusClient for unit tests of the wiring (createChaos({ engine }), .engine(),
 // chaos.litmus()). It stores the objects kubechaos writes and, when `operator` is on, plays the
 // two status transitions the tests need (engineStatus initialized on create, stopped on
-// engineState: stop). It is a test double of the Kubernetes API, not of Litmus: the real
-// operator's behaviour is verified in test/integration/litmus*.test.ts.
+// engineState: stop). Deletes follow the API's finalizer rule: an object with finalizers gets a
+// deletionTimestamp and stays until they are removed. It is a test double of the Kubernetes API,
+// not of Litmus: the real operator's behaviour is verified in test/integration/litmus*.test.ts.
 import type { KubeObject, LitmusClient, ObjectWatch, Plural, WatchEvent } from '../../../src/engines/litmus/client.ts';
 import type { ServiceAccountPermission } from '../../../src/engines/litmus/errors.ts';
 
@@ -24,9 +25,16 @@ export class FakeLitmus implements LitmusClient {
   #seq = 0;
   #listeners = new Map<string, Set<Listener>>();
   #opts: FakeLitmusOptions;
+  #operator: boolean;
 
   constructor(options: FakeLitmusOptions = {}) {
     this.#opts = options;
+    this.#operator = options.operator !== false;
+  }
+
+  /** The operator stops acting (as if its process died): no status change, no finalizer removed. */
+  stopOperator(): void {
+    this.#operator = false;
   }
 
   of(plural: Plural): KubeObject[] {
@@ -50,7 +58,7 @@ export class FakeLitmus implements LitmusClient {
     this.objects.set(key(plural, namespace, name), object);
     this.log.push(`create ${plural} ${namespace}/${name}`);
     this.#emit(plural, namespace, name, 'ADDED', object);
-    if (plural === 'chaosengines' && this.#opts.operator !== false) {
+    if (plural === 'chaosengines' && this.#operator) {
       setTimeout(() => this.#status(namespace, name, { engineStatus: 'initialized' }, ['chaosengine.litmuschaos.io/finalizer']), 5);
     }
     return structuredClone(object);
@@ -62,10 +70,9 @@ export class FakeLitmus implements LitmusClient {
     const p = patch as { spec?: Record<string, unknown>; metadata?: { finalizers?: null } };
     const next: KubeObject = structuredClone({ ...current, spec: { ...current.spec, ...p.spec }, metadata: { ...current.metadata, resourceVersion: String(this.#rv++) } });
     if (p.metadata && 'finalizers' in p.metadata) delete next.metadata!.finalizers;
-    this.objects.set(key(plural, namespace, name), next);
     this.log.push(`patch ${plural} ${namespace}/${name} ${JSON.stringify(patch)}`);
-    this.#emit(plural, namespace, name, 'MODIFIED', next);
-    if (plural === 'chaosengines' && p.spec?.engineState === 'stop' && this.#opts.operator !== false && next.status?.engineStatus) {
+    this.#put(plural, namespace, name, next);
+    if (plural === 'chaosengines' && p.spec?.engineState === 'stop' && this.#operator && next.status?.engineStatus) {
       setTimeout(() => this.#status(namespace, name, { engineStatus: 'stopped' }, []), 5);
     }
     return structuredClone(next);
@@ -74,10 +81,23 @@ export class FakeLitmus implements LitmusClient {
   async delete(plural: Plural, namespace: string, name: string) {
     const current = this.objects.get(key(plural, namespace, name));
     if (!current) return false;
-    this.objects.delete(key(plural, namespace, name));
     this.log.push(`delete ${plural} ${namespace}/${name}`);
-    this.#emit(plural, namespace, name, 'DELETED', current);
+    if (current.metadata?.deletionTimestamp) return true;
+    this.#put(plural, namespace, name, structuredClone({ ...current, metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString(), resourceVersion: String(this.#rv++) } }));
+    if (plural === 'chaosengines' && this.#operator) setTimeout(() => this.#status(namespace, name, {}, []), 5);
     return true;
+  }
+
+  /** Stores a new version; an object being deleted goes once it has no finalizer left (the API's rule). */
+  #put(plural: Plural, namespace: string, name: string, next: KubeObject): void {
+    const k = key(plural, namespace, name);
+    if (next.metadata?.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
+      this.objects.delete(k);
+      this.#emit(plural, namespace, name, 'DELETED', next);
+      return;
+    }
+    this.objects.set(k, next);
+    this.#emit(plural, namespace, name, 'MODIFIED', next);
   }
 
   async serviceAccountExists(_namespace: string, name: string) {
@@ -104,9 +124,9 @@ export class FakeLitmus implements LitmusClient {
     const k = key('chaosengines', namespace, name);
     const current = this.objects.get(k);
     if (!current) return;
+    if (!this.#operator) return; // it died before getting to it
     const next: KubeObject = structuredClone({ ...current, status: { ...current.status, ...status }, metadata: { ...current.metadata, finalizers, resourceVersion: String(this.#rv++) } });
-    this.objects.set(k, next);
-    this.#emit('chaosengines', namespace, name, 'MODIFIED', next);
+    this.#put('chaosengines', namespace, name, next);
   }
 
   #emit(plural: Plural, namespace: string, name: string, type: WatchEvent, object: KubeObject): void {
