@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the local control plane from the Go module proxy into a cache outside the repo.
 # Rebuilds a component only when its binary is missing or reports the wrong version.
-# Usage: scripts/build-cluster.sh        (prints the bin directory on its last line)
+# Usage: scripts/build-cluster.sh           (prints the bin directory on its last line)
+#        scripts/build-cluster.sh --check   (exit 0 when every binary is cached; builds nothing, needs no Go)
 set -euo pipefail
 
 K8S_VERSION="${KUBECHAOS_K8S_VERSION:-1.36.3}"
@@ -9,16 +10,25 @@ ETCD_VERSION="${KUBECHAOS_ETCD_VERSION:-3.6.16}"
 KWOK_VERSION="${KUBECHAOS_KWOK_VERSION:-0.8.0}"
 CACHE_ROOT="${KUBECHAOS_CACHE:-$HOME/.cache/kubechaos}"
 OUT="$CACHE_ROOT/k8s-$K8S_VERSION-etcd-$ETCD_VERSION-kwok-$KWOK_VERSION/bin"
-mkdir -p "$OUT"
 
 log() { echo "[build-cluster] $*" >&2; }
-command -v go >/dev/null || { log "go is not installed; install Go >= 1.26 (Debian: golang is too old; use the machine's Go)"; exit 1; }
+
+k8s_cached() {
+  [ -x "$OUT/kube-apiserver" ] && [ -x "$OUT/kube-controller-manager" ] && [ -x "$OUT/kube-scheduler" ] && [ -x "$OUT/kube-proxy" ] \
+    && "$OUT/kube-apiserver" --version 2>/dev/null | grep -q "v$K8S_VERSION\$"
+}
+etcd_cached() { [ -x "$OUT/etcd" ] && "$OUT/etcd" --version 2>/dev/null | grep -q "etcd Version: $ETCD_VERSION"; }
+kwok_cached() { [ -x "$OUT/kwok" ] && [ -d "$OUT/../stages" ]; }
+
+if [ "${1:-}" = --check ]; then k8s_cached && etcd_cached && kwok_cached; exit; fi
+mkdir -p "$OUT"
+
+command -v go >/dev/null || { log "go is not installed; install Go >= 1.26 (scripts/prereqs.sh prints how)"; exit 1; }
 
 export CGO_ENABLED=0 GOFLAGS=-mod=mod
 
 build_k8s() {
-  if [ -x "$OUT/kube-apiserver" ] && [ -x "$OUT/kube-controller-manager" ] && [ -x "$OUT/kube-scheduler" ] && [ -x "$OUT/kube-proxy" ] \
-     && "$OUT/kube-apiserver" --version 2>/dev/null | grep -q "v$K8S_VERSION\$"; then
+  if k8s_cached; then
     log "kubernetes v$K8S_VERSION: cached"; return
   fi
   log "kubernetes v$K8S_VERSION: building (cold: 20-40 min on 2 cores)"
@@ -61,7 +71,7 @@ GO
 }
 
 build_etcd() {
-  if [ -x "$OUT/etcd" ] && "$OUT/etcd" --version 2>/dev/null | grep -q "etcd Version: $ETCD_VERSION"; then
+  if etcd_cached; then
     log "etcd $ETCD_VERSION: cached"; return
   fi
   log "etcd $ETCD_VERSION: building"
@@ -76,7 +86,7 @@ build_etcd() {
 }
 
 build_kwok() {
-  if [ -x "$OUT/kwok" ] && [ -d "$OUT/../stages" ]; then log "kwok $KWOK_VERSION: cached"; return; fi
+  if kwok_cached; then log "kwok $KWOK_VERSION: cached"; return; fi
   log "kwok $KWOK_VERSION: building"
   GOBIN="$OUT" GOFLAGS= go install "sigs.k8s.io/kwok/cmd/kwok@v$KWOK_VERSION"
   local src; src="$(go env GOMODCACHE)/sigs.k8s.io/kwok@v$KWOK_VERSION/kustomize/stage"

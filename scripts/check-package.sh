@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the packed tarball into an empty project and uses it the way a user would:
-# ESM import, CJS require, the kubechaos/vitest entry, and the `kubechaos` bin.
+# ESM import, CJS require, the kubechaos/vitest entry, the `kubechaos` bin, and the README's
+# first example copied verbatim and run by the project's vitest against a local control plane.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+repo=$(pwd)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 tarball=$(npm pack --silent --pack-destination "$tmp" | tail -n 1)
@@ -34,4 +36,6 @@ node -e "
   console.log('cjs ok');
 "
 npx --no-install kubechaos --help | head -n 1
+bash "$repo/scripts/check-readme.sh" "$tmp"
+echo "README example ok"
 echo "package ok: $tarball"

@@ -7,6 +7,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmd="${1:-}"; shift || true
+case "$cmd" in
+  test|demo|cluster|bench|in-netns) ;;
+  *) echo "usage: scripts/run.sh test|demo|cluster|bench|in-netns CMD..." >&2; exit 2 ;;
+esac
+
+# Before anything else (Node, npm packages, the Go build): every tool the command needs, installed
+# when possible, else a stop that names the package and the command.
+bash scripts/prereqs.sh "$cmd"
 
 source scripts/node-env.sh
 

@@ -2,6 +2,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { auditLog } from './audit/audit-log.ts';
 import { fanOut } from './audit/fan-out.ts';
 import type { RunObserver } from './audit/run-event.ts';
+import { http1Only } from './cluster/http1.ts';
+import { checkKubeConfig } from './cluster/kubeconfig-check.ts';
 import { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
 import type { ClusterPort } from './cluster/port.ts';
 import { assertEngineName, assertLitmusOptions, createEngines, type EngineName, type LitmusOptions } from './engines/select.ts';
@@ -166,7 +168,9 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
   let registry = options.registry;
   let kubeConfig = options.kubeConfig;
   if (cluster === undefined) {
-    kubeConfig ??= loadKubeConfig();
+    if (kubeConfig !== undefined) checkKubeConfig(kubeConfig, 'given');
+    // HTTP/1.1 for every client made from it (createKubeCluster, the registry, Litmus): see http1Only.
+    kubeConfig = http1Only(kubeConfig ?? loadKubeConfig());
     cluster = createKubeCluster(kubeConfig, logger);
     registry ??= leaseRegistry({ kubeConfig, logger });
   }

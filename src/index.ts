@@ -127,6 +127,8 @@ export { SteadyStateError, type SteadyStateGap } from './errors/steady-state-err
 export { ProbeFailedError } from './errors/probe-failed-error.ts';
 export { RecoveryError } from './errors/recovery-error.ts';
 export { ClusterError } from './errors/cluster-error.ts';
+export type { Denied } from './errors/cluster-failure.ts';
+export { KubeConfigError } from './errors/kubeconfig-error.ts';
 export {
   isChaosError,
   isPreflightError,

@@ -1,4 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
+import { checkKubeConfig } from '../cluster/kubeconfig-check.ts';
+import { isChaosError } from '../errors/guards.ts';
 import { usage } from './exit-codes.ts';
 
 /** Connection flags, as kubectl users expect them. */
@@ -24,6 +26,13 @@ export function loadKube(flags: KubeFlags): KubeConfig {
       throw usage(`context "${flags.context}" not found in the kubeconfig (known: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'})`);
     }
     kc.setCurrentContext(flags.context);
+  }
+  try {
+    checkKubeConfig(kc, flags.kubeconfig ? { file: flags.kubeconfig } : 'default');
+  } catch (error) {
+    // Nothing was contacted, nothing changed: a usage error (exit 2) that names its code.
+    if (isChaosError(error)) throw usage(`${error.code}: ${error.message}`);
+    throw error;
   }
   return kc;
 }

@@ -1,4 +1,5 @@
 import type { KubeConfig, RequestContext } from '@kubernetes/client-node';
+import { http1Only } from './http1.ts';
 
 type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
 
@@ -11,6 +12,7 @@ type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
  * every later request, so connections are kept alive and reused. It mirrors the cache the
  * library itself keeps for its https.Agent path (keyed by cluster and user name). Everything
  * else is read from `kubeConfig` itself (the view is a prototype child; it never writes to it).
+ * Its connections speak HTTP/1.1 (see {@link http1Only}).
  *
  * @example
  * ```ts
@@ -18,10 +20,11 @@ type Dispatcher = NonNullable<ReturnType<RequestContext['getDispatcher']>>;
  * ```
  */
 export function withConnectionReuse(kubeConfig: KubeConfig): KubeConfig {
-  const view = Object.create(kubeConfig) as KubeConfig;
+  const base = http1Only(kubeConfig);
+  const view = Object.create(base) as KubeConfig;
   const pools = new Map<string, Dispatcher>();
   view.applySecurityAuthentication = async (context: RequestContext): Promise<void> => {
-    await kubeConfig.applySecurityAuthentication(context);
+    await base.applySecurityAuthentication(context);
     const fresh = context.getDispatcher();
     if (fresh === undefined) return;
     const cluster = kubeConfig.getCurrentCluster();

@@ -13,6 +13,7 @@ import { pause } from '../util/abort.ts';
 import { signalOptions } from './call-options.ts';
 import { eventBody } from './event-body.ts';
 import { withConnectionReuse } from './connection-reuse.ts';
+import { checkKubeConfig } from './kubeconfig-check.ts';
 import { toPodInfo } from './pod-info.ts';
 import type { CallOptions, ChaosEvent, ClusterPort, ObjectRef, PodInfo, WorkloadInfo, WorkloadKind } from './port.ts';
 import { withRetry } from './retry.ts';
@@ -32,6 +33,7 @@ const REPORTING_CONTROLLER = 'kubechaos.dev/kubechaos';
  * ```
  */
 export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silentLogger): ClusterPort {
+  checkKubeConfig(kubeConfig, 'given');
   // One connection pool for every call and watch (client-node would open a new one per request).
   const pooled = withConnectionReuse(kubeConfig);
   const core = pooled.makeApiClient(CoreV1Api);
@@ -220,7 +222,9 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
 }
 
 /**
- * Loads a KubeConfig the way kubectl does (`KUBECONFIG`, `~/.kube/config`, in-cluster).
+ * Loads a KubeConfig the way kubectl does (`KUBECONFIG`, `~/.kube/config`, in-cluster). Throws
+ * KubeConfigError (`NO_KUBECONFIG`, `NO_CURRENT_CONTEXT`) saying how to fix it when none is found
+ * or it has no usable current context.
  *
  * @example
  * ```ts
@@ -231,6 +235,7 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
 export function loadKubeConfig(): KubeConfig {
   const kc = new KubeConfig();
   kc.loadFromDefault();
+  checkKubeConfig(kc, 'default');
   return kc;
 }
 

@@ -1,5 +1,6 @@
 import pRetry from 'p-retry';
 import { ClusterError, statusOf } from '../errors/cluster-error.ts';
+import { isCertificateError } from '../errors/cluster-failure.ts';
 import { isAbortError } from '../util/abort.ts';
 import type { CallOptions } from './port.ts';
 
@@ -28,6 +29,8 @@ const TRANSIENT_CODES = new Set([
 /** True for failures worth retrying: 429, 5xx, and connection-level errors. */
 export function isTransient(error: unknown): boolean {
   if (isAbortError(error)) return false;
+  // "fetch failed" wraps these too, but a certificate the kubeconfig's CA rejects stays rejected.
+  if (isCertificateError(error)) return false;
   const status = statusOf(error);
   if (status !== undefined) return status === 429 || status >= 500;
   for (let e: unknown = error, depth = 0; e && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {

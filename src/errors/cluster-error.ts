@@ -1,8 +1,12 @@
 import { ChaosError } from './chaos-error.ts';
+import { describeFailure, type Denied } from './cluster-failure.ts';
 
 /**
  * A Kubernetes API call failed for good (after retries of transient failures). The original
- * `ApiException` (with its HTTP `code` and `body`) is kept as `cause`.
+ * `ApiException` (with its HTTP `code` and `body`) is kept as `cause`. The message names the
+ * problem and its fix for what a new user meets: an untrusted certificate (a wrong CA in the
+ * kubeconfig), an unreachable server, rejected credentials, and a missing permission (then
+ * `denied` holds the verb, resource and namespace the API server refused).
  *
  * @example
  * ```ts
@@ -14,13 +18,16 @@ export class ClusterError extends ChaosError {
   /** HTTP status of the failed call, when there was a response. */
   readonly status: number | undefined;
   readonly operation: string;
+  /** On a 403: the verb, resource and namespace the API server refused, and for whom. */
+  readonly denied: Denied | undefined;
 
   constructor(operation: string, cause: unknown) {
     const status = statusOf(cause);
-    const detail = status === undefined ? (cause instanceof Error ? cause.message : String(cause)) : `HTTP ${status}`;
+    const { detail, denied } = describeFailure(cause, status);
     super('CLUSTER_ERROR', `Kubernetes call "${operation}" failed: ${detail}.`, { cause });
     this.status = status;
     this.operation = operation;
+    this.denied = denied;
   }
 }
 

@@ -3,6 +3,7 @@ import { hostname } from 'node:os';
 import { statusOf } from '../errors/cluster-error.ts';
 import { withConnectionReuse } from '../cluster/connection-reuse.ts';
 import { loadKubeConfig } from '../cluster/kube-cluster.ts';
+import { checkKubeConfig } from '../cluster/kubeconfig-check.ts';
 import { createKubeLeaseStore } from './kube-store.ts';
 import type { LeaseStore } from './store.ts';
 
@@ -16,7 +17,9 @@ export interface StoreOptions {
 
 /** The store named by `options`, else one over the default kubeconfig. */
 export function storeOf(options: StoreOptions): LeaseStore {
-  return options.store ?? createKubeLeaseStore(withConnectionReuse(options.kubeConfig ?? loadKubeConfig()));
+  if (options.store) return options.store;
+  if (options.kubeConfig) checkKubeConfig(options.kubeConfig, 'given');
+  return createKubeLeaseStore(withConnectionReuse(options.kubeConfig ?? loadKubeConfig()));
 }
 
 /** Who this process is, as recorded in Leases and stop requests. */

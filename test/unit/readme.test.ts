@@ -1,7 +1,9 @@
 // The README's first example must be the code that examples/readme.test.ts runs against the
-// real control plane, character for character.
+// real control plane, character for character; its options tables must list every option.
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
+import { createChaos } from '../../src/chaos.ts';
+import { FakeCluster } from './support/fake-cluster.ts';
 
 it('README shows exactly the example that runs in CI', () => {
   const root = new URL('../../', import.meta.url);
@@ -13,4 +15,31 @@ it('README shows exactly the example that runs in CI', () => {
   expect(firstBlock).toBe(code);
   // "first screen": the example starts within the first 15 lines.
   expect(readme.split('\n').findIndex((l) => l.startsWith('```ts'))).toBeLessThan(15);
+});
+
+/** The option names a TypeError lists when it refuses an unknown key. */
+function knownOptions(refuse: () => unknown): string[] {
+  try {
+    refuse();
+  } catch (error) {
+    const list = /Known options: (.*)\.$/.exec((error as Error).message)?.[1];
+    if (list) return [...list.matchAll(/`([^`]+)`/g)].map((m) => m[1]!);
+  }
+  throw new Error('expected a TypeError listing the known options');
+}
+
+it('the README options tables list every option of createChaos, podKill, withSafety and expectRecovery', () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const tables = readme.slice(readme.indexOf('| option (key) |'), readme.indexOf('Unknown keys and bad values are'));
+  const chaos = createChaos({ cluster: new FakeCluster(), handleSignals: false });
+  const target = { namespace: 'shop', selector: { app: 'web' } };
+  const options = [
+    ...knownOptions(() => createChaos({ nope: 1 } as never)),
+    ...knownOptions(() => chaos.podKill(target, { nope: 1 } as never)),
+    ...knownOptions(() => chaos.podKill(target).withSafety(0.5, { nope: 1 } as never)),
+    ...knownOptions(() => chaos.podKill(target).expectRecovery({ within: '1s', nope: 1 } as never)),
+  ];
+  expect(options).toContain('teardownTimeout');
+  const missing = options.filter((name) => !new RegExp(`\`(\\.)?${name}[\`(:]|[{,] ${name}[ ,}]`).test(tables));
+  expect(missing, 'options missing from the README tables').toEqual([]);
 });
