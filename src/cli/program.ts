@@ -1,22 +1,18 @@
+// The command tree. Only commander and the flag parsers load here: each command's action imports
+// what it needs (the Kubernetes client, the registry, YAML) when it runs, so that `--help`,
+// `--version` and a mistyped flag answer at once, and `stop` loads no more than it uses.
 import { Command, CommanderError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { isChaosError } from '../errors/guards.ts';
-import { getRun, listRuns, stopRuns } from '../registry/control.ts';
-import { getBreaker, listBreakers } from '../registry/breakers.ts';
-import type { BreakerInfo } from '../registry/breaker-lease.ts';
-import type { RunInfo } from '../registry/run-info.ts';
-import { breakerCommand, breakersTable, breakerSummary } from './commands/breaker.ts';
-import { reap } from '../registry/reaper.ts';
+import { breakerCommand } from './commands/breaker.ts';
 import { serveCommand } from './commands/serve.ts';
 import { CliError, EXIT, usage } from './exit-codes.ts';
-import { ExperimentFileError, parseExperimentFile } from './experiment-file.ts';
+import { ExperimentFileError } from './experiment-file-error.ts';
 import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, selectorFlag, steadyStateFlag, urlFlag, workloadFlag } from './flag-values.ts';
 import type { ExperimentSpec, ProbeSpec } from './experiment-spec.ts';
 import type { CliIO } from './io.ts';
-import { loadKube, scopeOf, type KubeFlags } from './kube.ts';
-import { columns, parseFormat, render, type OutputFormat } from './output.ts';
-import { runDetails, runsTable } from './report-view.ts';
-import { runExperiment, type RunFlags } from './run-experiment.ts';
+import type { KubeFlags } from './kube.ts';
+import type { OutputFormat } from './output.ts';
 
 type Flags = KubeFlags & { output: OutputFormat };
 
@@ -94,10 +90,8 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  const flags = (cmd: Command): Flags => {
-    const all = cmd.optsWithGlobals<Flags & { output: string }>();
-    return { ...all, output: parseFormat(all.output) };
-  };
+  // commander's `choices` already refused any other -o value.
+  const flags = (cmd: Command): Flags => cmd.optsWithGlobals<Flags>();
   const sub = (name: string, description: string) =>
     program
       .command(name)
@@ -129,7 +123,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
     .addHelpText('before', 'Example:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n')
     .action(async (opts: RunOptions, cmd: Command) => {
-      setCode(await runExperiment(specFromFlags(opts), { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, flagError));
+      const spec = specFromFlags(opts);
+      const { runExperiment } = await import('./run-experiment.ts');
+      setCode(await runExperiment(spec, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, flagError));
     });
 
   sub('create', 'run the experiment an experiment file describes (see docs/cli.md for the schema)')
@@ -140,46 +136,22 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
     .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
     .action(async (opts: { filename: string; dryRun?: boolean; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
-      const f = flags(cmd);
-      let text: string;
-      try {
-        text = await io.readFile(opts.filename);
-      } catch (error) {
-        throw usage(`cannot read ${opts.filename}: ${(error as Error).message}`);
-      }
-      const file = parseExperimentFile(text, opts.filename === '-' ? '<stdin>' : opts.filename);
-      if (f.namespace && file.namespace && f.namespace !== file.namespace) {
-        throw usage(`the file's metadata.namespace (${file.namespace}) does not match -n ${f.namespace}`);
-      }
-      const spec: ExperimentSpec = opts.dryRun ? { ...file.spec, options: { ...file.spec.options, dryRun: true } } : file.spec;
-      setCode(await runExperiment(spec, { ...f, ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, (e) => file.locate(e)));
+      const { create } = await import('./commands/create.ts');
+      setCode(await create(opts, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io));
     });
 
   sub('list', 'list running runs and recently ended ones, and the breakers of targets with safety aborts (-n ns, or -A)')
     .alias('ls')
     .action(async (_opts: unknown, cmd: Command) => {
-      const f = flags(cmd);
-      const kubeConfig = loadKube(f);
-      const namespace = scopeOf(kubeConfig, f);
-      const scope = { kubeConfig, ...(namespace === undefined ? {} : { namespace }) };
-      const [runs, breakers] = await Promise.all([listRuns(scope), listBreakers(scope)]);
-      const breakerLines = breakersTable(breakers, namespace === undefined);
-      io.stdout.write(render(f.output, { runs, breakers }, () => runsTable(runs, namespace === undefined) + (breakerLines ? `\n${breakerLines}` : '')));
+      const { list } = await import('./commands/list.ts');
+      await list(flags(cmd), io);
     });
 
   sub('status', 'show one run: live from its Lease, or its outcome once ended')
     .argument('<name>', 'run id (kc-…); looked up in every namespace unless -n is given')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const f = flags(cmd);
-      const kubeConfig = loadKube(f);
-      const run = await getRun(name, { kubeConfig, ...(f.namespace ? { namespace: f.namespace } : {}) });
-      if (!run) throw new CliError(`no run named ${name}${f.namespace ? ` in ${f.namespace}` : ''}`, EXIT.notFound);
-      const breaker = await breakerOfRun(run, kubeConfig).catch((error: unknown) => {
-        io.stderr.write(`warning: could not read the breaker of the run's target: ${(error as Error).message}\n`);
-        return undefined;
-      });
-      const withBreaker = breaker === undefined ? run : { ...run, breaker };
-      io.stdout.write(render(f.output, withBreaker, () => runDetails(run) + (breaker === undefined ? '' : `Breaker: ${breakerSummary(breaker)}\n`)));
+      const { status } = await import('./commands/status.ts');
+      await status(name, flags(cmd), io);
     });
 
   sub('stop', 'emergency stop: ask runs to stop and wait until their owners confirm (Lease released)')
@@ -188,44 +160,15 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--timeout <duration>', 'how long to wait for confirmations, with a unit', durationTextFlag('--timeout'), '30s')
     .option('--reason <text>', 'recorded in each run\'s report', 'stopped with kubechaos stop')
     .action(async (names: string[], opts: { all?: boolean; timeout: string; reason: string }, cmd: Command) => {
-      const f = flags(cmd);
       if ((names.length > 0) === (opts.all === true)) throw usage('name the runs to stop, or pass --all');
-      const kubeConfig = loadKube(f);
-      const namespace = opts.all ? scopeOf(kubeConfig, f) : f.namespace;
-      const result = await stopRuns({
-        kubeConfig,
-        ...(namespace === undefined ? {} : { namespace }),
-        ...(opts.all ? { all: true } : { ids: names }),
-        reason: opts.reason,
-        timeout: opts.timeout as '30s',
-      });
-      const rows = [
-        ...result.confirmed.map(({ run, ms }) => [run.id, run.namespace, 'stopped', `confirmed in ${ms} ms`]),
-        ...result.unconfirmed.map(({ run, why }) => [run.id, run.namespace, 'NOT CONFIRMED', why]),
-        ...result.notFound.map((id) => [id, namespace ?? '*', 'not found', 'no live run with this name']),
-      ];
-      io.stdout.write(render(f.output, result, () => (rows.length === 0 ? 'No running runs.\n' : columns(['NAME', 'NAMESPACE', 'RESULT', 'DETAIL'], rows))));
-      for (const { run, why } of result.unconfirmed) io.stderr.write(`warning: ${run.namespace}/${run.id} did not confirm: ${why}\n`);
-      setCode(result.unconfirmed.length > 0 ? EXIT.unconfirmed : result.notFound.length > 0 ? EXIT.notFound : EXIT.ok);
+      const { stop } = await import('./commands/stop.ts');
+      setCode(await stop(names, opts, flags(cmd), io));
     });
 
   sub('reap', 'clean up after dead runs (expired Leases, their labelled objects, what they recorded to restore) and follow up what ended runs left behind')
     .action(async (_opts: unknown, cmd: Command) => {
-      const f = flags(cmd);
-      const kubeConfig = loadKube(f);
-      const namespace = scopeOf(kubeConfig, f);
-      const result = await reap({ kubeConfig, ...(namespace === undefined ? {} : { namespaces: [namespace] }) });
-      const rows = result.reaped.map((r) => [
-        r.run.id, r.run.namespace, String(r.deleted.length), String(r.restored), r.terminating.map((t) => `${t.kind}/${t.name}`).join(', ') || '-', r.errors.join('; ') || '-',
-      ]);
-      io.stdout.write(
-        render(f.output, result, () => (rows.length === 0 ? `Nothing to reap (${result.live} live run(s)).\n` : columns(['NAME', 'NAMESPACE', 'DELETED', 'RESTORED', 'TERMINATING', 'ERRORS'], rows))),
-      );
-      // Held by a finalizer nobody removes: say how to clear it; the next reap checks again.
-      for (const t of result.reaped.flatMap((r) => r.terminating)) {
-        io.stderr.write(`warning: ${t.kind} ${t.namespace}/${t.name} is terminating since ${t.deletionTimestamp}, held by finalizer(s) ${t.finalizers.join(', ')}; clear it with: ${t.command}\n`);
-      }
-      setCode(result.reaped.some((r) => r.errors.length > 0 || r.terminating.length > 0) ? EXIT.leftovers : EXIT.ok);
+      const { reap } = await import('./commands/reap.ts');
+      setCode(await reap(flags(cmd), io));
     });
 
   breakerCommand(sub('breaker', 'the per-target breakers: list them, or reset one (see docs/cli.md)'), io, flags, setCode);
@@ -248,16 +191,6 @@ function breakerFlags(o: BreakerFlags): { breaker?: { threshold?: number; halfOp
       ...(o.breakerHalfOpenAfter === undefined ? {} : { halfOpenAfter: o.breakerHalfOpenAfter }),
     },
   };
-}
-
-/** The breaker of a run's target (from the plan in its Lease or end record); null when closed. */
-async function breakerOfRun(run: RunInfo, kubeConfig: ReturnType<typeof loadKube>): Promise<BreakerInfo | null | undefined> {
-  const spec = run.spec as { selector?: unknown; exclude?: { names?: unknown; selector?: unknown } } | null;
-  if (!spec || typeof spec.selector !== 'string' || spec.selector === '') return undefined;
-  const names = Array.isArray(spec.exclude?.names) ? (spec.exclude.names as string[]) : [];
-  const selector = typeof spec.exclude?.selector === 'string' ? spec.exclude.selector : undefined;
-  const target = { namespace: run.namespace, selector: spec.selector, exclude: { names, ...(selector ? { selector } : {}) } };
-  return (await getBreaker(target, { kubeConfig })) ?? null;
 }
 
 interface RunOptions extends BreakerFlags {
