@@ -121,6 +121,7 @@ export { UnhealthyError } from './errors/unhealthy-error.ts';
 export { SafetyAbortError } from './errors/safety-abort-error.ts';
 export { CircuitOpenError, type CircuitOpenDetails } from './errors/circuit-open-error.ts';
 export { TargetBusyError, type BusyTarget } from './errors/target-busy-error.ts';
+export { NameTakenError } from './errors/name-taken-error.ts';
 export { TeardownError } from './errors/teardown-error.ts';
 export { BodyTimeoutError } from './errors/body-timeout-error.ts';
 export { SteadyStateError, type SteadyStateGap } from './errors/steady-state-error.ts';
@@ -133,6 +134,7 @@ export {
   isSafetyAbortError,
   isCircuitOpenError,
   isTargetBusyError,
+  isNameTakenError,
   isTeardownError,
   isRecoveryError,
   reportOf,

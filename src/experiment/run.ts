@@ -159,9 +159,11 @@ export class Run {
           restore: [],
           labels: runLabels(this.id),
           spec: this.#plan,
+          ...(this.#options.name === undefined ? {} : { name: this.#options.name }),
         },
         preSignal,
       );
+      this.#registration.track?.(() => ({ ...this.report.progress(), health: this.#monitor.health() }));
       // Another run may have registered on the same target meanwhile: see shared-target.ts.
       await claimTarget({ plan: this.#plan, cluster, registry, registration: this.#registration, signal: preSignal, ...(this.#targets ? { pods: this.#targets } : {}) });
       preSignal.throwIfAborted();
