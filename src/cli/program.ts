@@ -1,14 +1,14 @@
 // The command tree. Only commander and the flag parsers load here: each command's action imports
 // what it needs (the Kubernetes client, the registry, YAML) when it runs, so that `--help`,
 // `--version` and a mistyped flag answer at once, and `stop` loads no more than it uses.
-import { Command, CommanderError, Option } from 'commander';
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { isChaosError } from '../errors/guards.ts';
 import { breakerCommand } from './commands/breaker.ts';
 import { serveCommand } from './commands/serve.ts';
 import { CliError, EXIT, usage } from './exit-codes.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
-import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, selectorFlag, steadyStateFlag, urlFlag, workloadFlag } from './flag-values.ts';
+import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, runNameFlag, selectorFlag, steadyStateFlag, urlFlag, workloadFlag } from './flag-values.ts';
 import type { ExperimentSpec, ProbeSpec } from './experiment-spec.ts';
 import type { CliIO } from './io.ts';
 import type { KubeFlags } from './kube.ts';
@@ -101,7 +101,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       .addHelpText('after', EXIT_HELP);
 
   sub('run', 'run a pod-kill experiment in this process, with live progress; prints the report')
-    .addOption(new Option('--type <fault>', 'fault type').choices(['pod-kill']).default('pod-kill'))
+    .addOption(new Option('--type <fault>', "fault type (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
+    .option('--name <name>', 'name of the run, kept in its Lease: status, stop and list take it (unique among live runs of the namespace)', runNameFlag)
+    .addOption(pointedFlag('--duration <value>', '--duration is spelled --for in kubechaos, with a unit: --for 30s'))
     .addOption(new Option('--engine <engine>', 'what injects the fault: the SDK itself, or a LitmusChaos ChaosEngine').choices(['native', 'litmus']).default('native'))
     .requiredOption('--target <selector>', 'label selector of the target pods, e.g. app=web,tier!=db', selectorFlag('--target'))
     .option('--count <n>', 'pods killed per round (default 1)', integerFlag('--count', 1))
@@ -129,15 +131,17 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     });
 
   sub('create', 'run the experiment an experiment file describes (see docs/cli.md for the schema)')
-    .requiredOption('-f, --filename <file>', 'experiment file (YAML), or - for stdin')
+    .option('-f, --filename <file>', 'experiment file (YAML), or - for stdin (required)')
+    .addOption(pointedFlag('--yaml <file>', '--yaml is spelled -f/--filename in kubechaos (as in kubectl): kubechaos create -f FILE'))
     .option('--dry-run', 'report which pods would be killed; kill none')
     .option('--ttl <duration>', 'Lease TTL, at least 1s (default 15s)', durationTextFlag('--ttl', 1000))
     .option('--no-reap', 'do not reap dead runs in the namespace before starting')
     .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
     .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
-    .action(async (opts: { filename: string; dryRun?: boolean; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
+    .action(async (opts: { filename?: string; dryRun?: boolean; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
+      if (opts.filename === undefined) throw usage("required option '-f, --filename <file>' not specified");
       const { create } = await import('./commands/create.ts');
-      setCode(await create(opts, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io));
+      setCode(await create(opts as { filename: string }, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io));
     });
 
   sub('list', 'list running runs and recently ended ones, and the breakers of targets with safety aborts (-n ns, or -A)')
@@ -148,14 +152,14 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     });
 
   sub('status', 'show one run: live from its Lease, or its outcome once ended')
-    .argument('<name>', 'run id (kc-…); looked up in every namespace unless -n is given')
+    .argument('<name>', 'run id (kc-…) or name; looked up in every namespace unless -n is given')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
       const { status } = await import('./commands/status.ts');
       await status(name, flags(cmd), io);
     });
 
   sub('stop', 'emergency stop: ask runs to stop and wait until their owners confirm (Lease released)')
-    .argument('[names...]', 'run ids; or --all')
+    .argument('[names...]', 'run ids or names; or --all')
     .option('--all', 'every run in the namespace (-n), or everywhere (-A)')
     .option('--timeout <duration>', 'how long to wait for confirmations, with a unit', durationTextFlag('--timeout'), '30s')
     .option('--reason <text>', 'recorded in each run\'s report', 'stopped with kubechaos stop')
@@ -193,8 +197,23 @@ function breakerFlags(o: BreakerFlags): { breaker?: { threshold?: number; halfOp
   };
 }
 
+/** `--type`: kubechaos's fault names; the platform's spelling (`pod_kill`) is read as `pod-kill`. */
+function faultType(value: string): string {
+  const fault = value.trim().toLowerCase().replaceAll('_', '-');
+  if (fault !== 'pod-kill') throw new InvalidArgumentError(`--type must be pod-kill (the only fault of \`run\`), got "${value}".`);
+  return fault;
+}
+
+/** A flag of the platform's CLI that kubechaos spells differently: hidden, it refuses with the right spelling. */
+function pointedFlag(flags: string, message: string): Option {
+  return new Option(flags).hideHelp().argParser(() => {
+    throw new InvalidArgumentError(message);
+  });
+}
+
 interface RunOptions extends BreakerFlags {
   type: string;
+  name?: string;
   target: string;
   count?: number;
   percent?: number;
@@ -233,7 +252,7 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
     ...(o.teardownTimeout === undefined ? {} : { teardownTimeout: o.teardownTimeout }),
     ...(o.dryRun ? { dryRun: true } : {}),
   };
-  return { target: { selector: o.target }, options, probes, ...(o.engine === 'native' ? {} : { engine: o.engine }) };
+  return { ...(o.name === undefined ? {} : { name: o.name }), target: { selector: o.target }, options, probes, ...(o.engine === 'native' ? {} : { engine: o.engine }) };
 }
 
 /** The flag that sets each SDK option of `run`, to name it in the SDK's own TypeErrors. */
@@ -258,6 +277,7 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
 /** An SDK TypeError from `run`'s flags, as a usage error that names the flag. */
 function flagError(error: TypeError): CliError {
   const option = /`([^`]+)`/.exec(error.message)?.[1];
-  const flag = option === undefined ? undefined : OPTION_FLAGS[option];
+  // `name` is both the run's name and a readiness probe's workload name.
+  const flag = option === 'name' && /run name/.test(error.message) ? '--name' : option === undefined ? undefined : OPTION_FLAGS[option];
   return usage(flag === undefined ? error.message : `${flag}: ${error.message}`);
 }
