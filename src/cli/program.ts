@@ -1,10 +1,11 @@
 // The command tree. Only commander and the flag parsers load here: each command's action imports
 // what it needs (the Kubernetes client, the registry, YAML) when it runs, so that `--help`,
 // `--version` and a mistyped flag answer at once, and `stop` loads no more than it uses.
-import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { isChaosError } from '../errors/guards.ts';
 import { breakerCommand } from './commands/breaker.ts';
+import { SHELLS, completionScript, type Shell } from './completion.ts';
 import { serveCommand } from './commands/serve.ts';
 import { CliError, EXIT, usage } from './exit-codes.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
@@ -178,6 +179,24 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
   breakerCommand(sub('breaker', 'the per-target breakers: list them, or reset one (see docs/cli.md)'), io, flags, setCode);
 
   serveCommand(sub('serve', 'HTTP control API (JSON) over list/status/stop/reap, on loopback; runs until SIGINT/SIGTERM'), io, flags, setCode);
+
+  sub('completion', 'print a shell completion script (bash, zsh, fish): commands, flags, namespaces and run names')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .addHelpText('before', 'Example:\n  source <(kubechaos completion bash)     # in ~/.bashrc\n  kubechaos completion fish | source     # in ~/.config/fish/config.fish\n')
+    .action((shell: Shell) => {
+      io.stdout.write(completionScript(shell, program));
+    });
+
+  // What the completion scripts call to list namespaces and run names: quick, and silent on errors.
+  program
+    .command('__complete', { hidden: true })
+    .argument('<kind>', 'namespaces | runs')
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .action(async (kind: string, _opts: unknown, cmd: Command) => {
+      const { complete } = await import('./commands/complete.ts');
+      await complete(kind, flags(cmd), io);
+    });
 
   return program;
 }

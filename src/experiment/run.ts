@@ -129,6 +129,7 @@ export class Run {
             preSignal,
           );
       this.#recordBreaker(this.#ticket.admitted);
+      if (this.#options.name !== undefined) await this.#registry().checkName?.(this.#plan.namespace, this.#options.name, preSignal);
       const checked = await preflight({
         plan: this.#plan,
         engine: this.#ctx.engine,

@@ -65,6 +65,7 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
     breakerRecords: () => breakers,
     permissions: (namespace: string): Permission[] => leasePermissions(namespace),
     liveRuns: (namespace: string, signal?: AbortSignal) => liveRuns((store ??= storeOf(options)), namespace, signal),
+    checkName: (namespace: string, name: string, signal?: AbortSignal) => assertNameFree((store ??= storeOf(options)), namespace, name, '', signal),
     register: async (record: RunRecord, signal?: AbortSignal): Promise<Registration> => {
       store ??= storeOf(options);
       if (reapBeforeStart) {

@@ -122,6 +122,11 @@ export interface Registry {
    * shared-target check. A registry without it cannot keep two runs off one target.
    */
   liveRuns?(namespace: string, signal?: AbortSignal): Promise<LiveRun[]>;
+  /**
+   * Throws a `NameTakenError` when a live run of `namespace` has `name`: checked before preflight
+   * (a clear refusal before any other), and again by `register` (two runs may check at once).
+   */
+  checkName?(namespace: string, name: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** A registry that records nothing (no Lease). @example `createChaos({ registry: noopRegistry })` */

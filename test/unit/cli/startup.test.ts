@@ -34,7 +34,7 @@ function loaded(argv: readonly string[]): { code: number | null; modules: string
 const clientNode = (m: string) => m.includes('@kubernetes/client-node');
 
 describe('CLI start-up', () => {
-  it.each([['--version'], ['--help'], ['run', '--help'], ['create', '--help'], ['stop', '--help'], ['list', '--help'], ['breaker', 'reset', '--help'], ['serve', '--help']])(
+  it.each([['--version'], ['--help'], ['run', '--help'], ['create', '--help'], ['stop', '--help'], ['list', '--help'], ['breaker', 'reset', '--help'], ['serve', '--help'], ['completion', 'bash']])(
     '%j loads neither the Kubernetes client nor YAML',
     (...argv) => {
       const { code, modules, stderr } = loaded(argv);

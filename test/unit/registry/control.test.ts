@@ -144,3 +144,15 @@ async function until(fn: () => Promise<boolean>, ms = 3000): Promise<void> {
     await new Promise((r) => setTimeout(r, 20));
   }
 }
+
+describe('checkName', () => {
+  it('refuses a name a live run of the namespace has, before anything is written', async () => {
+    const store = new FakeLeaseStore();
+    const registry = leaseRegistry({ store, reapBeforeStart: false });
+    await registry.register({ ...record('kc-1'), name: 'nightly' });
+    await expect(registry.checkName!('shop', 'nightly')).rejects.toMatchObject({ code: 'RUN_NAME_TAKEN' });
+    await expect(registry.checkName!('shop', 'other')).resolves.toBeUndefined();
+    await expect(registry.checkName!('elsewhere', 'nightly')).resolves.toBeUndefined();
+    expect(store.leases.size).toBe(1);
+  });
+});
