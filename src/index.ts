@@ -11,7 +11,7 @@ export { ExperimentHandle } from './experiment/handle.ts';
 export type { PodKillOptions, SafetyOptions, RecoveryOptions, NormalizedOptions, SteadyState } from './experiment/options.ts';
 export type { PodKillTarget, NormalizedTarget } from './experiment/target.ts';
 export type { Report, ReportTarget, Outcome, Kill, PodRef, HealthSample, Leftover, Stall, SkippedRound, RetriedCall, BreakerChange } from './experiment/report.ts';
-export { noopRegistry, type Registry, type Registration, type ReleaseOptions, type RunRecord, type RunSummary, type LiveRun } from './experiment/lifecycle/register.ts';
+export { noopRegistry, type Registry, type Registration, type ReleaseOptions, type RunRecord, type RunSummary, type RunProgress, type LiveRun } from './experiment/lifecycle/register.ts';
 export {
   leaseRegistry,
   reap,
