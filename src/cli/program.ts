@@ -27,7 +27,8 @@ Exit codes:
   5  run refused by preflight or by the target's open breaker (nothing was changed)
   6  stop: some runs did not confirm in time
   7  no run (or breaker) with that name
-  8  something was left behind (teardown or reap incomplete)`;
+  8  something was left behind (teardown or reap incomplete)
+  130/143  run interrupted by SIGINT/SIGTERM (after its teardown and report)`;
 
 /**
  * The `kubechaos` command line. Resolves with the exit code; never calls `process.exit`.
