@@ -7,6 +7,7 @@
 // with that bin, and the notes give its figures side by side.
 import { spawn, execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { KubeConfig } from '@kubernetes/client-node';
 import { startCluster } from '../test/cluster/cluster.ts';
@@ -31,18 +32,22 @@ const namespace = await createTestNamespace(kc, 'bench-cli');
 await deployHttpApp(kc, { namespace, replicas: 4, onProcessNode: false });
 
 /** Spawn -> exit of `node bin ...args`, in ms; rejects on an unexpected exit code. */
-function timed(bin: string, args: readonly string[], expect: readonly number[] = [0]): Promise<number> {
+function timed(bin: string, args: readonly string[], expect: readonly number[] = [0], onStdout?: (text: string) => void): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let err = '';
-    child.stdout.resume();
+    let out = '';
+    child.stdout.setEncoding('utf8').on('data', (c: string) => (out += c));
     child.stderr.setEncoding('utf8').on('data', (c: string) => (err += c));
     child.on('error', reject);
     child.on('exit', (code) => {
       const ms = performance.now() - started;
       if (code === null || !expect.includes(code)) reject(new Error(`${bin} ${args.join(' ')} exited ${code}: ${err}`));
-      else resolve(ms);
+      else {
+        onStdout?.(out);
+        resolve(ms);
+      }
     });
   });
 }
@@ -78,16 +83,22 @@ for (let round = 0; round < ROUNDS; round++) {
 }
 
 /** `kubechaos stop --all` against a run that another process owns: spawn -> exit. */
-async function stopAll(bin: string): Promise<number> {
+// `confirmed[].ms` of its output: from the stop's start (after the CLI loaded) to the owner's release.
+async function stopAll(bin: string, confirmations: number[]): Promise<number> {
   const exp = spawnExperiment({ namespace, every: '200ms', for: '2m' });
   await exp.started;
   await exp.killed(1);
-  const ms = await timed(bin, ['stop', '--all', '-n', namespace, '-o', 'json']);
+  const ms = await timed(bin, ['stop', '--all', '-n', namespace, '-o', 'json'], [0], (out) => {
+    const confirmed = (JSON.parse(out) as { confirmed: Array<{ ms: number }> }).confirmed;
+    if (confirmed.length !== 1) throw new Error(`expected one confirmed run, got ${out}`);
+    confirmations.push(confirmed[0]!.ms);
+  });
   await exp.exited;
   return ms;
 }
 const stops: Record<string, number[]> = { current: [], baseline: [] };
-for (let i = 0; i < STOPS; i++) for (const [which, bin] of Object.entries(bins)) stops[which]!.push(await stopAll(bin));
+const confirms: Record<string, number[]> = { current: [], baseline: [] };
+for (let i = 0; i < STOPS; i++) for (const [which, bin] of Object.entries(bins)) stops[which]!.push(await stopAll(bin, confirms[which]!));
 
 const metrics: Record<string, Metric> = {};
 for (const [name, values] of Object.entries(startup.current!)) metrics[`startup_ms_${name}`] = distribution(values);
@@ -98,7 +109,7 @@ const baselineNotes =
   BASELINE === undefined
     ? 'No baseline bin given (KUBECHAOS_CLI_BASELINE).'
     : `Baseline (${BASELINE}, run interleaved in this same run): ` +
-      [...Object.entries(startup.baseline!).map(([name, v]) => `startup_ms_${name} ${line(distribution(v))}`), `stop_all_wall_ms ${line(distribution(stops.baseline!))}`].join('; ') +
+      [...Object.entries(startup.baseline!).map(([name, v]) => `startup_ms_${name} ${line(distribution(v))}`), `stop_all_wall_ms ${line(distribution(stops.baseline!))} (of which stop request -> release ${line(distribution(confirms.baseline!))})`].join('; ') +
       '.';
 writeResult(
   'cli',
@@ -106,7 +117,9 @@ writeResult(
   'Spawn -> exit of `node dist/cli/kubechaos.js ...` (the packed bin) after one warm-up start per command (Node\'s compile cache filled), ' +
     `${ROUNDS} rounds interleaved across commands (and bins). list, status, stop, stop_all_idle and reap include their API calls against the local control plane ` +
     '(status and stop name an unknown run: exit 7 after the lookup). stop_all_wall_ms: `stop --all -n NS -o json` against a pod-kill run owned by another process ' +
-    `(registry-child.ts, every 200ms), after its first kill, until the owner released its Lease and the CLI exited; n=${STOPS}. ` +
+    `(registry-child.ts, every 200ms), after its first kill, until the owner released its Lease and the CLI exited; n=${STOPS}; ` +
+    `of which the stop itself (stopRuns start -> the owner's release, as the CLI reports it) ${line(distribution(confirms.current!))}: the rest is the CLI's start-up and exit. ` +
+    `Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (a shared machine). ` +
     baselineNotes,
 );
 await cluster.stop?.();
