@@ -148,9 +148,10 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
 
   sub('list', 'list running runs and recently ended ones, and the breakers of targets with safety aborts (-n ns, or -A)')
     .alias('ls')
-    .action(async (_opts: unknown, cmd: Command) => {
+    .argument('[names...]', 'only these runs, by id or name (as kubectl get NAME)')
+    .action(async (names: string[], _opts: unknown, cmd: Command) => {
       const { list } = await import('./commands/list.ts');
-      await list(flags(cmd), io);
+      setCode(await list(names, flags(cmd), io));
     });
 
   sub('status', 'show one run: live from its Lease, or its outcome once ended')

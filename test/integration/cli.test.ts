@@ -112,6 +112,12 @@ describe('kubechaos CLI', () => {
     expect(words.stdout.split('\n').filter(Boolean)).toEqual(['nightly', id]);
     expect((await cli(['__complete', 'namespaces'])).stdout.split('\n')).toContain(namespace);
 
+    // list takes names too (as kubectl get NAME): the run by its name, and nothing for another.
+    const listed = await cli(['list', 'nightly', '-n', namespace, '-o', 'json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { runs: RunInfo[] }).runs.map((r) => r.id)).toEqual([id]);
+    expect((await cli(['list', 'weekly', '-n', namespace])).code).toBe(7);
+
     const status = await cli(['status', 'nightly', '-n', namespace, '-o', 'json']);
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ id, name: 'nightly', state: 'running' });
