@@ -53,8 +53,21 @@ async function account(fault: string, report: Report, opts: { leaseMayLinger?: b
   await waitForReadyReplicas(kc, namespace, 'web', 3);
 }
 
+/** SDK log lines and run events on stderr with KUBECHAOS_BENCH_TRACE=1 (to see where a run stands). */
+const trace = process.env.KUBECHAOS_BENCH_TRACE === '1';
+const log = (level: string) => (fields: Record<string, unknown>, msg?: string) => {
+  if (trace && !fields.audit) console.error(`[sdk ${level}] ${new Date().toISOString()} ${msg ?? ''} ${JSON.stringify(fields).slice(0, 300)}`);
+};
+const logger = { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
+
 function client(extra: Record<string, unknown> = {}) {
-  return createChaos({ kubeConfig: kc, breaker: { threshold: 1_000_000 }, ...extra });
+  return createChaos({
+    kubeConfig: kc,
+    breaker: { threshold: 1_000_000 },
+    logger,
+    observers: [(e) => trace && e.action !== 'sample' && console.error(`[run ${e.action}] ${e.at} ${e.runId}`)],
+    ...extra,
+  });
 }
 
 async function settle<T extends Report>(p: Promise<T>): Promise<Report> {

@@ -36,6 +36,13 @@ node -e "
   console.log('cjs ok');
 "
 npx --no-install kubechaos --help | head -n 1
+# The bin is a bundle split per command: a command's own chunk (here stop's, with the Kubernetes
+# client) must load from the installed package too. No kubeconfig: it refuses (exit 2) once loaded.
+if KUBECONFIG=/nonexistent npx --no-install kubechaos stop --all -n default 2> stop.err; then echo "stop without a kubeconfig succeeded" >&2; exit 1; fi
+grep -q "^error: " stop.err && ! grep -q "Cannot find\|ERR_MODULE_NOT_FOUND" stop.err || { cat stop.err >&2; exit 1; }
+npx --no-install kubechaos completion bash | bash -n
+echo "kubechaos bin ok"
+
 bash "$repo/scripts/check-readme.sh" "$tmp"
 echo "README example ok"
 echo "package ok: $tarball"

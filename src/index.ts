@@ -11,7 +11,7 @@ export { ExperimentHandle } from './experiment/handle.ts';
 export type { PodKillOptions, SafetyOptions, RecoveryOptions, NormalizedOptions, SteadyState } from './experiment/options.ts';
 export type { PodKillTarget, NormalizedTarget } from './experiment/target.ts';
 export type { Report, ReportTarget, Outcome, Kill, PodRef, HealthSample, Leftover, Stall, SkippedRound, RetriedCall, BreakerChange } from './experiment/report.ts';
-export { noopRegistry, type Registry, type Registration, type ReleaseOptions, type RunRecord, type RunSummary, type LiveRun } from './experiment/lifecycle/register.ts';
+export { noopRegistry, type Registry, type Registration, type ReleaseOptions, type RunRecord, type RunSummary, type RunProgress, type LiveRun } from './experiment/lifecycle/register.ts';
 export {
   leaseRegistry,
   reap,
@@ -121,6 +121,7 @@ export { UnhealthyError } from './errors/unhealthy-error.ts';
 export { SafetyAbortError } from './errors/safety-abort-error.ts';
 export { CircuitOpenError, type CircuitOpenDetails } from './errors/circuit-open-error.ts';
 export { TargetBusyError, type BusyTarget } from './errors/target-busy-error.ts';
+export { NameTakenError } from './errors/name-taken-error.ts';
 export { TeardownError } from './errors/teardown-error.ts';
 export { BodyTimeoutError } from './errors/body-timeout-error.ts';
 export { SteadyStateError, type SteadyStateGap } from './errors/steady-state-error.ts';
@@ -135,6 +136,7 @@ export {
   isSafetyAbortError,
   isCircuitOpenError,
   isTargetBusyError,
+  isNameTakenError,
   isTeardownError,
   isRecoveryError,
   reportOf,

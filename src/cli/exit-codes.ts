@@ -1,6 +1,6 @@
 /**
  * Exit codes of the `kubechaos` CLI (documented in docs/cli.md). A run interrupted by SIGINT or
- * SIGTERM tears down, then ends by that signal (130 / 143 in a shell).
+ * SIGTERM tears down, prints its report, then exits 130 / 143 (128 + the signal's number, as a shell reports it).
  */
 export const EXIT = Object.freeze({
   /** Success: the run passed, every stop was confirmed, the reap was complete. */

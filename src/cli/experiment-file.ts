@@ -4,30 +4,15 @@ import { probeUrl } from '../safety/probes/http.ts';
 import { describe, readDuration } from '../util/duration.ts';
 import { isDnsLabel, isDnsSubdomain } from '../util/names.ts';
 import type { ExperimentSpec } from './experiment-spec.ts';
+import { ExperimentFileError } from './experiment-file-error.ts';
+
+export { ExperimentFileError };
 
 /** `apiVersion` of experiment files. */
 export const API_VERSION = 'kubechaos.dev/v1alpha1';
 
-/**
- * An experiment file that cannot be used, with where: `line`/`column` (1-based) and the dotted
- * path of the `field` (e.g. `spec.safety.threshold`).
- */
-export class ExperimentFileError extends Error {
-  readonly line: number;
-  readonly column: number;
-  readonly field: string | undefined;
-
-  constructor(file: string, at: { line: number; col: number }, field: string | undefined, message: string) {
-    super(`${file}:${at.line}:${at.col}: ${field ? `${field}: ` : ''}${message}`);
-    this.name = 'ExperimentFileError';
-    this.line = at.line;
-    this.column = at.col;
-    this.field = field;
-  }
-}
-
 type Type =
-  | { readonly t: 'string' | 'boolean' | 'selector' | 'statuses' | 'namespace' | 'name' | 'url' }
+  | { readonly t: 'string' | 'boolean' | 'selector' | 'statuses' | 'namespace' | 'name' | 'runName' | 'url' }
   | { readonly t: 'duration'; readonly zero?: boolean }
   | { readonly t: 'list'; readonly item: Type }
   | { readonly t: 'number'; readonly min: number; readonly max: number }
@@ -61,7 +46,7 @@ const SCHEMA: Type = {
   fields: {
     apiVersion: { t: 'enum', values: [API_VERSION] },
     kind: { t: 'enum', values: ['PodKill'] },
-    metadata: { t: 'object', fields: { name: str, namespace } },
+    metadata: { t: 'object', fields: { name: { t: 'runName' }, namespace } },
     spec: {
       t: 'object',
       required: ['target'],
@@ -95,6 +80,7 @@ const OPTION_PATHS: Readonly<Record<string, string>> = {
   'exclude.selector': 'spec.target.exclude.selector',
   'exclude.names': 'spec.target.exclude.names',
   namespace: 'metadata.namespace',
+  name: 'metadata.name',
   probes: 'spec.probes',
 };
 
@@ -169,6 +155,11 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
       }
       case 'namespace':
         if (!isDnsLabel(scalar)) fail(node, path, `expected a namespace name (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit), got ${shown(node)}`);
+        return scalar;
+      case 'runName':
+        if (typeof scalar !== 'string' || !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(scalar)) {
+          fail(node, path, `expected a run name (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit; kept as a label of the run's Lease), got ${shown(node)}`);
+        }
         return scalar;
       case 'name':
         if (!isDnsSubdomain(scalar)) fail(node, path, `expected an object name (at most 253 lowercase letters, digits, '-' and '.', starting and ending with a letter or digit), got ${shown(node)}`);

@@ -14,6 +14,7 @@ export type ProbeSpec =
 
 /** One experiment as plain data, from `run` flags or from an experiment file. */
 export interface ExperimentSpec {
+  /** The run's name (`run --name`, `metadata.name`): kept in its Lease; `status`, `stop` and `list` take it. */
   readonly name?: string;
   readonly target: PodKillTarget;
   readonly options: Omit<PodKillOptions, 'probes'>;
@@ -24,7 +25,7 @@ export interface ExperimentSpec {
 
 /** Builds the SDK experiment; the SDK's TypeErrors name the option that is wrong. */
 export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment {
-  const experiment = chaos.podKill(spec.target, { ...spec.options, probes: spec.probes.map(toProbe) });
+  const experiment = chaos.podKill(spec.target, { ...spec.options, ...(spec.name === undefined ? {} : { name: spec.name }), probes: spec.probes.map(toProbe) });
   return spec.engine ? experiment.engine(spec.engine) : experiment;
 }
 

@@ -120,3 +120,11 @@ export function steadyStateFlag(value: string): 'available' | 'off' | number {
   }
   return n;
 }
+
+/** `--name`: a run name is stored as a label value, so it follows that syntax (the SDK's `name` option checks the same). */
+export function runNameFlag(value: string): string {
+  if (!/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(value)) {
+    throw new InvalidArgumentError(`--name must be at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, got ${describe(value)}.`);
+  }
+  return value;
+}

@@ -1,22 +1,19 @@
-import { Command, CommanderError, Option } from 'commander';
+// The command tree. Only commander and the flag parsers load here: each command's action imports
+// what it needs (the Kubernetes client, the registry, YAML) when it runs, so that `--help`,
+// `--version` and a mistyped flag answer at once, and `stop` loads no more than it uses.
+import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { isChaosError } from '../errors/guards.ts';
-import { getRun, listRuns, stopRuns } from '../registry/control.ts';
-import { getBreaker, listBreakers } from '../registry/breakers.ts';
-import type { BreakerInfo } from '../registry/breaker-lease.ts';
-import type { RunInfo } from '../registry/run-info.ts';
-import { breakerCommand, breakersTable, breakerSummary } from './commands/breaker.ts';
-import { reap } from '../registry/reaper.ts';
+import { breakerCommand } from './commands/breaker.ts';
+import { SHELLS, completionScript, type Shell } from './completion.ts';
 import { serveCommand } from './commands/serve.ts';
 import { CliError, EXIT, usage } from './exit-codes.ts';
-import { ExperimentFileError, parseExperimentFile } from './experiment-file.ts';
-import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, selectorFlag, steadyStateFlag, urlFlag, workloadFlag } from './flag-values.ts';
+import { ExperimentFileError } from './experiment-file-error.ts';
+import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, runNameFlag, selectorFlag, steadyStateFlag, urlFlag, workloadFlag } from './flag-values.ts';
 import type { ExperimentSpec, ProbeSpec } from './experiment-spec.ts';
 import type { CliIO } from './io.ts';
-import { loadKube, scopeOf, type KubeFlags } from './kube.ts';
-import { columns, parseFormat, render, type OutputFormat } from './output.ts';
-import { runDetails, runsTable } from './report-view.ts';
-import { runExperiment, type RunFlags } from './run-experiment.ts';
+import type { KubeFlags } from './kube.ts';
+import type { OutputFormat } from './output.ts';
 
 type Flags = KubeFlags & { output: OutputFormat };
 
@@ -30,7 +27,8 @@ Exit codes:
   5  run refused by preflight or by the target's open breaker (nothing was changed)
   6  stop: some runs did not confirm in time
   7  no run (or breaker) with that name
-  8  something was left behind (teardown or reap incomplete)`;
+  8  something was left behind (teardown or reap incomplete)
+  130/143  run interrupted by SIGINT/SIGTERM (after its teardown and report)`;
 
 /**
  * The `kubechaos` command line. Resolves with the exit code; never calls `process.exit`.
@@ -94,10 +92,8 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  const flags = (cmd: Command): Flags => {
-    const all = cmd.optsWithGlobals<Flags & { output: string }>();
-    return { ...all, output: parseFormat(all.output) };
-  };
+  // commander's `choices` already refused any other -o value.
+  const flags = (cmd: Command): Flags => cmd.optsWithGlobals<Flags>();
   const sub = (name: string, description: string) =>
     program
       .command(name)
@@ -107,7 +103,9 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       .addHelpText('after', EXIT_HELP);
 
   sub('run', 'run a pod-kill experiment in this process, with live progress; prints the report')
-    .addOption(new Option('--type <fault>', 'fault type').choices(['pod-kill']).default('pod-kill'))
+    .addOption(new Option('--type <fault>', "fault type (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
+    .option('--name <name>', 'name of the run, kept in its Lease: status, stop and list take it (unique among live runs of the namespace)', runNameFlag)
+    .addOption(pointedFlag('--duration <value>', '--duration is spelled --for in kubechaos, with a unit: --for 30s'))
     .addOption(new Option('--engine <engine>', 'what injects the fault: the SDK itself, or a LitmusChaos ChaosEngine').choices(['native', 'litmus']).default('native'))
     .requiredOption('--target <selector>', 'label selector of the target pods, e.g. app=web,tier!=db', selectorFlag('--target'))
     .option('--count <n>', 'pods killed per round (default 1)', integerFlag('--count', 1))
@@ -129,108 +127,78 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
     .addHelpText('before', 'Example:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n')
     .action(async (opts: RunOptions, cmd: Command) => {
-      setCode(await runExperiment(specFromFlags(opts), { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, flagError));
+      const spec = specFromFlags(opts);
+      const { runExperiment } = await import('./run-experiment.ts');
+      setCode(await runExperiment(spec, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, flagError));
     });
 
   sub('create', 'run the experiment an experiment file describes (see docs/cli.md for the schema)')
-    .requiredOption('-f, --filename <file>', 'experiment file (YAML), or - for stdin')
+    .option('-f, --filename <file>', 'experiment file (YAML), or - for stdin (required)')
+    .addOption(pointedFlag('--yaml <file>', '--yaml is spelled -f/--filename in kubechaos (as in kubectl): kubechaos create -f FILE'))
     .option('--dry-run', 'report which pods would be killed; kill none')
     .option('--ttl <duration>', 'Lease TTL, at least 1s (default 15s)', durationTextFlag('--ttl', 1000))
     .option('--no-reap', 'do not reap dead runs in the namespace before starting')
     .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
     .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
-    .action(async (opts: { filename: string; dryRun?: boolean; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
-      const f = flags(cmd);
-      let text: string;
-      try {
-        text = await io.readFile(opts.filename);
-      } catch (error) {
-        throw usage(`cannot read ${opts.filename}: ${(error as Error).message}`);
-      }
-      const file = parseExperimentFile(text, opts.filename === '-' ? '<stdin>' : opts.filename);
-      if (f.namespace && file.namespace && f.namespace !== file.namespace) {
-        throw usage(`the file's metadata.namespace (${file.namespace}) does not match -n ${f.namespace}`);
-      }
-      const spec: ExperimentSpec = opts.dryRun ? { ...file.spec, options: { ...file.spec.options, dryRun: true } } : file.spec;
-      setCode(await runExperiment(spec, { ...f, ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, (e) => file.locate(e)));
+    .action(async (opts: { filename?: string; dryRun?: boolean; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
+      if (opts.filename === undefined) throw usage("required option '-f, --filename <file>' not specified");
+      const { create } = await import('./commands/create.ts');
+      setCode(await create(opts as { filename: string }, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io));
     });
 
   sub('list', 'list running runs and recently ended ones, and the breakers of targets with safety aborts (-n ns, or -A)')
     .alias('ls')
-    .action(async (_opts: unknown, cmd: Command) => {
-      const f = flags(cmd);
-      const kubeConfig = loadKube(f);
-      const namespace = scopeOf(kubeConfig, f);
-      const scope = { kubeConfig, ...(namespace === undefined ? {} : { namespace }) };
-      const [runs, breakers] = await Promise.all([listRuns(scope), listBreakers(scope)]);
-      const breakerLines = breakersTable(breakers, namespace === undefined);
-      io.stdout.write(render(f.output, { runs, breakers }, () => runsTable(runs, namespace === undefined) + (breakerLines ? `\n${breakerLines}` : '')));
+    .argument('[names...]', 'only these runs, by id or name (as kubectl get NAME)')
+    .action(async (names: string[], _opts: unknown, cmd: Command) => {
+      const { list } = await import('./commands/list.ts');
+      setCode(await list(names, flags(cmd), io));
     });
 
   sub('status', 'show one run: live from its Lease, or its outcome once ended')
-    .argument('<name>', 'run id (kc-…); looked up in every namespace unless -n is given')
+    .argument('<name>', 'run id (kc-…) or name; looked up in every namespace unless -n is given')
     .action(async (name: string, _opts: unknown, cmd: Command) => {
-      const f = flags(cmd);
-      const kubeConfig = loadKube(f);
-      const run = await getRun(name, { kubeConfig, ...(f.namespace ? { namespace: f.namespace } : {}) });
-      if (!run) throw new CliError(`no run named ${name}${f.namespace ? ` in ${f.namespace}` : ''}`, EXIT.notFound);
-      const breaker = await breakerOfRun(run, kubeConfig).catch((error: unknown) => {
-        io.stderr.write(`warning: could not read the breaker of the run's target: ${(error as Error).message}\n`);
-        return undefined;
-      });
-      const withBreaker = breaker === undefined ? run : { ...run, breaker };
-      io.stdout.write(render(f.output, withBreaker, () => runDetails(run) + (breaker === undefined ? '' : `Breaker: ${breakerSummary(breaker)}\n`)));
+      const { status } = await import('./commands/status.ts');
+      await status(name, flags(cmd), io);
     });
 
   sub('stop', 'emergency stop: ask runs to stop and wait until their owners confirm (Lease released)')
-    .argument('[names...]', 'run ids; or --all')
+    .argument('[names...]', 'run ids or names; or --all')
     .option('--all', 'every run in the namespace (-n), or everywhere (-A)')
     .option('--timeout <duration>', 'how long to wait for confirmations, with a unit', durationTextFlag('--timeout'), '30s')
     .option('--reason <text>', 'recorded in each run\'s report', 'stopped with kubechaos stop')
     .action(async (names: string[], opts: { all?: boolean; timeout: string; reason: string }, cmd: Command) => {
-      const f = flags(cmd);
       if ((names.length > 0) === (opts.all === true)) throw usage('name the runs to stop, or pass --all');
-      const kubeConfig = loadKube(f);
-      const namespace = opts.all ? scopeOf(kubeConfig, f) : f.namespace;
-      const result = await stopRuns({
-        kubeConfig,
-        ...(namespace === undefined ? {} : { namespace }),
-        ...(opts.all ? { all: true } : { ids: names }),
-        reason: opts.reason,
-        timeout: opts.timeout as '30s',
-      });
-      const rows = [
-        ...result.confirmed.map(({ run, ms }) => [run.id, run.namespace, 'stopped', `confirmed in ${ms} ms`]),
-        ...result.unconfirmed.map(({ run, why }) => [run.id, run.namespace, 'NOT CONFIRMED', why]),
-        ...result.notFound.map((id) => [id, namespace ?? '*', 'not found', 'no live run with this name']),
-      ];
-      io.stdout.write(render(f.output, result, () => (rows.length === 0 ? 'No running runs.\n' : columns(['NAME', 'NAMESPACE', 'RESULT', 'DETAIL'], rows))));
-      for (const { run, why } of result.unconfirmed) io.stderr.write(`warning: ${run.namespace}/${run.id} did not confirm: ${why}\n`);
-      setCode(result.unconfirmed.length > 0 ? EXIT.unconfirmed : result.notFound.length > 0 ? EXIT.notFound : EXIT.ok);
+      const { stop } = await import('./commands/stop.ts');
+      setCode(await stop(names, opts, flags(cmd), io));
     });
 
   sub('reap', 'clean up after dead runs (expired Leases, their labelled objects, what they recorded to restore) and follow up what ended runs left behind')
     .action(async (_opts: unknown, cmd: Command) => {
-      const f = flags(cmd);
-      const kubeConfig = loadKube(f);
-      const namespace = scopeOf(kubeConfig, f);
-      const result = await reap({ kubeConfig, ...(namespace === undefined ? {} : { namespaces: [namespace] }) });
-      const rows = result.reaped.map((r) => [
-        r.run.id, r.run.namespace, String(r.deleted.length), String(r.restored), r.terminating.map((t) => `${t.kind}/${t.name}`).join(', ') || '-', r.errors.join('; ') || '-',
-      ]);
-      io.stdout.write(
-        render(f.output, result, () => (rows.length === 0 ? `Nothing to reap (${result.live} live run(s)).\n` : columns(['NAME', 'NAMESPACE', 'DELETED', 'RESTORED', 'TERMINATING', 'ERRORS'], rows))),
-      );
-      // Held by a finalizer nobody removes: say how to clear it; the next reap checks again.
-      for (const t of result.reaped.flatMap((r) => r.terminating)) {
-        io.stderr.write(`warning: ${t.kind} ${t.namespace}/${t.name} is terminating since ${t.deletionTimestamp}, held by finalizer(s) ${t.finalizers.join(', ')}; clear it with: ${t.command}\n`);
-      }
-      setCode(result.reaped.some((r) => r.errors.length > 0 || r.terminating.length > 0) ? EXIT.leftovers : EXIT.ok);
+      const { reap } = await import('./commands/reap.ts');
+      setCode(await reap(flags(cmd), io));
     });
 
   breakerCommand(sub('breaker', 'the per-target breakers: list them, or reset one (see docs/cli.md)'), io, flags, setCode);
 
   serveCommand(sub('serve', 'HTTP control API (JSON) over list/status/stop/reap, on loopback; runs until SIGINT/SIGTERM'), io, flags, setCode);
+
+  sub('completion', 'print a shell completion script (bash, zsh, fish): commands, flags, namespaces and run names')
+    .addArgument(new Argument('<shell>', 'the shell').choices(SHELLS))
+    .addHelpText('before', 'Example:\n  source <(kubechaos completion bash)     # in ~/.bashrc\n  kubechaos completion fish | source     # in ~/.config/fish/config.fish\n')
+    .action((shell: Shell) => {
+      io.stdout.write(completionScript(shell, program));
+    });
+
+  // What the completion scripts call to list namespaces and run names: quick, and silent on errors.
+  program
+    .command('__complete', { hidden: true })
+    .argument('<kind>', 'namespaces | runs')
+    .exitOverride()
+    .configureOutput({ writeOut: () => {}, writeErr: () => {} })
+    .action(async (kind: string, _opts: unknown, cmd: Command) => {
+      const { complete } = await import('./commands/complete.ts');
+      await complete(kind, flags(cmd), io);
+    });
 
   return program;
 }
@@ -250,18 +218,23 @@ function breakerFlags(o: BreakerFlags): { breaker?: { threshold?: number; halfOp
   };
 }
 
-/** The breaker of a run's target (from the plan in its Lease or end record); null when closed. */
-async function breakerOfRun(run: RunInfo, kubeConfig: ReturnType<typeof loadKube>): Promise<BreakerInfo | null | undefined> {
-  const spec = run.spec as { selector?: unknown; exclude?: { names?: unknown; selector?: unknown } } | null;
-  if (!spec || typeof spec.selector !== 'string' || spec.selector === '') return undefined;
-  const names = Array.isArray(spec.exclude?.names) ? (spec.exclude.names as string[]) : [];
-  const selector = typeof spec.exclude?.selector === 'string' ? spec.exclude.selector : undefined;
-  const target = { namespace: run.namespace, selector: spec.selector, exclude: { names, ...(selector ? { selector } : {}) } };
-  return (await getBreaker(target, { kubeConfig })) ?? null;
+/** `--type`: kubechaos's fault names; the platform's spelling (`pod_kill`) is read as `pod-kill`. */
+function faultType(value: string): string {
+  const fault = value.trim().toLowerCase().replaceAll('_', '-');
+  if (fault !== 'pod-kill') throw new InvalidArgumentError(`--type must be pod-kill (the only fault of \`run\`), got "${value}".`);
+  return fault;
+}
+
+/** A flag of the platform's CLI that kubechaos spells differently: hidden, it refuses with the right spelling. */
+function pointedFlag(flags: string, message: string): Option {
+  return new Option(flags).hideHelp().argParser(() => {
+    throw new InvalidArgumentError(message);
+  });
 }
 
 interface RunOptions extends BreakerFlags {
   type: string;
+  name?: string;
   target: string;
   count?: number;
   percent?: number;
@@ -300,7 +273,7 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
     ...(o.teardownTimeout === undefined ? {} : { teardownTimeout: o.teardownTimeout }),
     ...(o.dryRun ? { dryRun: true } : {}),
   };
-  return { target: { selector: o.target }, options, probes, ...(o.engine === 'native' ? {} : { engine: o.engine }) };
+  return { ...(o.name === undefined ? {} : { name: o.name }), target: { selector: o.target }, options, probes, ...(o.engine === 'native' ? {} : { engine: o.engine }) };
 }
 
 /** The flag that sets each SDK option of `run`, to name it in the SDK's own TypeErrors. */
@@ -325,6 +298,7 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
 /** An SDK TypeError from `run`'s flags, as a usage error that names the flag. */
 function flagError(error: TypeError): CliError {
   const option = /`([^`]+)`/.exec(error.message)?.[1];
-  const flag = option === undefined ? undefined : OPTION_FLAGS[option];
+  // `name` is both the run's name and a readiness probe's workload name.
+  const flag = option === 'name' && /run name/.test(error.message) ? '--name' : option === undefined ? undefined : OPTION_FLAGS[option];
   return usage(flag === undefined ? error.message : `${flag}: ${error.message}`);
 }

@@ -29,11 +29,14 @@ export function reportTable(report: Report): string {
 /** `kubechaos list` rows. */
 export function runsTable(runs: readonly RunInfo[], withNamespace: boolean): string {
   if (runs.length === 0) return 'No runs found.\n';
-  const headers = ['NAME', ...(withNamespace ? ['NAMESPACE'] : []), 'FAULT', 'STATE', 'OUTCOME', 'KILLS', 'AGE', 'OWNER'];
+  // A named run is listed by its name; the ID column appears once any run has one.
+  const withId = runs.some((r) => r.name !== null && r.name !== undefined);
+  const headers = ['NAME', ...(withId ? ['ID'] : []), ...(withNamespace ? ['NAMESPACE'] : []), 'FAULT', 'STATE', 'OUTCOME', 'KILLS', 'AGE', 'OWNER'];
   return columns(
     headers,
     runs.map((r) => [
-      r.id,
+      r.name ?? r.id,
+      ...(withId ? [r.id] : []),
       ...(withNamespace ? [r.namespace] : []),
       r.fault,
       r.state,
@@ -49,7 +52,8 @@ export function runsTable(runs: readonly RunInfo[], withNamespace: boolean): str
 export function runDetails(run: RunInfo): string {
   const spec = (run.spec ?? {}) as { selector?: string; count?: number; percent?: number; intervalMs?: number; durationMs?: number; dryRun?: boolean };
   return fields([
-    ['Name', run.id],
+    ['Name', run.name ?? run.id],
+    ['ID', run.name ? run.id : null],
     ['Namespace', run.namespace],
     ['Fault', run.fault],
     ['Engine', run.engine],

@@ -39,28 +39,61 @@ export async function runExperiment(spec: ExperimentSpec, flags: RunFlags, io: C
     throw error;
   }
 
-  let handle;
+  // Ctrl-C (or SIGTERM): the run stops and tears down, then the report is printed and the command
+  // exits 130 (143). With our listener in place the SDK tears down without re-raising the signal,
+  // which would end the process before the report is out. A second signal quits at once.
+  const interrupt = new AbortController();
+  let signalled: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (signalled) {
+      io.stderr.write(`${signal} again: quitting without waiting for teardown; \`kubechaos reap\` cleans up once the run's Lease expires\n`);
+      process.exit(signalExit(signal));
+    }
+    signalled = signal;
+    io.stderr.write(`\n${signal}: stopping the run and tearing down; the report follows (${signal === 'SIGINT' ? 'Ctrl-C' : signal} again to quit at once)\n`);
+    interrupt.abort(new Error(`interrupted by ${signal}`));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
-    handle = await experiment.start();
-  } catch (error) {
-    // The stable code comes first, so that a script can match on it (e.g. CIRCUIT_OPEN).
-    if (isPreflightError(error) || isCircuitOpenError(error)) throw new CliError(`refused (${error.code}): ${error.message} Nothing was changed.`, EXIT.refused);
-    throw error;
-  }
-  const stop = showProgress(handle, experiment.options.durationMs, io);
-  let report: Report | undefined;
-  let failure: unknown;
-  try {
-    report = await handle.done;
-  } catch (error) {
-    failure = error;
-    report = reportOf(error);
+    let handle;
+    try {
+      handle = await experiment.start({ signal: interrupt.signal });
+    } catch (error) {
+      if (signalled) {
+        io.stderr.write(`interrupted by ${signalled} before the fault started: nothing was changed\n`);
+        return signalExit(signalled);
+      }
+      // The stable code comes first, so that a script can match on it (e.g. CIRCUIT_OPEN).
+      if (isPreflightError(error) || isCircuitOpenError(error)) throw new CliError(`refused (${error.code}): ${error.message} Nothing was changed.`, EXIT.refused);
+      throw error;
+    }
+    const stop = showProgress(handle, experiment.options.durationMs, io);
+    let report: Report | undefined;
+    let failure: unknown;
+    try {
+      report = await handle.done;
+    } catch (error) {
+      failure = error;
+      report = reportOf(error);
+    } finally {
+      stop();
+    }
+    if (!report) throw failure;
+    io.stdout.write(render(flags.output, report, () => reportTable(report)));
+    return signalled ? signalExit(signalled) : exitFor(report);
   } finally {
-    stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    // The SDK re-raises the signal once its teardown is done if nobody else listens: that would
+    // end the process before the report reaches stdout. Keep listening; `main` exits with the code.
+    if (signalled) process.on(signalled, () => {});
   }
-  if (!report) throw failure;
-  io.stdout.write(render(flags.output, report, () => reportTable(report)));
-  return exitFor(report);
+}
+
+/** The shell's code for a process ended by `signal`: 130 for SIGINT, 143 for SIGTERM. */
+function signalExit(signal: NodeJS.Signals): number {
+  return 128 + (signal === 'SIGINT' ? 2 : 15);
 }
 
 /** Exit code for a run's outcome. */

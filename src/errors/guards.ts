@@ -4,6 +4,7 @@ import type { CircuitOpenError } from './circuit-open-error.ts';
 import type { PreflightError } from './preflight-error.ts';
 import type { RecoveryError } from './recovery-error.ts';
 import type { SafetyAbortError } from './safety-abort-error.ts';
+import type { NameTakenError } from './name-taken-error.ts';
 import type { TargetBusyError } from './target-busy-error.ts';
 import type { TeardownError } from './teardown-error.ts';
 
@@ -103,3 +104,13 @@ export function attachReport(error: unknown, report: Report): void {
   if (typeof error !== 'object' || error === null || !Object.isExtensible(error)) return;
   Object.defineProperty(error, REPORT, { value: report, enumerable: false, configurable: true });
 }
+
+/**
+ * True when another live run in the namespace has the run's name (`RUN_NAME_TAKEN`).
+ *
+ * @example
+ * ```ts
+ * if (isNameTakenError(error)) console.log(`stop it first: kubechaos stop ${error.runName}`);
+ * ```
+ */
+export const isNameTakenError = (error: unknown): error is NameTakenError => branded(error, 'isNameTakenError');

@@ -12,6 +12,13 @@ import { assertInteger, assertObject, assertRange, rejectUnknownKeys } from '../
  * ```
  */
 export interface PodKillOptions {
+  /**
+   * The run's name, kept in its registry record: `listRuns`, `getRun`, `stopRuns` (and `kubechaos
+   * status/stop`) find the run by it as well as by its id. Unique among the live runs of the
+   * namespace: a second live run with the same name is refused. A label value: at most 63
+   * letters, digits, '-', '_' and '.', starting and ending with a letter or digit.
+   */
+  readonly name?: string;
   /** Pods killed per round. Exclusive with `percent`. @default 1 */
   readonly count?: number;
   /** Percentage (0, 100] of the candidate pods killed per round, rounded up. */
@@ -71,6 +78,7 @@ export interface RecoveryOptions {
 
 /** Validated options with durations in milliseconds. @example `chaos.podKill(t).every('2s').options.intervalMs // 2000` */
 export interface NormalizedOptions {
+  readonly name: string | undefined;
   readonly count: number | undefined;
   readonly percent: number | undefined;
   readonly intervalMs: number | undefined;
@@ -92,6 +100,7 @@ export interface NormalizedOptions {
 export const DEFAULT_TEARDOWN_TIMEOUT_MS = 30_000;
 
 export const DEFAULT_OPTIONS: NormalizedOptions = Object.freeze({
+  name: undefined,
   count: undefined,
   percent: undefined,
   intervalMs: undefined,
@@ -109,13 +118,14 @@ export const DEFAULT_OPTIONS: NormalizedOptions = Object.freeze({
   teardownTimeoutMs: DEFAULT_TEARDOWN_TIMEOUT_MS,
 });
 
-const KEYS = ['count', 'percent', 'every', 'for', 'gracePeriod', 'safety', 'probes', 'dryRun', 'expectRecovery', 'minAvailable', 'onAbort', 'steadyState', 'teardownTimeout'];
+const KEYS = ['name', 'count', 'percent', 'every', 'for', 'gracePeriod', 'safety', 'probes', 'dryRun', 'expectRecovery', 'minAvailable', 'onAbort', 'steadyState', 'teardownTimeout'];
 
 /** Validates `patch` and merges it over `base`. TypeErrors name the option. */
 export function mergeOptions(base: NormalizedOptions, patch: PodKillOptions): NormalizedOptions {
   assertObject(patch, 'options');
   rejectUnknownKeys(patch, KEYS, 'pod-kill options');
   const next: { -readonly [K in keyof NormalizedOptions]: NormalizedOptions[K] } = { ...base };
+  if (patch.name !== undefined) next.name = runName(patch.name);
   if (patch.count !== undefined) {
     next.count = assertInteger(patch.count, 'count', 1);
     if (base.percent !== undefined || patch.percent !== undefined) throw new TypeError('`count` and `percent` are exclusive: set one of them.');
@@ -175,6 +185,14 @@ function recovery(value: RecoveryOptions): NormalizedOptions['recovery'] {
     withinMs: parseDuration(value.within, 'expectRecovery.within'),
     threshold: value.threshold === undefined ? undefined : assertRange(value.threshold, 'expectRecovery.threshold', 0, 1),
   });
+}
+
+/** A run name is stored as a label value, so it follows that syntax. */
+function runName(value: unknown): string {
+  if (typeof value !== 'string' || !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(value)) {
+    throw new TypeError(`Expected \`name\` to be a run name (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit), got ${describe(value)}.`);
+  }
+  return value;
 }
 
 function steadyState(value: unknown): SteadyState {

@@ -125,6 +125,11 @@ export class ReportBuilder {
     return details?.litmus ? { litmus: details.litmus } : {};
   }
 
+  /** Kills so far and the lowest health: what the registry publishes on each heartbeat (cheaper than a snapshot). */
+  progress(): { readonly kills: number; readonly minHealth: number | null } {
+    return { kills: this.#kills.length, minHealth: this.#minHealth };
+  }
+
   snapshot(): Report {
     return deepFreeze({
       id: this.id,

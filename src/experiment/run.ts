@@ -129,6 +129,7 @@ export class Run {
             preSignal,
           );
       this.#recordBreaker(this.#ticket.admitted);
+      if (this.#options.name !== undefined) await this.#registry().checkName?.(this.#plan.namespace, this.#options.name, preSignal);
       const checked = await preflight({
         plan: this.#plan,
         engine: this.#ctx.engine,
@@ -159,9 +160,11 @@ export class Run {
           restore: [],
           labels: runLabels(this.id),
           spec: this.#plan,
+          ...(this.#options.name === undefined ? {} : { name: this.#options.name }),
         },
         preSignal,
       );
+      this.#registration.track?.(() => ({ ...this.report.progress(), health: this.#monitor.health() }));
       // Another run may have registered on the same target meanwhile: see shared-target.ts.
       await claimTarget({ plan: this.#plan, cluster, registry, registration: this.#registration, signal: preSignal, ...(this.#targets ? { pods: this.#targets } : {}) });
       preSignal.throwIfAborted();

@@ -2,7 +2,7 @@ import { RUN_ID_LABEL } from '../labels.ts';
 import { pause } from '../util/abort.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 import { httpStatus, processIdentity, storeOf, type StoreOptions } from './context.ts';
-import { ANNOTATIONS, ENDED_SELECTOR, LEASE_SELECTOR } from './keys.ts';
+import { ANNOTATIONS, ENDED_SELECTOR, LEASE_SELECTOR, NAME_LABEL } from './keys.ts';
 import { runFromEvent, runFromLease, type RunInfo, type StopRequest } from './run-info.ts';
 import type { LeaseChange, LeaseStore } from './store.ts';
 
@@ -23,11 +23,12 @@ export interface ScopeOptions extends StoreOptions {
  * ```
  */
 export async function listRuns(options: ScopeOptions = {}): Promise<RunInfo[]> {
-  return readRuns(storeOf(options), options.namespace, undefined, options.signal);
+  return readRuns(storeOf(options), options.namespace, '', options.signal);
 }
 
 /**
- * One run by id, wherever it is (or in `namespace`); undefined when the registry has no trace of it.
+ * One run by id or by name, wherever it is (or in `namespace`); undefined when the registry has no
+ * trace of it. A name finds its live run, else the newest ended run of that name.
  *
  * @example
  * ```ts
@@ -36,12 +37,15 @@ export async function listRuns(options: ScopeOptions = {}): Promise<RunInfo[]> {
  * ```
  */
 export async function getRun(id: string, options: ScopeOptions = {}): Promise<RunInfo | undefined> {
-  const [run] = await readRuns(storeOf(options), options.namespace, id, options.signal);
-  return run;
+  const store = storeOf(options);
+  const [run] = await readRuns(store, options.namespace, `,${RUN_ID_LABEL}=${id}`, options.signal);
+  if (run) return run;
+  const named = await readRuns(store, options.namespace, `,${NAME_LABEL}=${id}`, options.signal);
+  return named.find((r) => r.state !== 'ended') ?? named[0];
 }
 
-async function readRuns(store: LeaseStore, namespace: string | undefined, id: string | undefined, signal?: AbortSignal): Promise<RunInfo[]> {
-  const only = id === undefined ? '' : `,${RUN_ID_LABEL}=${id}`;
+async function readRuns(store: LeaseStore, namespace: string | undefined, only: string | undefined, signal?: AbortSignal): Promise<RunInfo[]> {
+  only ??= '';
   const [{ leases }, events] = await Promise.all([
     store.listLeases(namespace, LEASE_SELECTOR + only, { signal }),
     store.listEvents(namespace, ENDED_SELECTOR + only, { signal }),
@@ -65,7 +69,7 @@ async function readRuns(store: LeaseStore, namespace: string | undefined, id: st
  * ```
  */
 export interface StopOptions extends ScopeOptions {
-  /** Run ids to stop. Exclusive with `all`. */
+  /** Runs to stop, by id or by name. Exclusive with `all`. */
   readonly ids?: readonly string[];
   /** Stop every live run in scope. */
   readonly all?: boolean;
@@ -77,11 +81,11 @@ export interface StopOptions extends ScopeOptions {
 
 /** What {@link stopRuns} achieved. */
 export interface StopResult {
-  /** Runs whose owner stopped the fault and released the Lease, with the time that took. */
+  /** Runs whose owner stopped the fault and released the Lease (state `ended`), with the time that took. */
   readonly confirmed: ReadonlyArray<{ readonly run: RunInfo; readonly ms: number }>;
-  /** Runs that did not confirm in time, and why. */
+  /** Runs that did not confirm in time (state `stopping`, or `stale`), and why. */
   readonly unconfirmed: ReadonlyArray<{ readonly run: RunInfo; readonly why: string }>;
-  /** Requested ids with no live Lease (unknown, or already ended). */
+  /** Requested ids or names with no live Lease (unknown, or already ended). */
   readonly notFound: readonly string[];
 }
 
@@ -107,13 +111,14 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
 
   const { leases, resourceVersion } = await store.listLeases(options.namespace, LEASE_SELECTOR, { signal: options.signal });
   const now = Date.now();
-  const inScope = leases.map((l) => ({ lease: l, run: runFromLease(l, now) })).filter(({ run }) => options.all || ids.includes(run.id));
-  const notFound = ids.filter((id) => !inScope.some(({ run }) => run.id === id));
+  const named = (run: RunInfo, id: string): boolean => run.id === id || run.name === id;
+  const inScope = leases.map((l) => ({ lease: l, run: runFromLease(l, now) })).filter(({ run }) => options.all || ids.some((id) => named(run, id)));
+  const notFound = ids.filter((id) => !inScope.some(({ run }) => named(run, id)));
   const unconfirmed: Array<{ run: RunInfo; why: string }> = [];
   const pending = new Map<string, RunInfo>();
   for (const { lease, run } of inScope) {
     if (run.state === 'stale') unconfirmed.push({ run, why: `stale: its owner stopped renewing the Lease at ${run.renewedAt}; \`kubechaos reap\` cleans it up` });
-    else pending.set(`${lease.namespace}/${lease.name}`, run);
+    else pending.set(`${lease.namespace}/${lease.name}`, { ...run, state: 'stopping' });
   }
   const confirmed: Array<{ run: RunInfo; ms: number }> = [];
   const allConfirmed = new AbortController();
@@ -121,7 +126,8 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
     const run = pending.get(key);
     if (!run) return;
     pending.delete(key);
-    confirmed.push({ run, ms: Math.round(performance.now() - started) });
+    // Released by its owner: the run has ended (its outcome is in its end-of-run record).
+    confirmed.push({ run: { ...run, state: 'ended' }, ms: Math.round(performance.now() - started) });
     if (pending.size === 0) allConfirmed.abort();
   };
 

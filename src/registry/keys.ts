@@ -33,6 +33,8 @@ export const ANNOTATIONS = Object.freeze({
   admitted: 'kubechaos.dev/admitted',
   /** Set by a reaper that has claimed a stale Lease. */
   reaping: 'kubechaos.dev/reaping',
+  /** The run's progress as JSON (`{ kills, health, minHealth, at }`), rewritten by the owner on each heartbeat. */
+  progress: 'kubechaos.dev/progress',
   /** On end-of-run Events: the run as JSON (a {@link RunInfo}). */
   run: 'kubechaos.dev/run',
 });
@@ -59,6 +61,12 @@ export const BREAKER_ANNOTATIONS = Object.freeze({
   trial: 'kubechaos.dev/breaker-trial',
 });
 
+/**
+ * Label carrying a run's name (`kubectl`-style: `run --name`, `metadata.name` of a file), on its
+ * Lease and its end-of-run Event; unique among the live runs of a namespace.
+ */
+export const NAME_LABEL = 'kubechaos.dev/name';
+
 /** Selector of every registry Lease of a run (breaker Leases excluded). */
 export const LEASE_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RECORD_LABEL}=lease`;
 
@@ -66,13 +74,13 @@ export const LEASE_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RECORD_
 export const ENDED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RECORD_LABEL}=ended`;
 
 /** Labels of a run's Lease. */
-export function leaseLabels(runId: string, fault: string): Record<string, string> {
-  return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [RUN_ID_LABEL]: runId, [FAULT_LABEL]: fault, [RECORD_LABEL]: 'lease' };
+export function leaseLabels(runId: string, fault: string, name?: string): Record<string, string> {
+  return { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [RUN_ID_LABEL]: runId, [FAULT_LABEL]: fault, [RECORD_LABEL]: 'lease', ...(name ? { [NAME_LABEL]: name } : {}) };
 }
 
 /** Labels of a run's end-of-run Event. */
-export function endedLabels(runId: string, fault: string): Record<string, string> {
-  return { ...leaseLabels(runId, fault), [RECORD_LABEL]: 'ended' };
+export function endedLabels(runId: string, fault: string, name?: string): Record<string, string> {
+  return { ...leaseLabels(runId, fault, name), [RECORD_LABEL]: 'ended' };
 }
 
 /** Selector of every breaker Lease. */

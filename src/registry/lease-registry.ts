@@ -4,7 +4,10 @@ import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
 import { processIdentity, storeOf, type StoreOptions } from './context.ts';
-import { ANNOTATIONS, leaseLabels } from './keys.ts';
+import { NameTakenError } from '../errors/name-taken-error.ts';
+import { ANNOTATIONS, LEASE_SELECTOR, NAME_LABEL, leaseLabels } from './keys.ts';
+import { runFromLease } from './run-info.ts';
+import type { LeaseRecord, LeaseStore } from './store.ts';
 import { leaseBreakerRecords } from './breaker-records.ts';
 import { liveRuns } from './live-runs.ts';
 import { reap } from './reaper.ts';
@@ -62,6 +65,7 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
     breakerRecords: () => breakers,
     permissions: (namespace: string): Permission[] => leasePermissions(namespace),
     liveRuns: (namespace: string, signal?: AbortSignal) => liveRuns((store ??= storeOf(options)), namespace, signal),
+    checkName: (namespace: string, name: string, signal?: AbortSignal) => assertNameFree((store ??= storeOf(options)), namespace, name, '', signal),
     register: async (record: RunRecord, signal?: AbortSignal): Promise<Registration> => {
       store ??= storeOf(options);
       if (reapBeforeStart) {
@@ -74,12 +78,13 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
           logger.warn({ namespace: record.namespace, ...errorFields(error) }, 'could not reap before starting; continuing');
         }
       }
+      if (record.name !== undefined) await assertNameFree(store, record.namespace, record.name, record.id, signal);
       const owner = processIdentity();
       const now = Date.now();
       const lease: LeaseWrite = {
         namespace: record.namespace,
         name: record.id,
-        labels: { ...record.labels, ...leaseLabels(record.id, record.fault) },
+        labels: { ...record.labels, ...leaseLabels(record.id, record.fault, record.name) },
         annotations: {
           [ANNOTATIONS.spec]: JSON.stringify(record.spec ?? null),
           [ANNOTATIONS.owner]: JSON.stringify(owner),
@@ -87,6 +92,7 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
           [ANNOTATIONS.deadline]: new Date(now + record.ttlMs).toISOString(),
           [ANNOTATIONS.restore]: JSON.stringify(record.restore),
           [ANNOTATIONS.engine]: record.engine,
+          [ANNOTATIONS.progress]: JSON.stringify({ kills: 0, health: null, minHealth: null, at: new Date(now).toISOString() }),
         },
         holderIdentity: `${owner.host}/${owner.pid}`,
         durationSeconds: Math.ceil(ttlMs / 1000),
@@ -94,6 +100,15 @@ export function leaseRegistry(options: LeaseRegistryOptions = {}): Registry {
         renewTime: now,
       };
       const created = await store.createLease(lease, { signal });
+      if (record.name !== undefined) {
+        // Two runs may have checked at the same time: the one that registered first keeps the name.
+        try {
+          await assertNameFree(store, record.namespace, record.name, record.id, signal, created);
+        } catch (error) {
+          await store.deleteLease(record.namespace, record.id, undefined, { signal: AbortSignal.timeout(10_000) }).catch(() => {});
+          throw error;
+        }
+      }
       return LeaseRegistration.start({ store, lease, created, renewMs, ttlMs, logger });
     },
   });
@@ -109,4 +124,22 @@ function leasePermissions(namespace: string): Permission[] {
   const lease = (verb: string): Permission => ({ verb, resource: 'leases', group: 'coordination.k8s.io', namespace });
   const verbs = ['create', 'get', 'update', 'patch', 'watch', 'delete', 'list'];
   return [...verbs.map(lease), { verb: 'create', resource: 'events', group: 'events.k8s.io', namespace }];
+}
+
+/**
+ * Refuses a name another live run of the namespace has. With `mine` (this run's Lease, just
+ * created), only a run that registered before it counts: of two racing runs, the later one yields.
+ */
+async function assertNameFree(store: LeaseStore, namespace: string, name: string, id: string, signal: AbortSignal | undefined, mine?: LeaseRecord): Promise<void> {
+  const { leases } = await store.listLeases(namespace, `${LEASE_SELECTOR},${NAME_LABEL}=${name}`, { signal });
+  const now = Date.now();
+  const first = (l: LeaseRecord): [number, string] => [l.acquireTime ?? l.createdAt ?? 0, l.name];
+  for (const other of leases) {
+    if (other.name === id || runFromLease(other, now).state === 'stale') continue;
+    if (mine) {
+      const [a, b] = [first(other), first(mine)];
+      if (a[0] > b[0] || (a[0] === b[0] && a[1] > b[1])) continue;
+    }
+    throw new NameTakenError(name, namespace, other.name);
+  }
 }

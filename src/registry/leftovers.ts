@@ -7,7 +7,7 @@
 import type { Leftover } from '../experiment/report.ts';
 import type { Logger } from '../logger.ts';
 import { RUN_ID_LABEL } from '../labels.ts';
-import { ENDED_SELECTOR, FAULT_LABEL } from './keys.ts';
+import { ENDED_SELECTOR, FAULT_LABEL, NAME_LABEL } from './keys.ts';
 import type { ReapedRun } from './reaper.ts';
 import { runFromEvent } from './run-info.ts';
 import type { EventRecord, LeaseRecord, LeaseStore, ObjectId } from './store.ts';
@@ -182,6 +182,6 @@ function emptyRun(record: EventRecord): ReapedRun['run'] {
   return {
     id: record.labels[RUN_ID_LABEL] ?? record.name, namespace: record.namespace, fault: record.labels[FAULT_LABEL] ?? 'unknown', engine: 'unknown',
     state: 'ended', owner: null, startedAt: null, deadline: null, renewedAt: null, expiresAt: null, ttlSeconds: null, spec: null, restore: [],
-    stopRequest: null, endedAt: null, outcome: null, reason: null, kills: null,
+    stopRequest: null, endedAt: null, outcome: null, reason: null, kills: null, name: record.labels[NAME_LABEL] ?? null, health: null, minHealth: null,
   };
 }

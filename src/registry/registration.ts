@@ -1,4 +1,4 @@
-import type { LiveRun, Registration, ReleaseOptions, RunSummary } from '../experiment/lifecycle/register.ts';
+import type { LiveRun, Registration, ReleaseOptions, RunProgress, RunSummary } from '../experiment/lifecycle/register.ts';
 import { describeFailure } from '../cluster/failure.ts';
 import type { Leftover } from '../experiment/report.ts';
 import { RUN_ID_LABEL } from '../labels.ts';
@@ -31,6 +31,7 @@ export class LeaseRegistration implements Registration {
   #current: LeaseRecord;
   #lastRenewal: number;
   #released: Promise<Leftover[]> | undefined;
+  #progress: (() => RunProgress) | undefined;
 
   private constructor(init: Init) {
     this.#init = init;
@@ -60,6 +61,11 @@ export class LeaseRegistration implements Registration {
     this.#observe(await store.annotateLease(lease.namespace, lease.name, { [ANNOTATIONS.admitted]: new Date().toISOString() }, { signal }));
   }
 
+  /** Publishes `progress()` with each heartbeat: no write of its own, the renewal carries it. */
+  track(progress: () => RunProgress): void {
+    this.#progress = progress;
+  }
+
   release(summary?: RunSummary, options: ReleaseOptions = {}): Promise<Leftover[]> {
     this.#released ??= this.#release(summary, options.signal);
     return this.#released;
@@ -81,7 +87,9 @@ export class LeaseRegistration implements Registration {
       endedAt: new Date().toISOString(),
       outcome: (summary?.outcome ?? 'passed') as RunOutcome,
       reason: summary?.reason ?? (this.#stop.signal.aborted ? String(this.#stop.signal.reason) : null),
-      kills: summary?.kills ?? null,
+      kills: summary?.kills ?? before.kills,
+      health: null,
+      minHealth: summary?.minHealth === undefined ? before.minHealth : summary.minHealth,
     };
     const leftovers: Leftover[] = [];
     // A run refused after registering changed nothing: like a preflight refusal, it leaves no record.
@@ -111,7 +119,7 @@ export class LeaseRegistration implements Registration {
           type: ended.outcome === 'passed' ? 'Normal' : 'Warning',
           note: `kubechaos run ${lease.name} ended: ${ended.outcome}${ended.reason ? ` (${ended.reason})` : ''}`,
           // With leftovers, the Event is also their record: `kubechaos reap` follows them until gone.
-          labels: { ...endedLabels(lease.name, ended.fault), ...record?.labels },
+          labels: { ...endedLabels(lease.name, ended.fault, ended.name ?? undefined), ...record?.labels },
           annotations: { [ANNOTATIONS.run]: JSON.stringify(ended), ...record?.annotations },
         },
         call,
@@ -170,7 +178,7 @@ export class LeaseRegistration implements Registration {
     const signal = this.#life.signal;
     for (let attempt = 0; attempt < 3; attempt++) {
       const now = Date.now();
-      const write: LeaseWrite = { ...lease, annotations: { ...this.#current.annotations }, renewTime: now };
+      const write: LeaseWrite = { ...lease, annotations: { ...this.#current.annotations, ...this.#progressAnnotation(now) }, renewTime: now };
       try {
         const renewed = await store.replaceLease(write, this.#current.resourceVersion, { signal });
         this.#lastRenewal = now;
@@ -184,6 +192,16 @@ export class LeaseRegistration implements Registration {
         this.#observe(fresh);
         if (this.#stop.signal.aborted) return;
       }
+    }
+  }
+
+  #progressAnnotation(now: number): Record<string, string> {
+    if (!this.#progress) return {};
+    try {
+      const { kills, health, minHealth } = this.#progress();
+      return { [ANNOTATIONS.progress]: JSON.stringify({ kills, health, minHealth, at: new Date(now).toISOString() }) };
+    } catch {
+      return {}; // progress is for display: it never costs a heartbeat
     }
   }
 

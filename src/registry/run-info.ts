@@ -1,5 +1,5 @@
 import { RUN_ID_LABEL } from '../labels.ts';
-import { ANNOTATIONS, FAULT_LABEL } from './keys.ts';
+import { ANNOTATIONS, FAULT_LABEL, NAME_LABEL } from './keys.ts';
 import type { EventRecord, LeaseRecord } from './store.ts';
 import { parseJson } from '../util/parse-json.ts';
 
@@ -31,6 +31,8 @@ export interface StopRequest {
  */
 export interface RunInfo {
   readonly id: string;
+  /** The name given to the run (`run --name`, `metadata.name`); null when none was given. */
+  readonly name: string | null;
   readonly namespace: string;
   readonly fault: string;
   readonly engine: string;
@@ -51,7 +53,12 @@ export interface RunInfo {
   readonly endedAt: string | null;
   readonly outcome: RunOutcome | null;
   readonly reason: string | null;
+  /** Pods killed so far (live: as of the owner's last heartbeat); null when the record does not say. */
   readonly kills: number | null;
+  /** Latest health reading as of the last heartbeat (live runs); null when unknown. */
+  readonly health: number | null;
+  /** Lowest health seen while the fault was active (live: as of the last heartbeat); null when unknown. */
+  readonly minHealth: number | null;
 }
 
 /** Reads a run's Lease. `now` decides whether it is stale. */
@@ -61,8 +68,10 @@ export function runFromLease(lease: LeaseRecord, now: number): RunInfo {
   const expires = renewed === undefined ? undefined : renewed + lease.durationSeconds * 1000;
   const stopRequest = parseJson<StopRequest>(a[ANNOTATIONS.stop]);
   const stale = expires !== undefined && expires < now;
+  const progress = parseJson<{ kills?: unknown; health?: unknown; minHealth?: unknown }>(a[ANNOTATIONS.progress]);
   return {
     id: lease.labels[RUN_ID_LABEL] ?? lease.name,
+    name: lease.labels[NAME_LABEL] ?? null,
     namespace: lease.namespace,
     fault: lease.labels[FAULT_LABEL] ?? 'unknown',
     engine: a[ANNOTATIONS.engine] ?? 'unknown',
@@ -79,7 +88,9 @@ export function runFromLease(lease: LeaseRecord, now: number): RunInfo {
     endedAt: null,
     outcome: null,
     reason: null,
-    kills: null,
+    kills: numberOrNull(progress?.kills),
+    health: numberOrNull(progress?.health),
+    minHealth: numberOrNull(progress?.minHealth),
   };
 }
 
@@ -87,7 +98,12 @@ export function runFromLease(lease: LeaseRecord, now: number): RunInfo {
 export function runFromEvent(event: EventRecord): RunInfo | undefined {
   const run = parseJson<RunInfo>(event.annotations[ANNOTATIONS.run]);
   if (!run || typeof run.id !== 'string') return undefined;
-  return { ...run, state: 'ended', namespace: event.namespace };
+  // Records written before names and progress existed lack these fields.
+  return { ...run, name: run.name ?? null, health: run.health ?? null, minHealth: run.minHealth ?? null, state: 'ended', namespace: event.namespace };
+}
+
+function numberOrNull(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
 }
 
 function iso(ms: number | undefined): string | null {

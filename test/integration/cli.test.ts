@@ -60,7 +60,7 @@ describe('kubechaos CLI', () => {
     expect(status.code, status.stderr).toBe(0);
     expect(JSON.parse(status.stdout)).toMatchObject({ id, namespace, state: 'running', fault: 'pod-kill' });
     const table = await cli(['list', '-n', namespace]);
-    expect(table.stdout).toMatch(new RegExp(`^NAME\\s+FAULT\\s+STATE\\s+OUTCOME\\s+KILLS\\s+AGE\\s+OWNER\\n${id}\\s+pod-kill\\s+running\\s+-\\s+-\\s+`));
+    expect(table.stdout).toMatch(new RegExp(`^NAME\\s+FAULT\\s+STATE\\s+OUTCOME\\s+KILLS\\s+AGE\\s+OWNER\\n${id}\\s+pod-kill\\s+running\\s+-\\s+\\d+\\s+`)); // live: its kills so far
 
     const stop = await cli(['stop', '--all', '-n', namespace, '--reason', 'cli test', '-o', 'json']);
     const confirmedAt = Date.now();
@@ -92,6 +92,60 @@ describe('kubechaos CLI', () => {
     expect((await cli(['stop', '--all', '-n', namespace])).stdout).toBe('No running runs.\n');
     expect((await cli(['stop', 'kc-0000000000', '-n', namespace])).code).toBe(7);
     expect((await cli(['status', 'kc-0000000000'])).code).toBe(7);
+  });
+
+  it("runs keep their name (unique among live runs); list shows live kills and health; status/stop take the name; stop -o json says ended", async () => {
+    const namespace = await app('cli-names');
+    const run = startRun(namespace, '--name', 'nightly', '--ttl', '3s'); // a heartbeat every second
+    const id = await runningId(namespace);
+    // Live progress: the owner publishes its kills and health with its heartbeats.
+    const live = await waitUntil('kills in list -o json while running', async () => (await runs(namespace)).find((r) => r.state === 'running' && (r.kills ?? 0) >= 1), 30_000, 200);
+    expect(live).toMatchObject({ id, name: 'nightly' });
+    expect(typeof live.minHealth === 'number' || live.minHealth === null).toBe(true);
+
+    const twin = await cli(['run', '--target', 'app=web', '-n', namespace, '--name', 'nightly', '--for', '10s']);
+    expect(twin.code, twin.stderr).toBe(5);
+    expect(twin.stderr).toMatch(/refused \(RUN_NAME_TAKEN\)/);
+
+    // Shell completion lists the live run's name and id, and the namespaces.
+    const words = await cli(['__complete', 'runs', '-n', namespace]);
+    expect(words.stdout.split('\n').filter(Boolean)).toEqual(['nightly', id]);
+    expect((await cli(['__complete', 'namespaces'])).stdout.split('\n')).toContain(namespace);
+
+    // list takes names too (as kubectl get NAME): the run by its name, and nothing for another.
+    const listed = await cli(['list', 'nightly', '-n', namespace, '-o', 'json']);
+    expect(listed.code, listed.stderr).toBe(0);
+    expect((JSON.parse(listed.stdout) as { runs: RunInfo[] }).runs.map((r) => r.id)).toEqual([id]);
+    expect((await cli(['list', 'weekly', '-n', namespace])).code).toBe(7);
+
+    const status = await cli(['status', 'nightly', '-n', namespace, '-o', 'json']);
+    expect(status.code, status.stderr).toBe(0);
+    expect(JSON.parse(status.stdout)).toMatchObject({ id, name: 'nightly', state: 'running' });
+
+    const stop = await cli(['stop', 'nightly', '-n', namespace, '-o', 'json']);
+    expect(stop.code, stop.stderr).toBe(0);
+    const result = JSON.parse(stop.stdout) as { confirmed: Array<{ run: RunInfo }> };
+    expect(result.confirmed.map((c) => [c.run.id, c.run.name, c.run.state])).toEqual([[id, 'nightly', 'ended']]);
+    expect((await run.result).code).toBe(3);
+    const ended = (await runs(namespace)).find((r) => r.id === id)!;
+    expect(ended).toMatchObject({ name: 'nightly', state: 'ended', outcome: 'aborted' });
+    expect(ended.kills).toBeGreaterThanOrEqual(live.kills!);
+  });
+
+  it('Ctrl-C on `kubechaos run` prints the report (after teardown) and exits 130', async () => {
+    const namespace = await app('cli-sigint');
+    const run = startRun(namespace, '--name', 'interrupted');
+    await runningId(namespace);
+    await waitUntil('a kill', async () => ((await runs(namespace))[0]?.kills ?? 0) >= 1, 30_000, 200);
+    run.child.kill('SIGINT');
+    const done = await run.result;
+    expect(done.code, done.stderr).toBe(130);
+    const report = JSON.parse(done.stdout) as Report;
+    expect(report.outcome).toBe('aborted');
+    expect(report.abortReason).toMatch(/SIGINT/);
+    expect(done.stderr).toMatch(/SIGINT: stopping the run and tearing down; the report follows/);
+    // Torn down before the report: the Lease is gone, the run has ended.
+    expect((await runs(namespace)).map((r) => [r.name, r.state])).toEqual([['interrupted', 'ended']]);
   });
 
   it('a SIGKILLed `kubechaos run` is cleaned by `kubechaos reap` within TTL + 5 s: Lease and labelled objects gone, kills stopped', async () => {

@@ -1,11 +1,11 @@
 import type { Command } from 'commander';
-import { listBreakers, resetBreaker } from '../../registry/breakers.ts';
 import type { BreakerInfo } from '../../registry/breaker-lease.ts';
 import { describeTarget } from '../../safety/breaker/target.ts';
 import { CliError, EXIT, usage } from '../exit-codes.ts';
 import type { CliIO } from '../io.ts';
-import { loadKube, namespaceOf, scopeOf, type KubeFlags } from '../kube.ts';
-import { age, columns, render, type OutputFormat } from '../output.ts';
+import type { KubeFlags } from '../kube.ts';
+import type { OutputFormat } from '../output.ts';
+import { age, columns } from '../table.ts';
 
 type Flags = KubeFlags & { output: OutputFormat };
 
@@ -32,6 +32,8 @@ export function breakerCommand(cmd: Command, io: CliIO, flags: (cmd: Command) =>
     .alias('ls')
     .action(async (_opts: unknown, sub: Command) => {
       const f = flags(sub);
+      const [{ listBreakers }, { loadKube, scopeOf }] = await Promise.all([import('../../registry/breakers.ts'), import('../kube.ts')]);
+      const { render } = await import('../output.ts');
       const kubeConfig = loadKube(f);
       const namespace = scopeOf(kubeConfig, f);
       const breakers = await listBreakers({ kubeConfig, ...(namespace === undefined ? {} : { namespace }) });
@@ -50,6 +52,8 @@ export function breakerCommand(cmd: Command, io: CliIO, flags: (cmd: Command) =>
       if ((name === undefined) === (opts.target === undefined)) throw usage('name the breaker, or give its --target');
       if (name !== undefined && (opts.excludeNames !== undefined || opts.excludeSelector !== undefined)) throw usage('--exclude-names and --exclude-selector go with --target');
       if (f.allNamespaces) throw usage('a breaker is reset in one namespace: use -n');
+      const [{ resetBreaker }, { loadKube, namespaceOf }] = await Promise.all([import('../../registry/breakers.ts'), import('../kube.ts')]);
+      const { render } = await import('../output.ts');
       const kubeConfig = loadKube(f);
       const namespace = namespaceOf(kubeConfig, f);
       const exclude = {

@@ -1,10 +1,9 @@
 import { InvalidArgumentError, type Command } from 'commander';
-import { serve } from '../../server/serve.ts';
 import { isLoopback } from '../../server/loopback.ts';
 import { EXIT, usage } from '../exit-codes.ts';
 import { durationTextFlag } from '../flag-values.ts';
 import type { CliIO } from '../io.ts';
-import { loadKube, scopeOf, type KubeFlags } from '../kube.ts';
+import type { KubeFlags } from '../kube.ts';
 
 interface ServeFlags {
   port: number;
@@ -51,6 +50,7 @@ export function serveCommand(
         );
       }
       const f = flags(command);
+      const [{ serve }, { loadKube, scopeOf }] = await Promise.all([import('../../server/serve.ts'), import('../kube.ts')]);
       const kubeConfig = loadKube(f);
       const namespace = scopeOf(kubeConfig, f);
       const server = await serve({

@@ -18,6 +18,25 @@ export interface RunRecord {
   readonly labels: Readonly<Record<string, string>>;
   /** The experiment as plain data (the fault's plan), shown by `kubechaos status`. */
   readonly spec?: unknown;
+  /** The run's name (e.g. `metadata.name` of an experiment file): unique among the live runs of its namespace. */
+  readonly name?: string;
+}
+
+/**
+ * What a live run has done so far. The registry publishes it with its heartbeats, so that
+ * `kubechaos list` shows a running run's kills and health without extra writes.
+ *
+ * @example
+ * ```ts
+ * registration.track?.(() => ({ kills: 2, health: 0.95, minHealth: 0.8 }));
+ * ```
+ */
+export interface RunProgress {
+  readonly kills: number;
+  /** Latest health reading in [0, 1]; null before the first. */
+  readonly health: number | null;
+  /** Lowest health seen while the fault was active; null before the first reading. */
+  readonly minHealth: number | null;
 }
 
 /** How a run ended, handed to `release()` so that the registry can keep it visible. */
@@ -25,6 +44,8 @@ export interface RunSummary {
   readonly outcome: string;
   readonly reason: string | null;
   readonly kills: number;
+  /** Lowest health seen while the fault was active. */
+  readonly minHealth?: number | null;
   /** What teardown could not remove: the registry keeps a record of it for `kubechaos reap` to follow. */
   readonly leftovers?: readonly Leftover[];
 }
@@ -40,6 +61,8 @@ export interface Registration {
   release(summary?: RunSummary, options?: ReleaseOptions): Promise<Leftover[]>;
   /** This run as {@link Registry.liveRuns} lists it (registries that can list runs). */
   readonly self?: LiveRun;
+  /** Publishes the run's progress with each heartbeat from now on (registries that keep live records). */
+  track?(progress: () => RunProgress): void;
   /** Records that the run passed the shared-target check and may act (registries that can list runs). */
   admit?(signal?: AbortSignal): Promise<void>;
 }
@@ -99,6 +122,11 @@ export interface Registry {
    * shared-target check. A registry without it cannot keep two runs off one target.
    */
   liveRuns?(namespace: string, signal?: AbortSignal): Promise<LiveRun[]>;
+  /**
+   * Throws a `NameTakenError` when a live run of `namespace` has `name`: checked before preflight
+   * (a clear refusal before any other), and again by `register` (two runs may check at once).
+   */
+  checkName?(namespace: string, name: string, signal?: AbortSignal): Promise<void>;
 }
 
 /** A registry that records nothing (no Lease). @example `createChaos({ registry: noopRegistry })` */

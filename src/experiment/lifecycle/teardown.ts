@@ -66,8 +66,8 @@ export async function teardown(input: TeardownInput): Promise<{ recovered: boole
 
     if (input.registration) {
       try {
-        const { outcome, abortReason, kills, leftovers } = report.snapshot();
-        const left = await input.registration.release({ outcome, reason: abortReason, kills: kills.length, leftovers }, { signal: budget.signal });
+        const { outcome, abortReason, kills, leftovers, minHealth } = report.snapshot();
+        const left = await input.registration.release({ outcome, reason: abortReason, kills: kills.length, minHealth, leftovers }, { signal: budget.signal });
         for (const leftover of left) report.leftover(leftover);
       } catch (error) {
         report.leftover({ kind: 'Registration', namespace: input.namespace, name: runId, reason: (error as Error).message });

@@ -41,7 +41,12 @@ describe('kubechaos CLI (no cluster)', () => {
     [['run', '--target', 'app=web', '--count', '0'], /--count must be an integer >= 1/],
     [['run', '--target', 'app=web', '--every', 'often'], /--every must be a duration/],
     [['run', '--target', 'app=web', '--teardown-timeout', 'soon'], /--teardown-timeout must be a duration/],
-    [['run', '--target', 'app=web', '--type', 'cpu-hog'], /Allowed choices are pod-kill/],
+    [['run', '--target', 'app=web', '--type', 'cpu-hog'], /--type must be pod-kill/],
+    // The platform's spellings point to kubechaos's.
+    [['run', '--type', 'pod_kill', '--name', 'x', '--duration', '30'], /--duration is spelled --for in kubechaos, with a unit: --for 30s/],
+    [['create', '--yaml', 'exp.yaml'], /--yaml is spelled -f\/--filename in kubechaos/],
+    [['create'], /required option '-f, --filename <file>' not specified/],
+    [['run', '--target', 'app=web', '--name', 'bad_'], /--name must be at most 63 letters/],
     [['run', '--target', 'app=web', '--engine', 'chaos-mesh'], /Allowed choices are native, litmus/],
     [['list', '-o', 'xml'], /Allowed choices are table, json, yaml/],
     [['stop'], /name the runs to stop, or pass --all/],
@@ -80,6 +85,18 @@ describe('kubechaos CLI (no cluster)', () => {
     const file = io({ 'exp.yaml': 'apiVersion: kubechaos.dev/v1alpha1\nkind: PodKill\nspec:\n  target: { selector: app=web }\n  steadyState: 1.5\n' });
     expect(await main(['create', '-f', 'exp.yaml', '-n', 'shop', ...nowhere], file.io)).toBe(2);
     expect(file.err()).toContain('exp.yaml:5:16: spec.steadyState: expected "available", "off" or a health level in [0, 1], got 1.5');
+  });
+
+  it("accepts the platform's --type pod_kill as pod-kill", async () => {
+    const t = io();
+    expect(await main(['run', '--type', 'pod_kill', '--name', 'nightly', '--target', 'app=web', ...nowhere], t.io)).toBe(2);
+    expect(t.err()).toMatch(/cannot load kubeconfig/); // past the flags: pod_kill was read as pod-kill
+  });
+
+  it('create -f refuses a metadata.name that cannot be a run name, at its line', async () => {
+    const t = io({ 'exp.yaml': 'apiVersion: kubechaos.dev/v1alpha1\nkind: PodKill\nmetadata:\n  name: nightly_\nspec:\n  target: { selector: app=web }\n' });
+    expect(await main(['create', '-f', 'exp.yaml', ...nowhere], t.io)).toBe(2);
+    expect(t.err()).toMatch(/^error: exp.yaml:4:9: metadata.name: expected a run name/);
   });
 
   it('create -f refuses a namespace that disagrees with -n', async () => {

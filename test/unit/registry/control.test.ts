@@ -76,9 +76,83 @@ describe('listRuns', () => {
     await owner(store, 'kc-new');
     const runs = await listRuns({ store, namespace: 'shop' });
     expect(runs.map((r) => [r.id, r.state, r.outcome, r.kills])).toEqual([
-      ['kc-new', 'running', null, null],
+      ['kc-new', 'running', null, 0], // live: its kills so far
       ['kc-old', 'ended', 'passed', 4],
     ]);
     expect(await getRun('kc-missing', { store })).toBeUndefined();
+  });
+});
+
+describe('run names, live progress and the state after a stop', () => {
+  const named = (id: string, name: string, namespace = 'shop'): RunRecord => ({ ...record(id, namespace), name });
+
+  it('keeps the name: getRun, stopRuns and listRuns find the run by it as well as by its id', async () => {
+    const store = new FakeLeaseStore();
+    const registration = await leaseRegistry({ store, reapBeforeStart: false }).register(named('kc-1', 'nightly'));
+    registration.stopRequested.addEventListener('abort', () => void registration.release({ outcome: 'aborted', reason: 'stopped', kills: 3 }));
+    expect(await getRun('nightly', { store })).toMatchObject({ id: 'kc-1', name: 'nightly', state: 'running' });
+    expect((await listRuns({ store, namespace: 'shop' })).map((r) => r.name)).toEqual(['nightly']);
+    const result = await stopRuns({ store, namespace: 'shop', ids: ['nightly'], timeout: '2s' });
+    expect(result.confirmed.map((c) => c.run.id)).toEqual(['kc-1']);
+    expect(result.notFound).toEqual([]);
+    // After the stop: ended, found by name through its end-of-run record.
+    expect(await getRun('nightly', { store, namespace: 'shop' })).toMatchObject({ id: 'kc-1', name: 'nightly', state: 'ended', outcome: 'aborted', kills: 3 });
+  });
+
+  it('refuses a second live run with the same name in a namespace (RUN_NAME_TAKEN), and writes nothing for it', async () => {
+    const store = new FakeLeaseStore();
+    const registry = leaseRegistry({ store, reapBeforeStart: false });
+    const first = await registry.register(named('kc-1', 'nightly'));
+    await expect(registry.register(named('kc-2', 'nightly'))).rejects.toMatchObject({ code: 'RUN_NAME_TAKEN', isNameTakenError: true, otherId: 'kc-1' });
+    expect([...store.leases.keys()]).toEqual(['shop/kc-1']);
+    // Another namespace, or once the first has ended: the name is free.
+    await (await registry.register(named('kc-3', 'nightly', 'other'))).release();
+    await first.release({ outcome: 'passed', reason: null, kills: 0 });
+    await (await registry.register(named('kc-4', 'nightly'))).release();
+  });
+
+  it('stopRuns reports each run in its state after the stop: ended when confirmed, stopping when not', async () => {
+    const store = new FakeLeaseStore();
+    await owner(store, 'kc-1');
+    const t = Date.now();
+    await store.createLease({ namespace: 'shop', name: 'kc-deaf', labels: leaseLabels('kc-deaf', 'pod-kill'), annotations: {}, holderIdentity: 'x/1', durationSeconds: 15, acquireTime: t, renewTime: t });
+    const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '500ms' });
+    expect(result.confirmed.map((c) => [c.run.id, c.run.state])).toEqual([['kc-1', 'ended']]);
+    expect(result.unconfirmed.map((u) => [u.run.id, u.run.state])).toEqual([['kc-deaf', 'stopping']]);
+  });
+
+  it('a live run publishes its kills and health with each heartbeat; listRuns shows them before it ends', async () => {
+    const store = new FakeLeaseStore();
+    const registration = await leaseRegistry({ store, reapBeforeStart: false, ttl: '3s', renewEvery: '50ms' }).register(record('kc-1'));
+    expect((await getRun('kc-1', { store }))).toMatchObject({ kills: 0, health: null, minHealth: null });
+    let progress = { kills: 2, health: 0.75, minHealth: 0.5 };
+    registration.track!(() => progress);
+    const live = async () => (await listRuns({ store, namespace: 'shop' }))[0]!;
+    await until(async () => (await live()).kills === 2);
+    expect(await live()).toMatchObject({ state: 'running', kills: 2, health: 0.75, minHealth: 0.5 });
+    progress = { kills: 5, health: 1, minHealth: 0.5 };
+    await until(async () => (await live()).kills === 5);
+    await registration.release({ outcome: 'passed', reason: null, kills: 6, minHealth: 0.4 });
+    expect(await live()).toMatchObject({ state: 'ended', kills: 6, minHealth: 0.4, health: null });
+  });
+});
+
+async function until(fn: () => Promise<boolean>, ms = 3000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!(await fn())) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+describe('checkName', () => {
+  it('refuses a name a live run of the namespace has, before anything is written', async () => {
+    const store = new FakeLeaseStore();
+    const registry = leaseRegistry({ store, reapBeforeStart: false });
+    await registry.register({ ...record('kc-1'), name: 'nightly' });
+    await expect(registry.checkName!('shop', 'nightly')).rejects.toMatchObject({ code: 'RUN_NAME_TAKEN' });
+    await expect(registry.checkName!('shop', 'other')).resolves.toBeUndefined();
+    await expect(registry.checkName!('elsewhere', 'nightly')).resolves.toBeUndefined();
+    expect(store.leases.size).toBe(1);
   });
 });

@@ -6,7 +6,7 @@ import type { ReapOptions, RunInfo, ScopeOptions, StopOptions } from '../../../s
 export function run(id: string, namespace: string, state: RunInfo['state'] = 'running'): RunInfo {
   return {
     id, namespace, fault: 'pod-kill', engine: 'native', state, owner: { host: 'h', pid: 1 }, startedAt: '2025-01-01T00:00:00.000Z',
-    deadline: null, renewedAt: null, expiresAt: null, ttlSeconds: 15, spec: {}, restore: [], stopRequest: null, endedAt: null, outcome: null, reason: null, kills: null,
+    deadline: null, renewedAt: null, expiresAt: null, ttlSeconds: 15, spec: {}, restore: [], stopRequest: null, endedAt: null, outcome: null, reason: null, kills: null, name: null, health: null, minHealth: null,
   };
 }
 
