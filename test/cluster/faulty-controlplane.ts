@@ -4,6 +4,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { assertPrivateNetwork } from './cluster.ts';
+import { http1Only } from '../../src/cluster/http1.ts';
 import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from './controlplane.ts';
 import { createKwokNodes, waitForReadyNodes } from './kwok-nodes.ts';
 import { waitUntil } from './wait.ts';
@@ -66,8 +67,11 @@ export async function startFaultyControlPlane(options: FaultyControlPlaneOptions
   assertPrivateNetwork();
   const controlPlane = await startControlPlane(options);
   try {
-    const kc = new KubeConfig();
-    kc.loadFromFile(controlPlane.kubeconfig);
+    const loaded = new KubeConfig();
+    loaded.loadFromFile(controlPlane.kubeconfig);
+    // HTTP/1.1, as the SDK speaks: undici's HTTP/2 sessions to an API server that was killed
+    // can leave a request waiting forever, which would hang the test rather than the SDK.
+    const kc = http1Only(loaded);
     const core = kc.makeApiClient(CoreV1Api);
     const kwokNodes = await createKwokNodes(core, options.kwokNodes ?? 2);
     await waitForReadyNodes(core, kwokNodes.length);

@@ -6,7 +6,14 @@ export async function waitUntil<T>(what: string, fn: () => Promise<T | undefined
   let last: unknown;
   for (;;) {
     try {
-      const v = await fn();
+      // One check may not hang the wait: a request on a connection to an API server that was
+      // killed can wait forever. Past the deadline (at most 30 s a check) it counts as failed.
+      const bound = Math.max(1_000, Math.min(30_000, deadline - Date.now()));
+      let timer: NodeJS.Timeout | undefined;
+      const v = await Promise.race([
+        fn(),
+        new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`a check took over ${bound} ms`)), bound))),
+      ]).finally(() => clearTimeout(timer));
       if (v !== undefined && v !== false) return v;
     } catch (error) {
       last = error;

@@ -3,6 +3,7 @@
 // counts a known pod missing from the list as deleted at that moment.
 import { CoreV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { http1Only } from '../../../src/cluster/http1.ts';
 
 export interface PodDeletion {
   readonly uid: string;
@@ -43,8 +44,9 @@ export class PodDeletions {
   }
 
   async #run(kubeconfig: string, namespace: string, labelSelector: string): Promise<void> {
-    const kc = new KubeConfig();
-    kc.loadFromFile(kubeconfig);
+    const loaded = new KubeConfig();
+    loaded.loadFromFile(kubeconfig);
+    const kc = http1Only(loaded); // see faulty-controlplane.ts: HTTP/2 to a killed API server can hang
     const core = kc.makeApiClient(CoreV1Api);
     const path = `/api/v1/namespaces/${namespace}/pods`;
     while (!this.#stop.signal.aborted) {
