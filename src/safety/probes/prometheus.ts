@@ -47,7 +47,7 @@ const KEYS = ['url', 'below', 'above', 'ratio', 'bearerToken', 'basicAuth', 'ca'
  * @example
  * ```ts
  * // SLO burn: healthy while the 5xx ratio over 30 s stays below 1 %.
- * const errors = 'sum(rate(http_requests_total{code=~"5.."}[30s])) / sum(rate(http_requests_total[30s]))';
+ * const errors = '(sum(rate(http_requests_total{code=~"5.."}[30s])) or vector(0)) / sum(rate(http_requests_total[30s]))';
  * chaos.podKill(target).withSafety(0.9)
  *   .probe(probes.prometheus(errors, { url: 'http://prometheus:9090', below: 0.01 }));
  * ```
