@@ -28,6 +28,8 @@ const PASSWORD_BCRYPT = '$2a$04$5Eh9oZBWF2E5WkKlUbfix.oQM96imJyA8Yh8cAOaJHBTlOnh
 export interface PrometheusOptions {
   /** Namespaces whose pods are discovered and scraped (each pod's `http` container port, /metrics). */
   readonly namespaces: readonly string[];
+  /** `host:port` targets scraped at /metrics as job `kubechaos` (an SDK process, `kubechaos serve`). */
+  readonly staticTargets?: readonly string[];
   /** Require basic auth (PROMETHEUS_USER) on every request, so a 401 can be seen. */
   readonly basicAuth?: boolean;
   /** The admin kubeconfig of the local control plane. @default process.env.KUBECONFIG */
@@ -62,7 +64,7 @@ export async function startPrometheus(options: PrometheusOptions): Promise<Runni
         { source_labels: ['__meta_kubernetes_namespace'], target_label: 'namespace' },
         { source_labels: ['__meta_kubernetes_pod_name'], target_label: 'pod' },
       ],
-    }],
+    }, ...(options.staticTargets?.length ? [{ job_name: 'kubechaos', static_configs: [{ targets: [...options.staticTargets] }] }] : [])],
   };
   writeFileSync(join(dir, 'prometheus.yml'), JSON.stringify(config, null, 2));
   const args = [
