@@ -1,16 +1,19 @@
 // Issue 15, "kubechaos as a scraped target": a real Prometheus scrapes `GET /metrics` of
 // serve() (what `kubechaos serve` runs) in an SDK process whose runs report to it, and the
-// experiments, kills, safety aborts and stop latency are read back out of Prometheus.
+// experiments, kills, safety aborts and stop latency are read back out of Prometheus. Every query
+// of deploy/monitoring/kubechaos-dashboard.json parses there and names only exported metrics.
+import { readFileSync } from 'node:fs';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, deployHttpApp, loadKubeConfig, waitForReadyReplicas, waitUntil } from '../cluster/fixtures.ts';
 import { havePrometheus, noPrometheus, queryPrometheus, startPrometheus, type RunningPrometheus } from '../cluster/prometheus.ts';
-import { createChaos, createMetrics, isSafetyAbortError, probes, serve, type ControlServer } from '../../src/index.ts';
+import { createChaos, createMetrics, isSafetyAbortError, probes, serve, type ChaosMetrics, type ControlServer } from '../../src/index.ts';
 
 let kc: KubeConfig;
 let namespace: string;
 let server: ControlServer;
 let prom: RunningPrometheus;
+let metrics: ChaosMetrics;
 
 if (!havePrometheus) console.warn(`[prometheus-scrape] skipped: ${noPrometheus}`);
 
@@ -19,6 +22,9 @@ describe.skipIf(!havePrometheus)('kubechaos metrics scraped by a real Prometheus
     kc = loadKubeConfig();
     namespace = await createTestNamespace(kc, 'prom-scrape');
     await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: false });
+    metrics = await createMetrics();
+    server = await serve({ port: 0, kubeConfig: kc, metrics });
+    prom = await startPrometheus({ namespaces: [namespace], staticTargets: [new URL(server.url).host] });
   });
 
   afterAll(async () => {
@@ -27,9 +33,6 @@ describe.skipIf(!havePrometheus)('kubechaos metrics scraped by a real Prometheus
   });
 
   it('the experiments, kills, safety aborts and stop latency of this process, queried back from Prometheus', async () => {
-    const metrics = await createMetrics();
-    server = await serve({ port: 0, kubeConfig: kc, metrics });
-    prom = await startPrometheus({ namespaces: [namespace], staticTargets: [new URL(server.url).host] });
     const chaos = createChaos({ kubeConfig: kc, observers: [metrics.observer], handleSignals: false });
     const target = { namespace, selector: { app: 'web' } };
 
@@ -63,4 +66,33 @@ describe.skipIf(!havePrometheus)('kubechaos metrics scraped by a real Prometheus
     console.log(`[prometheus-scrape] ${kills} kills; stop latency p99 from Prometheus: ${stopP99} s`);
     expect(stopP99).toBeGreaterThan(0);
   });
+
+  it('every query of the Grafana dashboard parses in Prometheus and names only metrics kubechaos exports', async () => {
+    const dashboard = JSON.parse(readFileSync(new URL('../../deploy/monitoring/kubechaos-dashboard.json', import.meta.url), 'utf8')) as { panels: Array<{ title: string; targets: Array<{ expr: string }> }> };
+    const exprs = dashboard.panels.flatMap((p) => p.targets.map((t) => ({ panel: p.title, expr: t.expr })));
+    expect(exprs.length).toBeGreaterThanOrEqual(8);
+    const exported = new Set<string>();
+    for (const m of await (await createMetrics()).registry.getMetricsAsJSON()) {
+      exported.add(m.name);
+      if (String(m.type) === 'histogram') for (const suffix of ['_bucket', '_sum', '_count']) exported.add(`${m.name}${suffix}`);
+    }
+    // The checker itself must catch a foreign metric.
+    expect(foreignNames('sum(rate(http_requests_total[5m]))', exported)).toEqual(['http_requests_total']);
+    for (const { panel, expr } of exprs) {
+      await expect(queryPrometheus(prom.url, expr), `${panel}: ${expr}`).resolves.toMatchObject({ resultType: expect.any(String) });
+      expect(foreignNames(expr, exported), `${panel}: ${expr}`).toEqual([]);
+    }
+    // And they read data: the runs above made the gauge exist.
+    const active = exprs.find((e) => e.expr.includes('kubechaos_active_experiments'))!;
+    expect((await queryPrometheus(prom.url, active.expr)).result).toMatchObject([{ metric: { fault: 'pod-kill' }, value: [expect.any(Number), '0'] }]);
+  });
 });
+
+const PROMQL_WORDS = new Set(['sum', 'max', 'min', 'avg', 'count', 'rate', 'irate', 'increase', 'histogram_quantile', 'vector', 'or', 'and', 'unless', 'by', 'without', 'offset', 'bool', 'on', 'ignoring', 'group_left', 'group_right', 'clamp_min', 'clamp_max', 'time', 'le']);
+
+/** Metric names in `expr` that are not exported (label matchers, groupings, ranges and strings removed first). */
+function foreignNames(expr: string, exported: ReadonlySet<string>): string[] {
+  const bare = expr.replace(/"(?:[^"\\]|\\.)*"/g, '""').replace(/\{[^}]*\}/g, ' ').replace(/\[[^\]]*\]/g, ' ').replace(/\b(by|without|on|ignoring)\s*\([^)]*\)/g, ' ');
+  const names = bare.match(/[a-zA-Z_:][a-zA-Z0-9_:]*/g) ?? [];
+  return names.filter((n) => !PROMQL_WORDS.has(n) && !exported.has(n));
+}
