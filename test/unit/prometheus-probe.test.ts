@@ -1,7 +1,9 @@
 // probes.prometheus: strict options, and how an instant query's answer becomes one value (or
 // no value). Its behaviour against a real Prometheus is in test/integration/prometheus.test.ts.
+import { createServer, type Socket } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { probes } from '../../src/index.ts';
+import { silentLogger } from '../../src/logger.ts';
 import { valueOf } from '../../src/safety/probes/prometheus-query.ts';
 
 const url = 'http://127.0.0.1:9090';
@@ -56,5 +58,29 @@ describe('reading an instant query', () => {
   ])('gives no value for %j', (data, reason, message) => {
     expect(() => valueOf(data, q)).toThrow(message);
     expect(() => valueOf(data, q)).toThrow(expect.objectContaining({ code: 'PROMETHEUS_QUERY', reason, query: q }));
+  });
+});
+
+describe('a server that never answers', () => {
+  it('is a failed reading after `timeout`, saying so', async () => {
+    // A TCP server that accepts and stays silent: what a hung Prometheus looks like to the probe.
+    const sockets: Socket[] = [];
+    const server = createServer((socket) => void sockets.push(socket));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as { port: number }).port;
+    const controller = new AbortController();
+    try {
+      const started = Date.now();
+      const session = probes.prometheus(q, { url: `http://127.0.0.1:${port}`, below: 1, timeout: '150ms' })
+        .start({ signal: controller.signal, logger: silentLogger, onUpdate: () => {} } as never);
+      await session.firstReading;
+      expect(Date.now() - started).toBeGreaterThanOrEqual(140);
+      expect(session.value()).toBeNull();
+      expect(session.error()).toMatchObject({ code: 'PROMETHEUS_QUERY', reason: 'unreachable', message: expect.stringContaining('no answer within 150 ms') });
+    } finally {
+      controller.abort();
+      for (const s of sockets) s.destroy();
+      await new Promise((resolve) => server.close(resolve));
+    }
   });
 });
