@@ -119,6 +119,26 @@ describe.skipIf(!havePrometheus)('health from a real Prometheus', () => {
     });
   });
 
+  it('below, above and ratio turn a real answer into health; a value outside [0, 1] with ratio is no value', async () => {
+    const read = async (query: string, options: Record<string, unknown>) => {
+      const controller = new AbortController();
+      const session = probes.prometheus(query, { url: prom.url, ...options } as never).start({ signal: controller.signal, logger: silentLogger, onUpdate: () => {} } as never);
+      await session.firstReading;
+      controller.abort();
+      return { value: session.value(), error: session.error() as Error | undefined };
+    };
+    expect(await read('vector(0.005)', { below: 0.01 })).toEqual({ value: 1, error: undefined });
+    expect(await read('vector(0.02)', { below: 0.01 })).toEqual({ value: 0, error: undefined });
+    expect(await read('scalar(vector(3))', { above: 2 })).toEqual({ value: 1, error: undefined });
+    expect(await read('vector(2)', { above: 2 })).toEqual({ value: 0, error: undefined });
+    expect(await read('vector(0.75)', { ratio: true })).toEqual({ value: 0.75, error: undefined });
+    const outside = await read('vector(2)', { ratio: true });
+    expect(outside.value).toBeNull();
+    expect(outside.error).toMatchObject({ code: 'PROMETHEUS_QUERY', reason: 'out_of_range' });
+    expect((await read('vector(1) / vector(0) * 0', { below: 1 })).error).toMatchObject({ reason: 'not_a_number' });
+    expect((await read(`up{namespace="${namespace}"}`, { above: 0 })).error).toMatchObject({ reason: 'many_series', message: expect.stringMatching(/returned 3 series; aggregate it/) });
+  });
+
   it('the SLO-burn recipe: the app starts answering 500s and the run aborts through the Prometheus probe alone', async () => {
     await waitForReadyReplicas(kc, namespace, 'web', 3);
     const probe = probes.prometheus(ERROR_RATIO, { url: prom.url, below: 0.01, name: 'error ratio' });
