@@ -65,7 +65,7 @@ function client(extra: Record<string, unknown> = {}) {
     kubeConfig: kc,
     breaker: { threshold: 1_000_000 },
     logger,
-    observers: [(e) => trace && e.action !== 'sample' && console.error(`[run ${e.action}] ${e.at} ${e.runId}`)],
+    observers: [(e) => trace && e.action !== 'sample' && console.error(`[run ${e.action}] ${e.at} ${e.runId} ${e.action === 'refuse' ? `${e.code}: ${e.reason}` : ''}`)],
     ...extra,
   });
 }
@@ -73,8 +73,10 @@ function client(extra: Record<string, unknown> = {}) {
 async function settle<T extends Report>(p: Promise<T>): Promise<Report> {
   return p.then((r) => r, (e: unknown) => {
     const report = (e as { report?: Report }).report;
-    if (!report) throw e;
-    return report;
+    if (report) return report;
+    // A run that never started (a refusal) is a failure of the bench, not a result: stop here.
+    console.error('[reliability] a run was refused or failed without a report:', e);
+    process.exit(1);
   });
 }
 

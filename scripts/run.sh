@@ -32,6 +32,10 @@ fi
 case "$cmd" in
   test|bench) bash scripts/build-litmus.sh >/dev/null || echo "kubechaos: scripts/build-litmus.sh failed; the Litmus tests will say why" >&2 ;;
 esac
+# The Prometheus tests run a real Prometheus (and promtool); without it they say why.
+case "$cmd" in
+  test|bench) bash scripts/build-prometheus.sh >/dev/null || echo "kubechaos: scripts/build-prometheus.sh failed; the Prometheus tests will say why" >&2 ;;
+esac
 
 # Everything that talks to the cluster runs in a private network namespace (pod IPs live on its
 # lo) and a private PID namespace (if this script dies, every process it started dies with it).

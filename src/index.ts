@@ -56,6 +56,7 @@ export {
 export { probes } from './safety/probes/index.ts';
 export type { Probe, ProbeContext, ProbeSession } from './safety/probe.ts';
 export type { HttpProbeOptions, ProbeUrl } from './safety/probes/http.ts';
+export type { PrometheusProbeOptions } from './safety/probes/prometheus.ts';
 export type { CustomProbeOptions, CustomProbeFn } from './safety/probes/custom.ts';
 export type { ReadinessProbeOptions } from './safety/probes/readiness.ts';
 export { DEFAULT_PROTECTED_NAMESPACES } from './safety/guards/namespaces.ts';
@@ -126,6 +127,7 @@ export { TeardownError } from './errors/teardown-error.ts';
 export { BodyTimeoutError } from './errors/body-timeout-error.ts';
 export { SteadyStateError, type SteadyStateGap } from './errors/steady-state-error.ts';
 export { ProbeFailedError } from './errors/probe-failed-error.ts';
+export { PrometheusQueryError } from './errors/prometheus-query-error.ts';
 export { RecoveryError } from './errors/recovery-error.ts';
 export { ClusterError } from './errors/cluster-error.ts';
 export type { Denied } from './errors/cluster-failure.ts';

@@ -39,6 +39,17 @@ const READINESS_PROBE: Type = {
   fields: { kind: { t: 'enum', values: ['Deployment', 'StatefulSet', 'ReplicaSet'] }, name, namespace },
 };
 
+const limit = { t: 'number', min: -Number.MAX_VALUE, max: Number.MAX_VALUE } as const;
+const PROMETHEUS_PROBE: Type = {
+  t: 'object',
+  required: ['url', 'query'],
+  fields: {
+    url: { t: 'url' }, query: str, below: limit, above: limit, ratio: { t: 'boolean' },
+    bearerToken: str, basicAuth: { t: 'object', required: ['username', 'password'], fields: { username: str, password: str } }, ca: str,
+    timeout: duration, interval: duration, name: str,
+  },
+};
+
 /** The schema of an experiment file (docs/cli.md documents it field by field). */
 const SCHEMA: Type = {
   t: 'object',
@@ -130,7 +141,7 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
         if (typeof scalar !== 'boolean') fail(node, path, `expected true or false, got ${shown(node)}`);
         return scalar;
       case 'number':
-        if (typeof scalar !== 'number' || !(scalar >= type.min && scalar <= type.max)) fail(node, path, `expected a number in [${type.min === Number.MIN_VALUE ? '>0' : type.min}, ${type.max}], got ${shown(node)}`);
+        if (typeof scalar !== 'number' || !(scalar >= type.min && scalar <= type.max)) fail(node, path, type.min === -Number.MAX_VALUE ? `expected a number, got ${shown(node)}` : `expected a number in [${type.min === Number.MIN_VALUE ? '>0' : type.min}, ${type.max}], got ${shown(node)}`);
         return scalar;
       case 'integer': {
         const max = type.max ?? Number.MAX_SAFE_INTEGER;
@@ -195,11 +206,12 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
         if (!isSeq(node)) fail(node, path, `expected a list of probes, got ${shown(node)}`);
         return (node as unknown as { items: Node[] }).items.map((item, i) => {
           const p = `${path}[${i}]`;
-          if (!isMap(item) || item.items.length !== 1) fail(item, p, 'expected exactly one of `http:` or `readiness:`');
+          if (!isMap(item) || item.items.length !== 1) fail(item, p, 'expected exactly one of `http:`, `readiness:` or `prometheus:`');
           const [[kind, value, kp]] = entries(item as Node, p) as [[string, Node, string]];
           if (kind === 'http') return { http: check(value, HTTP_PROBE, kp) };
           if (kind === 'readiness') return { readiness: check(value, READINESS_PROBE, kp) };
-          return fail((item as unknown as { items: Pair<Node, Node>[] }).items[0]?.key, kp, 'unknown probe kind; expected `http` or `readiness`');
+          if (kind === 'prometheus') return { prometheus: check(value, PROMETHEUS_PROBE, kp) };
+          return fail((item as unknown as { items: Pair<Node, Node>[] }).items[0]?.key, kp, 'unknown probe kind; expected `http`, `readiness` or `prometheus`');
         });
       case 'object': {
         if (!isMap(node)) fail(node, path || undefined, `expected a mapping, got ${shown(node)}`);

@@ -6,11 +6,13 @@ import type { Probe } from '../safety/probe.ts';
 import { probes } from '../safety/probes/index.ts';
 import type { HttpProbeOptions } from '../safety/probes/http.ts';
 import type { ReadinessProbeOptions } from '../safety/probes/readiness.ts';
+import type { PrometheusProbeOptions } from '../safety/probes/prometheus.ts';
 
-/** A probe as plain data: what `--probe-http` and the YAML `probes:` list describe. */
+/** A probe as plain data: what `--probe-http`, `--probe-prometheus` and the YAML `probes:` list describe. */
 export type ProbeSpec =
   | { readonly http: { readonly url: string } & Omit<HttpProbeOptions, 'expect'> & { readonly expect?: number | readonly number[] } }
-  | { readonly readiness: ReadinessProbeOptions };
+  | { readonly readiness: ReadinessProbeOptions }
+  | { readonly prometheus: { readonly query: string; readonly url: string } & Omit<PrometheusProbeOptions, 'url'> };
 
 /** One experiment as plain data, from `run` flags or from an experiment file. */
 export interface ExperimentSpec {
@@ -33,6 +35,10 @@ function toProbe(spec: ProbeSpec): Probe {
   if ('http' in spec) {
     const { url, ...options } = spec.http;
     return probes.http(url, options);
+  }
+  if ('prometheus' in spec) {
+    const { query, ...options } = spec.prometheus;
+    return probes.prometheus(query, options);
   }
   return probes.readiness(spec.readiness);
 }

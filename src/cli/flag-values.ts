@@ -128,3 +128,27 @@ export function runNameFlag(value: string): string {
   }
   return value;
 }
+
+/** A PromQL health condition of a repeatable flag: `QUERY<NUMBER` or `QUERY>NUMBER` (healthy while it holds). */
+export interface PrometheusCondition {
+  readonly query: string;
+  readonly below?: number;
+  readonly above?: number;
+}
+
+/**
+ * `--probe-prometheus 'QUERY<0.01'`: the LAST `<` or `>` followed by a number ends the query, so
+ * a query may itself compare (`up > 0 < 2` is `up > 0` below 2).
+ */
+export function prometheusConditionFlag(flag: string) {
+  return (value: string, previous: PrometheusCondition[]): PrometheusCondition[] => {
+    const m = /^([\s\S]*?\S)\s*([<>])\s*([-+]?(?:\d+\.?\d*|\.\d+)(?:e[-+]?\d+)?)\s*$/i.exec(value);
+    if (!m) {
+      throw new InvalidArgumentError(
+        `${flag} expects QUERY<NUMBER or QUERY>NUMBER, the condition under which the target is healthy, e.g. 'sum(rate(http_requests_total{code=~"5.."}[30s])) / sum(rate(http_requests_total[30s])) < 0.01', got ${describe(value)}.`,
+      );
+    }
+    const [, query, op, limit] = m as unknown as [string, string, '<' | '>', string];
+    return [...previous, op === '<' ? { query, below: Number(limit) } : { query, above: Number(limit) }];
+  };
+}

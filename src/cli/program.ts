@@ -9,7 +9,7 @@ import { SHELLS, completionScript, type Shell } from './completion.ts';
 import { serveCommand } from './commands/serve.ts';
 import { CliError, EXIT, usage } from './exit-codes.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
-import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, runNameFlag, selectorFlag, steadyStateFlag, urlFlag, workloadFlag } from './flag-values.ts';
+import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, prometheusConditionFlag, runNameFlag, selectorFlag, steadyStateFlag, urlFlag, workloadFlag, type PrometheusCondition } from './flag-values.ts';
 import type { ExperimentSpec, ProbeSpec } from './experiment-spec.ts';
 import type { CliIO } from './io.ts';
 import type { KubeFlags } from './kube.ts';
@@ -118,6 +118,8 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--steady-state <condition>', "condition to start: 'available' (every workload of the target fully ready; default), a health level in [0, 1], or 'off'", steadyStateFlag)
     .option('--probe-http <url>', 'health probe: HTTP success ratio of an http:// or https:// URL (repeatable)', urlFlag('--probe-http'), [])
     .option('--probe-readiness <kind/name>', 'health probe: ready/desired replicas of a workload, e.g. Deployment/web (repeatable)', workloadFlag('--probe-readiness'), [])
+    .option('--probe-prometheus <query<n|query>n>', "health probe: a PromQL instant query, healthy while the condition holds, e.g. 'QUERY<0.01' (repeatable; needs --prometheus-url)", prometheusConditionFlag('--probe-prometheus'), [])
+    .option('--prometheus-url <url>', 'the Prometheus server --probe-prometheus queries, e.g. http://prometheus:9090')
     .option('--expect-recovery <duration>', 'after the fault, wait this long at most for health to recover, with a unit', durationFlag('--expect-recovery'))
     .option('--teardown-timeout <duration>', 'how long teardown keeps retrying while the API server is away before it reports leftovers, with a unit (default 30s)', durationFlag('--teardown-timeout'))
     .option('--dry-run', 'report which pods would be killed; kill none')
@@ -246,6 +248,8 @@ interface RunOptions extends BreakerFlags {
   steadyState?: 'available' | 'off' | number;
   probeHttp: string[];
   probeReadiness: Array<{ kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet'; name: string }>;
+  probePrometheus: PrometheusCondition[];
+  prometheusUrl?: string;
   expectRecovery?: number;
   teardownTimeout?: number;
   dryRun?: boolean;
@@ -259,6 +263,7 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
   const probes: ProbeSpec[] = [
     ...o.probeHttp.map((url): ProbeSpec => ({ http: { url } })),
     ...o.probeReadiness.map((workload): ProbeSpec => ({ readiness: workload })),
+    ...prometheusProbes(o),
   ];
   const options = {
     ...(o.count === undefined ? {} : { count: o.count }),
@@ -276,6 +281,12 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
   return { ...(o.name === undefined ? {} : { name: o.name }), target: { selector: o.target }, options, probes, ...(o.engine === 'native' ? {} : { engine: o.engine }) };
 }
 
+function prometheusProbes(o: RunOptions): ProbeSpec[] {
+  if (o.probePrometheus.length > 0 && o.prometheusUrl === undefined) throw usage('--probe-prometheus needs --prometheus-url URL, the Prometheus server to query');
+  if (o.probePrometheus.length === 0 && o.prometheusUrl !== undefined) throw usage('--prometheus-url is only used by --probe-prometheus; add one or remove it');
+  return o.probePrometheus.map((c): ProbeSpec => ({ prometheus: { ...c, url: o.prometheusUrl! } }));
+}
+
 /** The flag that sets each SDK option of `run`, to name it in the SDK's own TypeErrors. */
 const OPTION_FLAGS: Readonly<Record<string, string>> = {
   selector: '--target',
@@ -291,6 +302,7 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
   'safety.threshold': '--safety-threshold',
   'expectRecovery.within': '--expect-recovery',
   'probes.http(url)': '--probe-http',
+  url: '--prometheus-url',
   name: '--probe-readiness',
   ttl: '--ttl',
 };
