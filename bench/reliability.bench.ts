@@ -17,6 +17,16 @@ const RACES = Number(process.env.KUBECHAOS_BENCH_RACES ?? 10);
 const BAD_INPUTS = 200;
 
 const escaped: unknown[] = [];
+/** A step that makes no progress for 5 minutes ends the bench with an error (never a silent hang). */
+let dog: NodeJS.Timeout | undefined;
+function watchdog(what: string): void {
+  clearTimeout(dog);
+  dog = setTimeout(() => {
+    console.error(`[reliability] step "${what}" made no progress for 5 minutes`);
+    process.exit(1);
+  }, 300_000);
+  dog.unref();
+}
 process.on('uncaughtException', (e) => escaped.push(e));
 process.on('unhandledRejection', (e) => escaped.push(e));
 
@@ -50,7 +60,7 @@ async function account(fault: string, report: Report, opts: { leaseMayLinger?: b
   const unexplained = deletions.deletions.filter((d) => d.seenAt >= started && !killed.has(d.uid));
   const late = report.kills.filter((k) => Date.parse(k.at) > stoppedAt);
   t.killsAfterStop += unexplained.length + late.length;
-  await waitForReadyReplicas(kc, namespace, 'web', 3);
+  await waitForReadyReplicas(kc, namespace, 'web', 3, 120_000);
 }
 
 /** SDK log lines and run events on stderr with KUBECHAOS_BENCH_TRACE=1 (to see where a run stands). */
@@ -82,7 +92,10 @@ async function settle<T extends Report>(p: Promise<T>): Promise<Report> {
 
 for (let i = 0; i < RUNS; i++) {
   console.log(`[reliability] round ${i + 1}/${RUNS}`);
-  const step = (what: string) => console.log(`[reliability] ${new Date().toISOString()} ${what}`);
+  const step = (what: string) => {
+    console.log(`[reliability] ${new Date().toISOString()} ${what}`);
+    watchdog(what);
+  };
   // 1. exp.stop() mid-run.
   step('stop');
   {
@@ -190,6 +203,7 @@ for (let i = 0; i < RACES; i++) {
   minMargin = Math.min(minMargin, watch.min() - 1);
 }
 
+clearTimeout(dog);
 const bad = await badInputTrials(BAD_INPUTS);
 deletions.stop();
 await cp.stop();

@@ -113,7 +113,17 @@ export async function startFaultyControlPlane(options: FaultyControlPlaneOptions
         const started = performance.now();
         const startedAt = Date.now();
         await controlPlane.restart(APISERVER);
-        return { ms: Math.round(performance.now() - started), startedAt, readyAt: Date.now() };
+        const readyAt = Date.now();
+        const ms = Math.round(performance.now() - started);
+        // kwok (which plays the kubelet of the simulated nodes) does not retry a pod status it
+        // could not write while the API server was down: a replacement pod can stay not Ready for
+        // good. A real kubelet keeps reporting; restarting kwok makes it list and report again.
+        if (controlPlane.component('kwok')) {
+          controlPlane.component('kwok')?.process.kill('SIGKILL');
+          await controlPlane.component('kwok')?.exited;
+          await controlPlane.restart('kwok');
+        }
+        return { ms, startedAt, readyAt };
       },
       stop: () => controlPlane.stop(),
     };
