@@ -210,7 +210,7 @@ export class Run {
     });
     const injection = this.#injection;
     if (injection.reportDetails) this.report.details(() => injection.reportDetails?.() ?? {});
-    this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
+    this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun, deadline: new Date(Date.now() + this.#plan.durationMs).toISOString() });
     this.#events.injected(this.#anchor, this.#plan.namespace, describePlan(this.#plan, this.#fault(), this.#ctx.engine.name));
     this.#injection.finished.catch((error: unknown) => this.halt({ kind: 'engine', error }));
     // `for` is the hard bound of the run, whatever the body does: at the deadline the body's
