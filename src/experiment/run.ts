@@ -207,6 +207,7 @@ export class Run {
       onKill: (kill) => this.#emit({ action: 'kill', pod: kill.pod, uid: kill.uid, round: kill.round }),
       anchor: this.#anchor,
       emit: (event) => this.#emit(event),
+      probes: this.#options.probes,
     });
     const injection = this.#injection;
     if (injection.reportDetails) this.report.details(() => injection.reportDetails?.() ?? {});
