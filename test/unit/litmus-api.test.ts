@@ -248,14 +248,14 @@ describe('chaos.litmus(experiment, target)', () => {
           name: 'error-rate',
           type: 'promProbe',
           mode: 'Continuous',
-          'promProbe/inputs': { endpoint: url.slice(0, -1), query: errors, comparator: { type: 'float', criteria: '<', value: '0.01' } },
+          'promProbe/inputs': { endpoint: url.slice(0, -1), query: errors, comparator: { criteria: '<', value: '0.01' } },
           runProperties: { probeTimeout: '2000ms', interval: '500ms', attempt: 1 },
         },
         {
           name: 'prometheus up',
           type: 'promProbe',
           mode: 'Continuous',
-          'promProbe/inputs': { endpoint: url.slice(0, -1), query: 'up', comparator: { type: 'float', criteria: '>', value: '0' } },
+          'promProbe/inputs': { endpoint: url.slice(0, -1), query: 'up', comparator: { criteria: '>', value: '0' } },
           runProperties: { probeTimeout: '1000ms', interval: '200ms', attempt: 1 },
         },
       ]);

@@ -16,7 +16,7 @@ import type { PrometheusProbeOptions } from './prometheus.ts';
  * ```ts
  * litmusPromProbe('errors', 'sum(rate(x[30s]))', new URL('http://prometheus:9090'), { url: 'http://prometheus:9090', below: 0.01 }, 1000, 200);
  * // { name: 'errors', type: 'promProbe', mode: 'Continuous',
- * //   'promProbe/inputs': { endpoint: 'http://prometheus:9090', query: 'sum(rate(x[30s]))', comparator: { type: 'float', criteria: '<', value: '0.01' } },
+ * //   'promProbe/inputs': { endpoint: 'http://prometheus:9090', query: 'sum(rate(x[30s]))', comparator: { criteria: '<', value: '0.01' } },
  * //   runProperties: { probeTimeout: '1000ms', interval: '200ms', attempt: 1 } }
  * ```
  */
@@ -30,13 +30,15 @@ export function litmusPromProbe(
 ): Readonly<Record<string, unknown>> | undefined {
   if (options.ratio === true || options.bearerToken !== undefined || options.basicAuth !== undefined || options.ca !== undefined) return undefined;
   const [criteria, value] = options.below !== undefined ? ['<', options.below] : ['>', options.above as number];
+  // No comparator `type`: the promProbe comparator of the ChaosEngine CRD (3.9.0) has only
+  // criteria and value (the API server prunes anything else; test/integration/litmus-api.test.ts).
   // Litmus parses the durations with Go's time.ParseDuration: a unit is required.
   const duration = (ms: number) => `${Math.max(1, Math.round(ms))}ms`;
   return Object.freeze({
     name,
     type: 'promProbe',
     mode: 'Continuous',
-    'promProbe/inputs': { endpoint: url.href.replace(/\/+$/, ''), query, comparator: { type: 'float', criteria, value: String(value) } },
+    'promProbe/inputs': { endpoint: url.href.replace(/\/+$/, ''), query, comparator: { criteria, value: String(value) } },
     runProperties: { probeTimeout: duration(timeoutMs), interval: duration(intervalMs), attempt: 1 },
   });
 }
