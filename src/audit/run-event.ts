@@ -41,7 +41,13 @@ export interface RunEventBase {
 export type RunEvent =
   | (RunEventBase & { readonly action: 'preflight'; readonly selector: string; readonly dryRun: boolean })
   | (RunEventBase & { readonly action: 'refuse'; readonly code: string | null; readonly reason: string })
-  | (RunEventBase & { readonly action: 'inject'; readonly selector: string; readonly dryRun: boolean })
+  | (RunEventBase & {
+      readonly action: 'inject';
+      readonly selector: string;
+      readonly dryRun: boolean;
+      /** ISO time at which the run's `for` elapses: the fault is halted then, whatever the body does. */
+      readonly deadline: string;
+    })
   | (RunEventBase & { readonly action: 'kill'; readonly pod: string; readonly uid: string; readonly round: number })
   | (RunEventBase & { readonly action: 'sample'; readonly health: HealthSample['health']; readonly probes: HealthSample['probes'] })
   | (RunEventBase & {

@@ -4,6 +4,7 @@ import type { Kill, Leftover, PodRef, RetriedCall, SkippedRound, Stall } from '.
 import type { LitmusReport } from './litmus/report.ts';
 import type { PodKillPlan } from '../faults/pod-kill.ts';
 import type { Logger } from '../logger.ts';
+import type { Probe } from '../safety/probe.ts';
 
 /**
  * How a fault gets into the cluster. `native` acts through the Kubernetes API itself; a Litmus
@@ -69,6 +70,8 @@ export interface EngineContext {
    * cache to catch up (~80 ms here), which would delay the first kill.
    */
   readonly pods?: readonly PodInfo[];
+  /** The run's health probes (an engine may hand them to its own runner, as Litmus does with `litmusProbe`). */
+  readonly probes?: readonly Probe[];
 }
 
 /** A fault in progress. @example `await injection.stop(); injection.leftovers();` */

@@ -207,10 +207,11 @@ export class Run {
       onKill: (kill) => this.#emit({ action: 'kill', pod: kill.pod, uid: kill.uid, round: kill.round }),
       anchor: this.#anchor,
       emit: (event) => this.#emit(event),
+      probes: this.#options.probes,
     });
     const injection = this.#injection;
     if (injection.reportDetails) this.report.details(() => injection.reportDetails?.() ?? {});
-    this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
+    this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun, deadline: new Date(Date.now() + this.#plan.durationMs).toISOString() });
     this.#events.injected(this.#anchor, this.#plan.namespace, describePlan(this.#plan, this.#fault(), this.#ctx.engine.name));
     this.#injection.finished.catch((error: unknown) => this.halt({ kind: 'engine', error }));
     // `for` is the hard bound of the run, whatever the body does: at the deadline the body's

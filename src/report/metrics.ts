@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { RunEvent, RunObserver } from '../audit/run-event.ts';
 import { ChaosError } from '../errors/chaos-error.ts';
+import type { ReapResult } from '../registry/reaper.ts';
 
 type PromClient = typeof import('prom-client');
 
@@ -33,6 +34,12 @@ export interface MetricsOptions {
  * - `health_ratio{fault,namespace,selector}`: last health reading of each live run (removed when it ends)
  * - `safety_aborts_total{fault}`: runs stopped by a safety breach
  * - `stop_latency_seconds{fault,cause}`: from the halt of a fault to its engine having stopped
+ * - `run_deadline_timestamp_seconds{run,namespace}`: when each live run's `for` elapses (removed
+ *   when it finishes), so an alert can fire on a run that outlives it
+ * - `breaker_open{namespace,target}`: 1 while a target's breaker is open (from this process's runs), 0 once closed
+ * - `teardown_leftovers_total{fault,kind}`: objects a run could not remove at teardown
+ * - `reaped_runs_total{namespace}`: dead runs reaped and ended runs whose leftovers were followed up
+ *   (fed by {@link ChaosMetrics.observeReap})
  *
  * @example
  * ```ts
@@ -45,6 +52,16 @@ export interface MetricsOptions {
 export interface ChaosMetrics {
   readonly registry: Registry;
   readonly observer: RunObserver;
+  /**
+   * Counts what a reap did in `reaped_runs_total{namespace}`. `kubechaos serve` calls it after
+   * `POST /reap`; call it with the result of your own `reap()`.
+   *
+   * @example
+   * ```ts
+   * metrics.observeReap(await reap({ namespaces: ['shop'] }));
+   * ```
+   */
+  observeReap(result: ReapResult): void;
   /** The registry in the Prometheus text format. */
   text(): Promise<string>;
   /** A node:http handler serving the registry (any path). */
@@ -121,6 +138,18 @@ function metricsWith(prom: PromClient, options: MetricsOptions): ChaosMetrics {
       buckets: [...(options.stopLatencyBuckets ?? DEFAULT_BUCKETS)],
       registers,
     });
+  const deadlines =
+    existing<Gauge>('run_deadline_timestamp_seconds') ??
+    new prom.Gauge({ name: `${prefix}run_deadline_timestamp_seconds`, help: "Unix time at which each live run's `for` elapses (the run should have ended by then).", labelNames: ['run', 'namespace'], registers });
+  const breakerOpen =
+    existing<Gauge>('breaker_open') ??
+    new prom.Gauge({ name: `${prefix}breaker_open`, help: "1 while a target's breaker is open (opened or reopened by a run of this process), 0 once a run closed it.", labelNames: ['namespace', 'target'], registers });
+  const leftovers =
+    existing<Counter>('teardown_leftovers_total') ??
+    new prom.Counter({ name: `${prefix}teardown_leftovers_total`, help: 'Objects a run could not remove at teardown (see its report for the command that removes each).', labelNames: ['fault', 'kind'], registers });
+  const reaped =
+    existing<Counter>('reaped_runs_total') ??
+    new prom.Counter({ name: `${prefix}reaped_runs_total`, help: 'Runs handled by a reap: dead runs cleaned up, and ended runs whose leftovers were followed up.', labelNames: ['namespace'], registers });
 
   const live = new Map<string, { fault: string; namespace: string; selector: string }>();
   const causes = new Map<string, string>();
@@ -129,6 +158,7 @@ function metricsWith(prom: PromClient, options: MetricsOptions): ChaosMetrics {
       case 'inject':
         live.set(event.runId, { fault: event.fault, namespace: event.namespace, selector: event.selector });
         active.inc({ fault: event.fault });
+        deadlines.set({ run: event.runId, namespace: event.namespace }, Date.parse(event.deadline) / 1000);
         break;
       case 'kill':
         kills.inc({ namespace: event.namespace });
@@ -146,12 +176,19 @@ function metricsWith(prom: PromClient, options: MetricsOptions): ChaosMetrics {
       case 'revert':
         stopLatency.observe({ fault: event.fault, cause: causes.get(event.runId) ?? 'unknown' }, event.stopLatencyMs / 1000);
         break;
+      case 'breaker':
+        // The breaker's Lease names the target; opened/reopened are its only ways into "open".
+        if (event.change === 'opened' || event.change === 'reopened') breakerOpen.set({ namespace: event.namespace, target: event.breaker }, 1);
+        else if (event.change === 'closed') breakerOpen.set({ namespace: event.namespace, target: event.breaker }, 0);
+        break;
       case 'refuse':
         experiments.inc({ fault: event.fault, outcome: 'refused' });
         break;
       case 'finish': {
         experiments.inc({ fault: event.fault, outcome: event.outcome });
         causes.delete(event.runId);
+        deadlines.remove({ run: event.runId, namespace: event.namespace });
+        for (const leftover of event.report.leftovers) leftovers.inc({ fault: event.fault, kind: leftover.kind });
         const run = live.get(event.runId);
         if (run) {
           live.delete(event.runId);
@@ -168,6 +205,9 @@ function metricsWith(prom: PromClient, options: MetricsOptions): ChaosMetrics {
   return {
     registry,
     observer,
+    observeReap: (result) => {
+      for (const r of result.reaped) reaped.inc({ namespace: r.run.namespace });
+    },
     text: () => registry.metrics(),
     handler: (_req, res) => {
       registry.metrics().then(

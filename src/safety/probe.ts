@@ -17,6 +17,12 @@ export interface Probe {
   readonly isProbe: true;
   /** Key of this probe in report samples, e.g. `'readiness Deployment/web'`. */
   readonly name: string;
+  /**
+   * The probe as a Litmus ChaosEngine probe (`experiments[].spec.probe[]`), when Litmus can run
+   * it too: the Litmus engine adds it to the ChaosEngine it creates (`probes.prometheus` gives a
+   * promProbe). kubechaos evaluates the probe itself either way.
+   */
+  readonly litmusProbe?: Readonly<Record<string, unknown>>;
   /** Permissions the probe needs in `namespace` (checked in preflight). */
   permissions(namespace: string): Permission[];
   /** Starts sampling; the session reports through `context.onUpdate`. */

@@ -90,6 +90,7 @@ export function controlRoutes(ctx: HandlerContext): Route<Handler>[] {
         const body = reapBody(await readJsonObject(req, signal));
         const namespace = body.namespace ?? ctx.namespace;
         const result = await ctx.control.reap({ ...ctx.store, ...(namespace === undefined ? {} : { namespaces: [namespace] }), signal });
+        ctx.metrics?.observeReap(result);
         return { status: 200, body: result };
       },
     },

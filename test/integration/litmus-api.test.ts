@@ -5,7 +5,8 @@
 // Verified here: what kubechaos writes (ChaosExperiment, ChaosEngine with run-id labels, selectors
 // and env), and what the real operator does with it (finalizer, engineStatus initialized, the
 // runner pod, engineState stop -> engineStatus stopped, finalizer removed on delete), end to end
-// through during()/start()/stop() and the safety monitor.
+// through during()/start()/stop() and the safety monitor; and that the promProbe kubechaos
+// derives from probes.prometheus survives the real CRD schema (a comparator `type` did not: pruned).
 // NOT verified (blocked: chaos-runner and litmus-go 3.x are refused by the Go module proxy, 403):
 // that a real experiment runs, deletes pods or injects latency, writes a ChaosResult, or ends
 // with verdict Pass / Stopped. The runner pod lands on a kwok node and never runs, so the
@@ -16,6 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createChaos, isPreflightError, isSafetyAbortError, LitmusUnknownEnvError, noopRegistry, probes, reap, reportOf, type Chaos, type ReapedRun } from '../../src/index.ts';
 import { LITMUS_FINALIZER } from '../../src/engines/litmus/index.ts';
+import { havePrometheus, startPrometheus } from '../cluster/prometheus.ts';
 import { createTestNamespace, deployHttpApp, listPods, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
 import {
   RELEASE, createServiceAccount, engineExperiment, haveOperator, installCrds, killOperator, litmusObjects, readEngine, startOperator,
@@ -189,6 +191,39 @@ describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operat
     const timeline = report.litmus!.timeline.map((e) => e.what);
     expect(timeline).toEqual(expect.arrayContaining(['engineStatus initialized', 'requested stop (engineState: stop)', 'engineStatus stopped', 'ChaosEngine is gone']));
     expect((await litmusObjects(kc, namespace)).engines).toEqual([]);
+  });
+
+  it.skipIf(!havePrometheus)('probes.prometheus on a Litmus run: the real API server stores the promProbe in the ChaosEngine (CRD schema) and the real operator initialises the engine; kubechaos reads the real Prometheus too', async () => {
+    const namespace = await namespaceWithApp('litmus-api-prom', 'pod-delete');
+    const prom = await startPrometheus({ namespaces: [namespace] });
+    try {
+      const query = 'sum(up{namespace="' + namespace + '"}) or vector(0)';
+      let stored: unknown;
+      const report = await client()
+        .litmus('pod-delete', { namespace, selector: { app: 'web' } })
+        .for('60s')
+        .withSafety(0.5)
+        .probe(probes.prometheus(query, { url: prom.url, below: 1000, timeout: '2s', interval: '500ms', name: 'up-count' }))
+        .during(async ({ experiment }) => {
+          await waitUntil('engineStatus initialized', async () => experiment.report().litmus?.engineStatus === 'initialized', 30_000);
+          const engine = await readEngine(kc, namespace, experiment.report().litmus!.chaosEngine!.name);
+          stored = (engine.spec as { experiments: Array<{ spec: { probe?: unknown } }> }).experiments[0]!.spec.probe;
+        });
+      expect(stored).toEqual([
+        {
+          name: 'up-count',
+          type: 'promProbe',
+          mode: 'Continuous',
+          'promProbe/inputs': { endpoint: prom.url, query, comparator: { criteria: '<', value: '1000' } },
+          runProperties: { probeTimeout: '2000ms', interval: '500ms', attempt: 1 },
+        },
+      ]);
+      expect(report.outcome).toBe('passed');
+      expect(report.timeline.some((s) => s.probes['up-count'] === 1)).toBe(true); // kubechaos's own reading
+      expect((await litmusObjects(kc, namespace)).engines).toEqual([]);
+    } finally {
+      await prom.stop();
+    }
   });
 
   it('a SIGKILLed owner: the reaper of a new client deletes its ChaosEngine (run-id label), and the real operator aborts and releases it', async () => {

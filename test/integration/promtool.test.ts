@@ -37,11 +37,17 @@ describe.skipIf(!havePrometheus)('promtool', () => {
     const chaos = createChaos({ cluster, handleSignals: false, observers: [metrics.observer] });
     await chaos.podKill({ namespace: 'shop', selector: { app: 'none' } }).during(() => {}).catch(() => {});
     const live = await chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).every('1s').for('5s').probe(probes.custom(() => 0.75, { interval: '20ms' })).start();
+    // A breaker opened, a teardown leftover and a reap, as their events and results arrive.
+    const { report } = await passingRun({}, 1);
+    const base = { runId: report.id, fault: 'pod-delete', engine: 'litmus', namespace: 'shop', at: new Date().toISOString() };
+    metrics.observer({ ...base, action: 'breaker', change: 'opened', breaker: 'Lease shop/kubechaos-breaker-3f9a0c1b2d4e', aborts: 3, threshold: 3, halfOpenAt: null, reason: null });
+    metrics.observer({ ...base, action: 'finish', outcome: 'passed', reason: null, kills: 0, report: { ...report, leftovers: [{ kind: 'ChaosEngine', namespace: 'shop', name: 'kc-x', reason: 'finalizer' }] } });
+    metrics.observeReap({ reaped: [{ run: { namespace: 'shop' } as never, deleted: [], restored: 0, errors: [], terminating: [] }], live: 0 });
     await waitUntil('a health reading in the exposition', async () => (await metrics.text()).includes('kubechaos_health_ratio{'), 5_000, 20);
     const text = await metrics.text();
     await live.stop();
     cluster.dispose();
-    for (const name of ['experiments_total', 'active_experiments', 'pod_kills_total', 'health_ratio', 'safety_aborts_total', 'stop_latency_seconds_bucket']) {
+    for (const name of ['experiments_total', 'active_experiments', 'pod_kills_total', 'health_ratio', 'safety_aborts_total', 'stop_latency_seconds_bucket', 'run_deadline_timestamp_seconds', 'breaker_open', 'teardown_leftovers_total', 'reaped_runs_total']) {
       expect(text).toContain(`kubechaos_${name}{`);
     }
     const checked = await promtool(['check', 'metrics'], text);
@@ -72,7 +78,7 @@ describe.skipIf(!havePrometheus)('promtool', () => {
   it('deploy/monitoring: check rules, and test rules with unit-test series for each alert', async () => {
     const check = await promtool(['check', 'rules', 'kubechaos-rules.yml']);
     expect(check.code, check.out).toBe(0);
-    expect(check.out).toContain('SUCCESS: 4 rules found');
+    expect(check.out).toContain('SUCCESS: 8 rules found');
     const test = await promtool(['test', 'rules', 'kubechaos-rules.test.yml']);
     expect(test.code, test.out).toBe(0);
     expect(test.out).toContain('SUCCESS');

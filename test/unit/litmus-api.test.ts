@@ -1,6 +1,8 @@
 // The public wiring of the Litmus engine: createChaos({ engine }), .engine(name), chaos.litmus().
 // Runs on the in-memory fake cluster (pods) and an in-memory Litmus API (fake-litmus.ts); what the
 // real chaos-operator does is verified in test/integration/litmus*.test.ts.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createChaos, isPreflightError, isSafetyAbortError, LitmusUnknownEnvError, probes, reportOf, type ChaosOptions } from '../../src/index.ts';
@@ -12,6 +14,9 @@ let litmus: FakeLitmus;
 afterEach(() => cluster?.dispose());
 const target = { namespace: 'shop', selector: { app: 'web' } };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const waitFor = async (ok: () => boolean) => {
+  while (!ok()) await sleep(5);
+};
 
 function setup(options: Partial<ChaosOptions> = {}, litmusOptions: FakeLitmusOptions = {}) {
   cluster = new FakeCluster({ replace: true, readyAfterMs: 20 });
@@ -205,6 +210,73 @@ describe('chaos.litmus(experiment, target)', () => {
     expect(report.litmus).toMatchObject({ engineState: 'stop', engineStatus: 'stopped', deleted: true });
     expect(litmus.log.some((l) => l.includes('"engineState":"stop"'))).toBe(true);
     expect(litmus.of('chaosengines')).toEqual([]);
+  });
+
+  it('a probes.prometheus probe is also a promProbe of the ChaosEngine, with the same query, url, limit and timings', async () => {
+    // An in-process stand-in answering instant queries: kubechaos evaluates the probe itself too.
+    const queries: string[] = [];
+    const server = createServer((req, res) => {
+      const query = new URL(req.url ?? '/', 'http://x').searchParams.get('query') ?? '';
+      queries.push(query);
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ status: 'success', data: { resultType: 'scalar', result: [1, query.startsWith('sum') ? '0' : '1'] } }));
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    try {
+      const chaos = setup();
+      const errors = 'sum(rate(http_requests_total{code=~"5.."}[30s]))';
+      let engine: Record<string, any> | undefined;
+      const report = await chaos
+        .litmus('pod-delete', target)
+        .for('30s')
+        .withSafety(0.5)
+        .probe(probes.prometheus(errors, { url, below: 0.01, timeout: '2s', interval: '500ms', name: 'error-rate' }))
+        .probe(probes.prometheus('up', { url, above: 0 }))
+        .probe(probes.prometheus('avail', { url, ratio: true })) // no comparator says "the value is the health"
+        .probe(probes.prometheus('up', { url, above: 0, bearerToken: 'secret', name: 'authed' })) // no credential in a ChaosEngine
+        .probe(probes.custom(() => 1, { name: 'app', interval: '10ms' }))
+        .during(async () => {
+          await waitFor(() => litmus.of('chaosengines').length === 1);
+          engine = litmus.of('chaosengines')[0];
+        });
+      expect(report.outcome).toBe('passed');
+      expect(queries).toContain(errors); // kubechaos read it itself
+      const probe = engine?.spec.experiments[0].spec.probe;
+      expect(probe).toEqual([
+        {
+          name: 'error-rate',
+          type: 'promProbe',
+          mode: 'Continuous',
+          'promProbe/inputs': { endpoint: url.slice(0, -1), query: errors, comparator: { criteria: '<', value: '0.01' } },
+          runProperties: { probeTimeout: '2000ms', interval: '500ms', attempt: 1 },
+        },
+        {
+          name: 'prometheus up',
+          type: 'promProbe',
+          mode: 'Continuous',
+          'promProbe/inputs': { endpoint: url.slice(0, -1), query: 'up', comparator: { criteria: '>', value: '0' } },
+          runProperties: { probeTimeout: '1000ms', interval: '200ms', attempt: 1 },
+        },
+      ]);
+      expect(JSON.stringify(engine)).not.toContain('secret');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('a ChaosEngine gets no probe list when no probe has a Litmus form', async () => {
+    const chaos = setup();
+    let engine: Record<string, any> | undefined;
+    await chaos
+      .litmus('pod-delete', target)
+      .for('30s')
+      .probe(probes.custom(() => 1, { name: 'app', interval: '10ms' }))
+      .during(async () => {
+        await waitFor(() => litmus.of('chaosengines').length === 1);
+        engine = litmus.of('chaosengines')[0];
+      });
+    expect(engine?.spec.experiments[0].spec).not.toHaveProperty('probe');
   });
 
   it('a dry run creates nothing and reports the target pods', async () => {

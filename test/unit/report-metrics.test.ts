@@ -51,6 +51,74 @@ describe('metrics', () => {
     expect(value(await metrics.text(), 'shop_active_experiments{fault="pod-kill"}')).toBe(0);
   });
 
+  it('show a live run\'s deadline (start + `for`) and remove it when the run finishes', async () => {
+    const metrics = await createMetrics();
+    const cluster = new FakeCluster({ replace: true });
+    const chaos = createChaos({ cluster, handleSignals: false, observers: [metrics.observer] });
+    const before = Date.now() / 1000;
+    const exp = await chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).every('1s').for('30s').start();
+    const after = Date.now() / 1000;
+    const during = await metrics.text();
+    const deadline = value(during, `kubechaos_run_deadline_timestamp_seconds{run="${exp.id}",namespace="shop"}`);
+    expect(deadline).toBeGreaterThanOrEqual(before + 30 - 0.01);
+    expect(deadline).toBeLessThanOrEqual(after + 30 + 0.01);
+    await exp.stop();
+    cluster.dispose();
+    expect(await metrics.text()).not.toMatch(/^kubechaos_run_deadline_timestamp_seconds\{/m);
+  });
+
+  it('show the breaker open after the abort that opens it, and closed after the trial that passes', async () => {
+    const metrics = await createMetrics();
+    const cluster = new FakeCluster({ replace: true, replicas: 4 });
+    const breakers: string[] = [];
+    const chaos = createChaos({
+      cluster,
+      handleSignals: false,
+      breaker: { threshold: 1, halfOpenAfter: '50ms' },
+      observers: [metrics.observer, (e) => e.action === 'breaker' && breakers.push(e.breaker)],
+    });
+    const { probes } = await import('../../src/index.ts');
+    let health = 1;
+    const run = chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).every('10ms').withSafety(0.5).probe(probes.custom(() => health, { interval: '5ms' }));
+    const aborted = await run
+      .during(async () => {
+        health = 0;
+        await new Promise((r) => setTimeout(r, 1000));
+      })
+      .catch((e: unknown) => e);
+    expect(aborted).toMatchObject({ code: 'SAFETY_ABORT' });
+    const target = breakers[0];
+    expect(target).toBeDefined();
+    const line = `kubechaos_breaker_open{namespace="shop",target="${target}"}`;
+    expect(value(await metrics.text(), line)).toBe(1);
+    health = 1;
+    await new Promise((r) => setTimeout(r, 80));
+    while ([...cluster.pods.values()].filter((p) => p.ready && !p.terminating).length < 4) await new Promise((r) => setTimeout(r, 10));
+    await expect(run.during(() => new Promise((r) => setTimeout(r, 20)))).resolves.toMatchObject({ outcome: 'passed' });
+    cluster.dispose();
+    expect(value(await metrics.text(), line)).toBe(0);
+  });
+
+  it('count teardown leftovers by fault and kind, and reaped runs by namespace', async () => {
+    const metrics = await createMetrics();
+    const { report } = await passingRun({}, 1);
+    const base = { runId: report.id, fault: 'pod-network-latency', engine: 'litmus', namespace: 'shop', at: new Date().toISOString() };
+    const leftovers = [
+      { kind: 'ChaosEngine', namespace: 'shop', name: 'kc-a', reason: 'finalizer' },
+      { kind: 'ChaosEngine', namespace: 'shop', name: 'kc-b', reason: 'finalizer' },
+      { kind: 'Lease', namespace: 'shop', name: 'kc-c', reason: 'HTTP 503' },
+    ];
+    metrics.observer({ ...base, action: 'finish', outcome: 'passed', reason: null, kills: 0, report: { ...report, leftovers } });
+    const run = (namespace: string) => ({ run: { namespace } as never, deleted: [], restored: 0, errors: [], terminating: [] });
+    metrics.observeReap({ reaped: [run('shop'), run('shop'), run('web')], live: 1 });
+    metrics.observeReap({ reaped: [], live: 0 });
+    const text = await metrics.text();
+    expect(value(text, 'kubechaos_teardown_leftovers_total{fault="pod-network-latency",kind="ChaosEngine"}')).toBe(2);
+    expect(value(text, 'kubechaos_teardown_leftovers_total{fault="pod-network-latency",kind="Lease"}')).toBe(1);
+    expect(value(text, 'kubechaos_reaped_runs_total{namespace="shop"}')).toBe(2);
+    expect(value(text, 'kubechaos_reaped_runs_total{namespace="web"}')).toBe(1);
+  });
+
   it('register on the registry you pass, twice without a clash', async () => {
     const registry = new Registry();
     await createMetrics({ registry });

@@ -134,6 +134,8 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
       const cancel = new AbortController();
       const seen = new Map<string, PodInfo>();
       let env: Record<string, string> = { ...options.env };
+      // Probes Litmus can run too (probes.prometheus → promProbe) go into the ChaosEngine as well.
+      const litmusProbes = (context.probes ?? []).flatMap((p) => (p.litmusProbe === undefined ? [] : [p.litmusProbe]));
 
       let created!: (run: LitmusRun | undefined) => void;
       let creationSettled = false;
@@ -167,6 +169,7 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
           ...(options.version === undefined ? {} : { version: options.version }),
           ...(options.statusCheckTimeouts === undefined ? {} : { statusCheckTimeouts: options.statusCheckTimeouts }),
           ...(options.placement === undefined ? {} : { placement: options.placement }),
+          ...(litmusProbes.length === 0 ? {} : { probes: litmusProbes }),
         });
         created(run);
         context.logger.info({ runId: context.runId, chaosEngine: run.name }, 'litmus: ChaosEngine created');

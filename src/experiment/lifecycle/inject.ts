@@ -3,6 +3,7 @@ import type { Engine, Injection } from '../../engines/engine.ts';
 import type { PodKillPlan } from '../../faults/pod-kill.ts';
 import type { Logger } from '../../logger.ts';
 import type { Kill } from '../report.ts';
+import type { Probe } from '../../safety/probe.ts';
 import type { EventWriter } from '../../report/events.ts';
 import type { ReportBuilder } from '../report-builder.ts';
 
@@ -28,6 +29,8 @@ export function inject(input: {
   /** The object the run's Events are recorded on. */
   anchor?: ObjectRef | undefined;
   emit?: (event: StallEvent) => void;
+  /** The run's probes (see {@link EngineContext.probes}). */
+  probes?: readonly Probe[];
 }): Injection {
   const { report, events } = input;
   return input.engine.inject(input.plan, {
@@ -57,5 +60,6 @@ export function inject(input: {
       input.emit?.({ action: 'retry', operation: call.operation, attempt: call.attempt, error: call.error });
     },
     ...(input.pods ? { pods: input.pods } : {}),
+    ...(input.probes ? { probes: input.probes } : {}),
   });
 }

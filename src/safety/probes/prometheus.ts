@@ -5,6 +5,7 @@ import { samplingSession, type Probe, type ProbeContext, type ProbeSession } fro
 import { probeUrl } from './http.ts';
 import { PrometheusQueryError } from '../../errors/prometheus-query-error.ts';
 import { instantQuery, type PrometheusServer } from './prometheus-query.ts';
+import { litmusPromProbe } from './prometheus-litmus.ts';
 
 /**
  * Options of `probes.prometheus(query, options)`. Exactly one of `below`, `above` or `ratio`
@@ -64,9 +65,11 @@ export function prometheus(query: string, options: PrometheusProbeOptions): Prob
   const name = options.name === undefined ? `prometheus ${query}` : assertString(options.name, 'name');
   const server: PrometheusServer = { url, headers: authHeaders(options), ca: options.ca === undefined ? undefined : pem(options.ca), timeoutMs };
 
+  const litmus = litmusPromProbe(name, query, url, options, timeoutMs, interval);
   return Object.freeze({
     isProbe: true as const,
     name,
+    ...(litmus === undefined ? {} : { litmusProbe: litmus }),
     permissions: () => [],
     start: (context: ProbeContext): ProbeSession =>
       samplingSession(context, async (reading, signal) => {

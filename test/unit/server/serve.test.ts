@@ -107,6 +107,18 @@ describe('control API (registry faked in memory)', () => {
     expect((fake.calls.at(-1) as { options: object }).options).not.toHaveProperty('namespaces');
   });
 
+  it('POST /reap counts what it reaped in GET /metrics (kubechaos_reaped_runs_total)', async () => {
+    const fake = fakeControl(runs());
+    const dead = run('kc-9', 'shop', 'ended');
+    (fake.control as { reap: typeof fake.control.reap }).reap = async () => ({ reaped: [{ run: dead, deleted: [], restored: 0, errors: [], terminating: [] }], live: 0 });
+    const metrics = await createMetrics();
+    const server = await serve({ port: 0, control: fake.control, metrics });
+    servers.push(server);
+    await fetch(`${server.url}/reap`, { method: 'POST' }).then((r) => r.arrayBuffer());
+    await fetch(`${server.url}/reap`, { method: 'POST' }).then((r) => r.arrayBuffer());
+    expect(await (await fetch(`${server.url}/metrics`)).text()).toContain('kubechaos_reaped_runs_total{namespace="shop"} 2');
+  });
+
   it('unknown route is 404 JSON; wrong method is 405 with Allow', async () => {
     const { call } = await start(fakeControl(runs()));
     expect(await call('GET', '/nope')).toMatchObject({ status: 404, json: { error: 'no route for GET /nope' } });
