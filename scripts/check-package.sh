@@ -28,7 +28,16 @@ test('kubechaos/vitest gives a chaos client and registers the matchers', ({ chao
   expect(typeof expect(0).toHaveRecoveredWithin).toBe('function');
 });
 TEST
-npx --no-install vitest run entry.test.mjs --reporter dot >/dev/null
+# The fixture makes its client from the kubeconfig (no request is sent here): give it one.
+cat > fixture.kubeconfig <<'KC'
+apiVersion: v1
+kind: Config
+clusters: [{ name: c, cluster: { server: 'https://127.0.0.1:1' } }]
+users: [{ name: u, user: { token: not-used } }]
+contexts: [{ name: x, context: { cluster: c, user: u, namespace: default } }]
+current-context: x
+KC
+KUBECONFIG="$PWD/fixture.kubeconfig" npx --no-install vitest run entry.test.mjs --reporter dot >/dev/null
 echo "kubechaos/vitest ok"
 node -e "
   const k = require('kubechaos');
