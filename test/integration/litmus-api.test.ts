@@ -20,7 +20,7 @@ import { LITMUS_FINALIZER } from '../../src/engines/litmus/index.ts';
 import { havePrometheus, startPrometheus } from '../cluster/prometheus.ts';
 import { createTestNamespace, deployHttpApp, listPods, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
 import {
-  RELEASE, createServiceAccount, engineExperiment, haveOperator, installCrds, killOperator, litmusObjects, readEngine, startOperator,
+  RELEASE, createServiceAccount, engineExperiment, namespaceWithApp, haveOperator, installCrds, killOperator, litmusObjects, readEngine, startOperator,
 } from './support/litmus-operator.ts';
 
 let kc: KubeConfig;
@@ -37,13 +37,6 @@ function client(extra: Parameters<typeof createChaos>[0] = {}): Chaos {
 }
 
 /** A namespace with the HTTP app (3 replicas on kwok nodes) and the chaos ServiceAccount for `experiment`. */
-async function namespaceWithApp(prefix: string, experiment: string): Promise<string> {
-  const namespace = await createTestNamespace(kc, prefix);
-  await createServiceAccount(kc, namespace, 'litmus-chaos', experiment);
-  await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: false });
-  return namespace;
-}
-
 describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operator ${RELEASE} (no runner: verdicts not verified)`, () => {
   beforeAll(async () => {
     kc = loadKubeConfig();
@@ -55,7 +48,7 @@ describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operat
   });
 
   it('createChaos({ engine: "litmus" }): start() creates a ChaosEngine with the run-id labels and the plan\'s env, which the real operator initialises; stop() ends with engineStatus stopped and the engine deleted', async () => {
-    const namespace = await namespaceWithApp('litmus-api-stop', 'pod-delete');
+    const namespace = await namespaceWithApp(kc, 'litmus-api-stop', 'pod-delete');
     const chaos = client({ engine: 'litmus' });
     const exp = await chaos.podKill({ namespace, selector: { app: 'web' } }).count(1).every('5s').for('20s').start();
     let stoppedMs = 0;
@@ -100,7 +93,7 @@ describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operat
   });
 
   it('.engine("litmus") on a native builder runs through Litmus; the base builder still runs natively', async () => {
-    const namespace = await namespaceWithApp('litmus-api-engine', 'pod-delete');
+    const namespace = await namespaceWithApp(kc, 'litmus-api-engine', 'pod-delete');
     const chaos = client({ registry: noopRegistry });
     const base = chaos.podKill({ namespace, selector: { app: 'web' } }).percent(50).for('15s');
     let engineName: string | undefined;
@@ -123,7 +116,7 @@ describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operat
   });
 
   it('chaos.litmus("pod-network-latency", target).env({ NETWORK_LATENCY }) installs that ChaosExperiment and creates its ChaosEngine with the env', async () => {
-    const namespace = await namespaceWithApp('litmus-api-latency', 'pod-network-latency');
+    const namespace = await namespaceWithApp(kc, 'litmus-api-latency', 'pod-network-latency');
     const chaos = client({ registry: noopRegistry });
     const report = await chaos
       .litmus('pod-network-latency', { namespace, selector: { app: 'web' } })
@@ -142,7 +135,7 @@ describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operat
   });
 
   it('a wrong env name via .env() is refused before anything is created', async () => {
-    const namespace = await namespaceWithApp('litmus-api-env', 'pod-network-latency');
+    const namespace = await namespaceWithApp(kc, 'litmus-api-env', 'pod-network-latency');
     const chaos = client();
     const exp = chaos.litmus('pod-network-latency', { namespace, selector: { app: 'web' } }).for('30s');
     let error: unknown;
@@ -170,7 +163,7 @@ describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operat
   });
 
   it('a safety breach (custom probe dropping to 0) stops the ChaosEngine through the real operator and deletes it', async () => {
-    const namespace = await namespaceWithApp('litmus-api-breach', 'pod-delete');
+    const namespace = await namespaceWithApp(kc, 'litmus-api-breach', 'pod-delete');
     let health = 1;
     const error = await client()
       .litmus('pod-delete', { namespace, selector: { app: 'web' } })
@@ -194,7 +187,7 @@ describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operat
   });
 
   it.skipIf(!havePrometheus)('probes.prometheus on a Litmus run: the real API server stores the promProbe in the ChaosEngine (CRD schema) and the real operator initialises the engine; kubechaos reads the real Prometheus too', async () => {
-    const namespace = await namespaceWithApp('litmus-api-prom', 'pod-delete');
+    const namespace = await namespaceWithApp(kc, 'litmus-api-prom', 'pod-delete');
     const prom = await startPrometheus({ namespaces: [namespace] });
     try {
       const query = 'sum(up{namespace="' + namespace + '"}) or vector(0)';
@@ -227,7 +220,7 @@ describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operat
   });
 
   it('a SIGKILLed owner: the reaper of a new client deletes its ChaosEngine (run-id label), and the real operator aborts and releases it', async () => {
-    const namespace = await namespaceWithApp('litmus-api-reap', 'pod-delete');
+    const namespace = await namespaceWithApp(kc, 'litmus-api-reap', 'pod-delete');
     const child = spawn(process.execPath, [fileURLToPath(new URL('./support/litmus-child.ts', import.meta.url)), JSON.stringify({ namespace, ttl: '10s', version: RELEASE })], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });

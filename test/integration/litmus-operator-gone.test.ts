@@ -9,9 +9,9 @@ import { CoordinationV1Api, EventsV1Api, type KubeConfig } from '@kubernetes/cli
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createChaos, isTeardownError, reap, type ReapedRun, type TeardownError } from '../../src/index.ts';
 import { LITMUS_FINALIZER } from '../../src/engines/litmus/index.ts';
-import { createTestNamespace, deployHttpApp, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
+import { loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
 import { cli } from './registry-support.ts';
-import { RELEASE, createServiceAccount, haveOperator, installCrds, killOperator, litmusObjects, readEngine, startOperator } from './support/litmus-operator.ts';
+import { RELEASE, haveOperator, installCrds, killOperator, litmusObjects, namespaceWithApp, readEngine, startOperator } from './support/litmus-operator.ts';
 
 let kc: KubeConfig;
 let operator: ChildProcess | undefined;
@@ -37,9 +37,7 @@ describe.skipIf(!haveOperator)(`Litmus with the chaos-operator (${RELEASE}) gone
   });
 
   it('exp.stop() resolves within teardownTimeoutMs with a TeardownError naming the ChaosEngine and the command; reap reports it terminating until the restarted operator releases it, then deleted', async () => {
-    const namespace = await createTestNamespace(kc, 'litmus-gone');
-    await createServiceAccount(kc, namespace, 'litmus-chaos', 'pod-delete');
-    await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: false });
+    const namespace = await namespaceWithApp(kc, 'litmus-gone', 'pod-delete');
     const chaos = createChaos({
       kubeConfig: kc,
       handleSignals: false,

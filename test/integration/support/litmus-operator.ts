@@ -9,7 +9,7 @@ import {
   ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { LITMUS_EXPERIMENTS } from '../../../src/engines/litmus/index.ts';
-import { waitUntil } from '../../cluster/fixtures.ts';
+import { createTestNamespace, deployHttpApp, waitUntil } from '../../cluster/fixtures.ts';
 
 export const RELEASE = process.env.KUBECHAOS_LITMUS_RELEASE ?? '3.9.0';
 export const litmusDir = join(process.env.KUBECHAOS_CACHE ?? join(homedir(), '.cache', 'kubechaos'), `litmus-${RELEASE}`);
@@ -84,6 +84,14 @@ export async function createServiceAccount(kc: KubeConfig, namespace: string, na
 }
 
 /** The ChaosEngines, ChaosExperiments and ChaosResults of `namespace`, as the API has them. */
+/** A namespace with the chaos ServiceAccount for `experiment` and a 3-replica app on kwok pods. */
+export async function namespaceWithApp(kc: KubeConfig, prefix: string, experiment: string): Promise<string> {
+  const namespace = await createTestNamespace(kc, prefix);
+  await createServiceAccount(kc, namespace, 'litmus-chaos', experiment);
+  await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: false });
+  return namespace;
+}
+
 export async function litmusObjects(kc: KubeConfig, namespace: string) {
   const custom = kc.makeApiClient(CustomObjectsApi);
   // Right after a CRD is established its storage may still answer 429 for a moment.
