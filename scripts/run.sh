@@ -28,7 +28,13 @@ if needs_cluster; then
   export KUBECHAOS_BIN_DIR
   KUBECHAOS_BIN_DIR=$(bash scripts/build-cluster.sh | tail -n 1)
 fi
-# The Litmus tests and bench run the real chaos-operator; what the Go proxy refuses is listed, not fatal.
+# The Litmus tests and bench run the real chaos-operator, chaos-runner and experiments; what cannot
+# be built is listed, not fatal (those tests say why). The runner and experiments come from the
+# released source archives when the Go proxy refuses them: KUBECHAOS_LITMUS_SRC, by default the
+# shared folder beside this checkout.
+if [ -z "${KUBECHAOS_LITMUS_SRC:-}" ] && [ -d ../shared/litmus-src ]; then
+  KUBECHAOS_LITMUS_SRC=$(cd ../shared/litmus-src && pwd); export KUBECHAOS_LITMUS_SRC
+fi
 case "$cmd" in
   test|bench) bash scripts/build-litmus.sh >/dev/null || echo "kubechaos: scripts/build-litmus.sh failed; the Litmus tests will say why" >&2 ;;
 esac

@@ -55,6 +55,12 @@ export interface LitmusClient {
   deniedForServiceAccount(namespace: string, serviceAccount: string, permissions: readonly ServiceAccountPermission[]): Promise<ServiceAccountPermission[]>;
   /** Deletes the pods and Jobs labelled `chaosUID=<uid>` (what the operator does on abort). */
   deleteChaosPods(namespace: string, engineUid: string, options?: CallOptions): Promise<void>;
+  /**
+   * Ends the experiment of an engine at once: deletes its Jobs (so no replacement pod is made),
+   * then its experiment pods gracefully (SIGTERM: litmus-go writes the verdict Stopped, then
+   * exits). Resolves with the names of the pods it deleted.
+   */
+  endExperiment(namespace: string, engineUid: string, options?: CallOptions): Promise<string[]>;
   watch(plural: Plural, namespace: string, name: string, onEvent: (type: WatchEvent, object: KubeObject) => void, onError: (error: unknown) => void): ObjectWatch;
 }
 
@@ -131,6 +137,21 @@ export function createLitmusClient(kubeConfig: KubeConfig): LitmusClient {
       const labelSelector = `chaosUID=${engineUid}`;
       await withRetry('delete chaos jobs', (signal) => batch.deleteCollectionNamespacedJob({ namespace, labelSelector, propagationPolicy: 'Background' }, signalOptions(signal)), options);
       await withRetry('delete chaos pods', (signal) => core.deleteCollectionNamespacedPod({ namespace, labelSelector, gracePeriodSeconds: 0 }, signalOptions(signal)), options);
+    },
+    endExperiment: async (namespace, engineUid, options) => {
+      // Experiment pods carry job-name (set by the Job controller); the runner pod does not.
+      const labelSelector = `chaosUID=${engineUid},job-name`;
+      await withRetry('delete experiment jobs', (signal) => batch.deleteCollectionNamespacedJob({ namespace, labelSelector: `chaosUID=${engineUid}`, propagationPolicy: 'Background' }, signalOptions(signal)), options);
+      const pods = await withRetry('list experiment pods', (signal) => core.listNamespacedPod({ namespace, labelSelector }, signalOptions(signal)), options);
+      const names = pods.items.filter((pod) => !pod.metadata?.deletionTimestamp).map((pod) => pod.metadata!.name!);
+      await Promise.all(names.map(async (name) => {
+        try {
+          await withRetry('delete experiment pod', (signal) => core.deleteNamespacedPod({ namespace, name }, signalOptions(signal)), options);
+        } catch (error) {
+          if (statusOf((error as { cause?: unknown }).cause) !== 404) throw error;
+        }
+      }));
+      return names;
     },
     watch: (plural, namespace, name, onEvent, onError) => {
       const watch = new Watch(kubeConfig);

@@ -286,7 +286,11 @@ export class LitmusRun {
     signal?.throwIfAborted();
     this.ensureWatching();
     this.record('engine', 'requested stop (engineState: stop)');
+    // The operator acts on engineState about once a second; ending the experiment pod at the same
+    // time halts the fault at once (SIGTERM: litmus-go still writes its Stopped verdict).
+    const ending = this.endExperiment(signal);
     const after = await this.client.mergePatch('chaosengines', this.namespace, this.name, { spec: { engineState: 'stop' } }, { signal });
+    await ending;
     if (!after) return { how: 'gone', ms: Date.now() - started };
     this.applyEngine(after);
     // An engine the operator has not initialised is never started once its state is stop.
@@ -296,6 +300,19 @@ export class LitmusRun {
     }
     const end = await this.waitFor((s) => !s.exists || s.engineStatus === 'stopped' || s.engineStatus === 'completed', timeoutMs, signal);
     return { how: !end.exists ? 'gone' : end.engineStatus === 'completed' ? 'completed' : 'stopped', ms: Date.now() - started };
+  }
+
+  /**
+   * Deletes the experiment's Job and pods (best effort: the operator does it too, only later).
+   * Never rejects; a failure is on the timeline.
+   */
+  private async endExperiment(signal: AbortSignal | undefined): Promise<void> {
+    try {
+      const pods = await this.client.endExperiment(this.namespace, this.uid, { signal });
+      if (pods.length > 0) this.record('engine', `ended experiment pod(s) ${pods.join(', ')}`);
+    } catch (error) {
+      this.record('engine', `could not end the experiment pod (the operator will): ${describeError(error)}`);
+    }
   }
 
   /**

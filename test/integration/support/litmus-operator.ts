@@ -2,24 +2,23 @@
 // out of cluster against the local control plane, its release's real CRDs, and the RBAC the
 // catalog lists. Shared by test/integration/litmus*.test.ts and bench/litmus.bench.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs';
-import { homedir } from 'node:os';
+import { closeSync, openSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   ApiextensionsV1Api, CoreV1Api, CustomObjectsApi, RbacAuthorizationV1Api, loadAllYaml, type KubeConfig, type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { LITMUS_EXPERIMENTS } from '../../../src/engines/litmus/index.ts';
 import { createTestNamespace, deployHttpApp, waitUntil } from '../../cluster/fixtures.ts';
+import { LITMUS_RELEASE, haveLitmusBin, litmusBin, litmusDir } from '../../cluster/litmus-binaries.ts';
 
-export const RELEASE = process.env.KUBECHAOS_LITMUS_RELEASE ?? '3.9.0';
-export const litmusDir = join(process.env.KUBECHAOS_CACHE ?? join(homedir(), '.cache', 'kubechaos'), `litmus-${RELEASE}`);
-export const litmusBin = (name: string): string => join(litmusDir, 'bin', name);
-export const haveOperator = existsSync(litmusBin('chaos-operator'));
-// Skipping is for a developer's machine without it; in CI a missing operator is a broken build.
-if (process.env.CI && !haveOperator) {
-  throw new Error(`CI: the Litmus chaos-operator is missing at ${litmusBin('chaos-operator')}; .ci/run must run scripts/build-litmus.sh`);
+export { litmusBin, litmusDir };
+export const RELEASE = LITMUS_RELEASE;
+export const haveOperator = haveLitmusBin('chaos-operator');
+export const haveRunner = haveLitmusBin('chaos-runner') && haveLitmusBin('experiments');
+// Skipping is for a developer's machine without them; in CI a missing binary is a broken build.
+if (process.env.CI && !(haveOperator && haveRunner)) {
+  throw new Error(`CI: a Litmus binary is missing in ${join(litmusDir, 'bin')} (chaos-operator, chaos-runner, experiments); .ci/run must run scripts/build-litmus.sh with KUBECHAOS_LITMUS_SRC`);
 }
-export const haveRunner = existsSync(litmusBin('chaos-runner')) && existsSync(litmusBin('experiments'));
 
 /** Starts chaos-operator out of cluster, watching every namespace, logging to the cache dir. */
 export function startOperator(kubeconfig = process.env.KUBECONFIG!): ChildProcess {
@@ -84,11 +83,14 @@ export async function createServiceAccount(kc: KubeConfig, namespace: string, na
 }
 
 /** The ChaosEngines, ChaosExperiments and ChaosResults of `namespace`, as the API has them. */
-/** A namespace with the chaos ServiceAccount for `experiment` and a 3-replica app on kwok pods. */
-export async function namespaceWithApp(kc: KubeConfig, prefix: string, experiment: string): Promise<string> {
+/**
+ * A namespace with the chaos ServiceAccount for `experiment` and a 3-replica app: kwok pods by
+ * default, real processes (answering HTTP) with `onProcessNode`.
+ */
+export async function namespaceWithApp(kc: KubeConfig, prefix: string, experiment: string, options: { onProcessNode?: boolean } = {}): Promise<string> {
   const namespace = await createTestNamespace(kc, prefix);
   await createServiceAccount(kc, namespace, 'litmus-chaos', experiment);
-  await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: false });
+  await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: options.onProcessNode ?? false });
   return namespace;
 }
 

@@ -109,6 +109,12 @@ export class FakeLitmus implements LitmusClient {
   }
 
   async deleteChaosPods() {}
+  /** Engine UIDs whose experiment was ended by kubechaos (`endExperiment`), in call order. */
+  readonly ended: string[] = [];
+  async endExperiment(_namespace: string, engineUid: string): Promise<string[]> {
+    this.ended.push(engineUid);
+    return [];
+  }
 
   watch(plural: Plural, namespace: string, name: string, onEvent: Listener): ObjectWatch {
     const k = key(plural, namespace, name);
