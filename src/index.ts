@@ -71,6 +71,7 @@ export type { EngineName, LitmusOptions } from './engines/select.ts';
 export type { LitmusReport } from './engines/litmus/report.ts';
 export type { LitmusEvent, LitmusProbeStatus } from './engines/litmus/run.ts';
 export type { LitmusWorkloadKind, Placement } from './engines/litmus/engine-manifest.ts';
+export type { LitmusProbe } from './engines/litmus/litmus-probe.ts';
 export {
   LitmusUnknownEnvError,
   LitmusExperimentMissingError,

@@ -24,6 +24,13 @@ export interface Engine {
    * a Litmus experiment other than pod-delete (e.g. `'pod-network-latency'`). Optional.
    */
   readonly fault?: string;
+  /**
+   * For an engine whose fault ends by itself (a Litmus experiment runs TOTAL_CHAOS_DURATION after
+   * its own start-up and status checks): how long past `for` it may run. The run then ends when
+   * the injection's `finished` resolves, and `for` plus this is only the hard bound. Undefined:
+   * the run ends at `for` (the native engine).
+   */
+  overrunMs?(plan: PodKillPlan): number;
   /** Permissions the engine needs for `plan` (checked in preflight). */
   permissions(plan: PodKillPlan): Permission[];
   /**

@@ -1,4 +1,5 @@
 // Engines by name: what `createChaos({ engine })`, `.engine(name)` and `chaos.litmus()` resolve.
+import type { LitmusProbe } from './litmus/litmus-probe.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describe } from '../util/duration.ts';
 import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
@@ -69,8 +70,11 @@ const LITMUS_KEYS = ['serviceAccount', 'kind', 'version', 'install', 'statusChec
 /** Resolves engines by name for one client; the Litmus client is made once, on first use. */
 export interface Engines {
   get(name: EngineName): Engine;
-  /** A Litmus engine that runs `experiment` with `env` on top of the env derived from the plan. */
-  litmus(experiment: string, env: Readonly<Record<string, string>>): Engine;
+  /**
+   * A Litmus engine that runs `experiment` with `env` on top of the env derived from the plan,
+   * and `probes` (Litmus probes, as the CRD spells them) in the ChaosEngine.
+   */
+  litmus(experiment: string, env: Readonly<Record<string, string>>, probes?: readonly LitmusProbe[]): Engine;
 }
 
 /** Throws a TypeError naming `option` unless `value` is an engine name. */
@@ -99,7 +103,7 @@ export function createEngines(kubeConfig: KubeConfig | undefined, options: Litmu
     client = createLitmusClient(kubeConfig);
     return client;
   };
-  const base = (): Omit<LitmusEngineOptions, 'experiment' | 'env'> => {
+  const base = (): Omit<LitmusEngineOptions, 'experiment' | 'env' | 'probes'> => {
     const { client: _ignored, ...rest } = options;
     return { ...rest, kubeConfig: kubeConfig as KubeConfig, client: litmusClient() };
   };
@@ -110,6 +114,7 @@ export function createEngines(kubeConfig: KubeConfig | undefined, options: Litmu
       defaultLitmus ??= litmusEngine(base());
       return defaultLitmus;
     },
-    litmus: (experiment: string, env: Readonly<Record<string, string>>): Engine => litmusEngine({ ...base(), experiment, env }),
+    litmus: (experiment: string, env: Readonly<Record<string, string>>, probes: readonly LitmusProbe[] = []): Engine =>
+      litmusEngine({ ...base(), experiment, env, probes }),
   });
 }

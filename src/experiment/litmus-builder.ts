@@ -1,4 +1,5 @@
 import { LITMUS_EXPERIMENTS } from '../engines/litmus/catalog.ts';
+import { checkLitmusProbe, type LitmusProbe } from '../engines/litmus/litmus-probe.ts';
 import { validateEnv } from '../engines/litmus/preflight.ts';
 import type { Probe } from '../safety/probe.ts';
 import { describe, type Duration } from '../util/duration.ts';
@@ -23,6 +24,8 @@ import { normalizeTarget, type NormalizedTarget, type PodKillTarget } from './ta
 export interface LitmusExperimentOptions extends PodKillOptions {
   /** Experiment env, checked against the names the experiment reads (known experiments only). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Litmus probes for the ChaosEngine, as Litmus spells them; added to those set before. See {@link LitmusExperiment.litmusProbe}. */
+  readonly litmusProbes?: readonly LitmusProbe[];
 }
 
 /** Env names the fluent options own; setting them through `env` would make two sources of truth. */
@@ -59,14 +62,19 @@ export class LitmusExperiment {
   readonly #ctx: ClientContext;
   readonly #experiment: string;
   readonly #env: Readonly<Record<string, string>>;
+  readonly #probes: readonly LitmusProbe[];
   readonly #inner: PodKillExperiment;
 
   /** @internal Use `chaos.litmus(experiment, target)`. */
-  constructor(ctx: ClientContext, experiment: string, env: Readonly<Record<string, string>>, target: NormalizedTarget, options: NormalizedOptions) {
+  constructor(
+    ctx: ClientContext, experiment: string, env: Readonly<Record<string, string>>, target: NormalizedTarget, options: NormalizedOptions,
+    probes: readonly LitmusProbe[] = [],
+  ) {
     this.#ctx = ctx;
     this.#experiment = experiment;
     this.#env = env;
-    this.#inner = new PodKillExperiment({ ...ctx, engine: ctx.engines.litmus(experiment, env) }, target, options);
+    this.#probes = Object.freeze([...probes]);
+    this.#inner = new PodKillExperiment({ ...ctx, engine: ctx.engines.litmus(experiment, env, this.#probes) }, target, options);
     Object.freeze(this);
   }
 
@@ -90,14 +98,39 @@ export class LitmusExperiment {
     return this.#inner.target;
   }
 
+  /** The Litmus probes set with `.litmusProbe()`. @example `chaos.litmus('pod-delete', t).litmusProbe(p).litmusProbes.length // 1` */
+  get litmusProbes(): readonly LitmusProbe[] {
+    return this.#probes;
+  }
+
   /** Sets several options at once (plain data, unknown keys rejected). @example `.with({ for: '30s', env: { JITTER: '100' } })` */
   with(options: LitmusExperimentOptions): LitmusExperiment {
     assertObject(options, 'options');
-    const { env, ...rest } = options;
+    const { env, litmusProbes, ...rest } = options;
     const merged = env === undefined ? this.#env : checkEnv(this.#experiment, env, this.#env);
+    const probes = litmusProbes === undefined ? this.#probes : [...this.#probes, ...checkLitmusProbes(litmusProbes, this.#probes)];
     const next = mergeOptions(this.#inner.options, rest);
     if (rest.every !== undefined) checkInterval(this.#experiment);
-    return new LitmusExperiment(this.#ctx, this.#experiment, merged, this.#inner.target, next);
+    return new LitmusExperiment(this.#ctx, this.#experiment, merged, this.#inner.target, next, probes);
+  }
+
+  /**
+   * Adds a Litmus probe to the ChaosEngine, as Litmus spells it: Litmus runs it inside the
+   * experiment and its result decides the verdict (`report.litmus.verdict`, `probeStatuses`).
+   * Unlike `.probe()`, kubechaos does not read it: use `.probe()` for the health that stops the
+   * run. Checked before anything is created (TypeError naming the field).
+   *
+   * @example
+   * ```ts
+   * .litmusProbe({
+   *   name: 'web-up', type: 'httpProbe', mode: 'Continuous',
+   *   'httpProbe/inputs': { url: 'http://web.shop/health', method: { get: { criteria: '==', responseCode: '200' } } },
+   *   runProperties: { probeTimeout: '2s', interval: '1s', attempt: 1 },
+   * })
+   * ```
+   */
+  litmusProbe(probe: LitmusProbe): LitmusExperiment {
+    return this.with({ litmusProbes: [probe] });
   }
 
   /**
@@ -233,6 +266,18 @@ export function checkEnv(experiment: string, env: unknown, base: Readonly<Record
   }
   validateEnv(experiment, entries as Record<string, string>); // TypeError on a bad name; LitmusUnknownEnvError on an unknown one
   return Object.freeze({ ...base, ...(entries as Record<string, string>) });
+}
+
+/** Checks `litmusProbes` (an array; names unique among them and `existing`). */
+function checkLitmusProbes(value: unknown, existing: readonly LitmusProbe[]): LitmusProbe[] {
+  if (!Array.isArray(value)) throw new TypeError(`Expected \`litmusProbes\` to be an array of Litmus probes, got ${describe(value)}.`);
+  const names = new Set(existing.map((p) => p.name));
+  return value.map((p, i) => {
+    const probe = checkLitmusProbe(p, `litmusProbes[${i}]`);
+    if (names.has(probe.name)) throw new TypeError(`Litmus probe names must be unique: \`litmusProbes[${i}].name\` '${String(probe.name)}' is already used.`);
+    names.add(probe.name);
+    return probe;
+  });
 }
 
 function checkInterval(experiment: string): void {

@@ -124,7 +124,7 @@ export class Run {
             {
               target: { namespace: this.#plan.namespace, selector: this.#plan.selector, exclude: this.#plan.exclude },
               runId: this.id,
-              maxRunMs: this.#plan.durationMs + this.#ctx.sampleTimeoutMs + 60_000,
+              maxRunMs: this.#maxRunMs() + this.#ctx.sampleTimeoutMs + 60_000,
             },
             preSignal,
           );
@@ -156,7 +156,7 @@ export class Run {
           namespace: this.#plan.namespace,
           fault: this.#fault(),
           engine: this.#ctx.engine.name,
-          ttlMs: this.#plan.durationMs + 60_000,
+          ttlMs: this.#maxRunMs() + 60_000,
           restore: [],
           labels: runLabels(this.id),
           spec: this.#plan,
@@ -213,15 +213,34 @@ export class Run {
     if (injection.reportDetails) this.report.details(() => injection.reportDetails?.() ?? {});
     this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun, deadline: new Date(Date.now() + this.#plan.durationMs).toISOString() });
     this.#events.injected(this.#anchor, this.#plan.namespace, describePlan(this.#plan, this.#fault(), this.#ctx.engine.name));
-    this.#injection.finished.catch((error: unknown) => this.halt({ kind: 'engine', error }));
+    const overrun = this.#ctx.engine.overrunMs?.(this.#plan);
+    this.#injection.finished.then(
+      () => {
+        // An engine whose fault ends by itself: its end is the end of the fault's time.
+        if (overrun === undefined) return;
+        this.halt({ kind: 'deadline', message: `the ${this.#ctx.engine.name} engine's fault ended by itself` });
+        void this.teardown().catch(() => {});
+      },
+      (error: unknown) => this.halt({ kind: 'engine', error }),
+    );
     // `for` is the hard bound of the run, whatever the body does: at the deadline the body's
     // signal aborts (saying why) and teardown starts, so a hung body cannot keep the Lease alive.
     const deadline = setTimeout(() => {
-      this.halt({ kind: 'deadline', message: `the experiment's \`for\` (${this.#plan.durationMs} ms) elapsed` });
+      this.halt({
+        kind: 'deadline',
+        message: overrun === undefined
+          ? `the experiment's \`for\` (${this.#plan.durationMs} ms) elapsed`
+          : `the experiment's \`for\` (${this.#plan.durationMs} ms) and the ${this.#ctx.engine.name} engine's overrun (${overrun} ms) elapsed`,
+      });
       void this.teardown().catch(() => {});
-    }, this.#plan.durationMs);
+    }, this.#maxRunMs());
     this.#cleanups.push(() => clearTimeout(deadline));
     this.#monitor.arm();
+  }
+
+  /** `for`, plus the overrun of an engine whose fault ends by itself. */
+  #maxRunMs(): number {
+    return this.#plan.durationMs + (this.#ctx.engine.overrunMs?.(this.#plan) ?? 0);
   }
 
   /** What the run does, as reports, Events and the registry name it. */

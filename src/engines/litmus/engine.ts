@@ -9,6 +9,7 @@ import { chooseVictims, type PodKillPlan } from '../../faults/pod-kill.ts';
 import { errorFields } from '../../logger.ts';
 import type { Engine, EngineContext, EnginePreflightContext, EngineReportDetails, Injection } from '../engine.ts';
 import { LITMUS_EXPERIMENTS } from './catalog.ts';
+import type { LitmusProbe } from './litmus-probe.ts';
 import { createLitmusClient, type LitmusClient } from './client.ts';
 import type { LitmusWorkloadKind, Placement } from './engine-manifest.ts';
 import { ChaosError } from '../../errors/chaos-error.ts';
@@ -39,9 +40,14 @@ export interface LitmusEngineOptions {
   readonly teardownTimeoutMs?: number;
   /** Extra experiment env, over the env derived from the plan (validated against the experiment's documented names). */
   readonly env?: Readonly<Record<string, string>>;
+  /** Litmus probes for the ChaosEngine, as the CRD spells them (checked with `checkLitmusProbe`). Their results decide the verdict. */
+  readonly probes?: readonly LitmusProbe[];
   /** Use this client instead of one made from `kubeConfig` (tests). */
   readonly client?: LitmusClient;
 }
+
+/** Litmus's default STATUS_CHECK_TIMEOUT, in seconds (chaos-runner's engine defaults). */
+const DEFAULT_STATUS_CHECK_TIMEOUT_S = 180;
 
 /** Pod-delete env for a pod-kill plan: duration, interval, force, percentage of pods. */
 export function podDeleteEnv(plan: PodKillPlan, targetCount: number): Record<string, string> {
@@ -103,6 +109,10 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
     name: 'litmus' as const,
     // pod-delete is the pod kill the plan describes; any other experiment is its own fault.
     ...(experiment === 'pod-delete' ? {} : { fault: experiment }),
+    // The experiment runs TOTAL_CHAOS_DURATION after the runner and the experiment pod start and
+    // the pre-chaos status check; then the post-chaos check. Each check waits at most
+    // STATUS_CHECK_TIMEOUT (default 180 s); start-up gets 30 s.
+    overrunMs: () => 2 * (options.statusCheckTimeouts?.timeout ?? DEFAULT_STATUS_CHECK_TIMEOUT_S) * 1000 + 30_000,
     permissions: (plan: PodKillPlan): Permission[] => {
       const ns = plan.namespace;
       const p = (verb: string, resource: string, group: string): Permission => ({ verb, resource, group, namespace: ns });
@@ -135,7 +145,7 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
       const seen = new Map<string, PodInfo>();
       let env: Record<string, string> = { ...options.env };
       // Probes Litmus can run too (probes.prometheus → promProbe) go into the ChaosEngine as well.
-      const litmusProbes = (context.probes ?? []).flatMap((p) => (p.litmusProbe === undefined ? [] : [p.litmusProbe]));
+      const litmusProbes = [...(options.probes ?? []), ...(context.probes ?? []).flatMap((p) => (p.litmusProbe === undefined ? [] : [p.litmusProbe]))];
 
       let created!: (run: LitmusRun | undefined) => void;
       let creationSettled = false;

@@ -12,6 +12,8 @@ export type { LitmusExperimentInfo, PolicyRule } from './catalog.ts';
 export { createLitmusClient } from './client.ts';
 export type { LitmusClient } from './client.ts';
 export { engineManifest } from './engine-manifest.ts';
+export { checkLitmusProbe } from './litmus-probe.ts';
+export type { LitmusProbe } from './litmus-probe.ts';
 export type { EngineSpec, LitmusTarget, LitmusWorkloadKind, Placement } from './engine-manifest.ts';
 export * from './errors.ts';
 export { expandRules, preflight, validateEnv } from './preflight.ts';
