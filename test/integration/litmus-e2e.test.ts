@@ -6,9 +6,10 @@
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { createChaos, type Chaos, type Report } from '../../src/index.ts';
+import { createChaos, isSafetyAbortError, probes, reportOf, type Chaos, type ExperimentHandle, type LitmusProbe, type Report } from '../../src/index.ts';
 import { PROCESS_NODE_LABEL, PROCESS_NODE_TAINT } from '../cluster/process-node.ts';
 import { listPods, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
+import { cli } from './registry-support.ts';
 import { RELEASE, haveOperator, haveRunner, installCrds, killOperator, litmusObjects, namespaceWithApp, startOperator } from './support/litmus-operator.ts';
 
 /** Runner and experiment pods go to the process node, where they run as real processes. */
@@ -42,6 +43,41 @@ async function expectNothingLeft(namespace: string, report: Report): Promise<voi
   expect(objects.results).toEqual([]);
 }
 
+/** An httpProbe on the app's Service, expecting `code` from GET /. */
+function httpProbe(namespace: string, name: string, code: number): LitmusProbe {
+  return {
+    name, type: 'httpProbe', mode: 'Continuous',
+    'httpProbe/inputs': { url: `http://web.${namespace}.svc.cluster.local/`, method: { get: { criteria: '==', responseCode: String(code) } } },
+    runProperties: { probeTimeout: '2s', interval: '1s', attempt: 1 },
+  };
+}
+
+/** Waits until the experiment pod of the run runs and has deleted an app pod: mid-chaos. */
+async function midChaos(namespace: string, exp: Pick<ExperimentHandle, 'report'>): Promise<string> {
+  return waitUntil('the experiment pod running and a kill', async () => {
+    const uid = exp.report().litmus?.chaosEngine?.uid;
+    if (!uid || exp.report().kills.length === 0) return undefined;
+    const [pod] = (await listPods(kc, namespace, `chaosUID=${uid},job-name`)).filter((p) => p.status?.phase === 'Running');
+    return pod?.metadata?.name;
+  }, 90_000, 100);
+}
+
+/** Resolves with the time (performance.now()) the pod first shows a deletionTimestamp. */
+function whenTerminating(namespace: string, name: string): Promise<number> {
+  return waitUntil(`${name} terminating`, async () => {
+    const [pod] = (await listPods(kc, namespace)).filter((p) => p.metadata?.name === name);
+    return !pod || pod.metadata?.deletionTimestamp ? performance.now() : undefined;
+  }, 60_000, 20);
+}
+
+/** The Stopped verdict, the experiment pod ended by kubechaos, and nothing left. */
+async function expectStopped(namespace: string, report: Report, experimentPod: string): Promise<void> {
+  expect(report.litmus).toMatchObject({ engineState: 'stop', engineStatus: 'stopped', verdict: 'Stopped' });
+  const timeline = report.litmus!.timeline.map((e) => e.what);
+  expect(timeline).toEqual(expect.arrayContaining([`ended experiment pod(s) ${experimentPod}`, 'engineStatus stopped', 'ChaosEngine is gone']));
+  await expectNothingLeft(namespace, report);
+}
+
 describe.skipIf(!haveOperator || !haveRunner)(`Litmus end to end: real chaos-operator ${RELEASE}, chaos-runner and litmus-go on the process node`, () => {
   beforeAll(async () => {
     kc = loadKubeConfig();
@@ -52,14 +88,74 @@ describe.skipIf(!haveOperator || !haveRunner)(`Litmus end to end: real chaos-ope
     await killOperator(operator);
   });
 
-  it('pod-delete with the app healthy: the experiment deletes real app pods and ends with verdict Pass', async () => {
+  it('pod-delete with the app healthy: the experiment deletes real app pods and ends with verdict Pass, its httpProbe Passed', async () => {
     const namespace = await namespaceWithApp(kc, 'litmus-e2e-pass', 'pod-delete', { onProcessNode: true });
-    const exp = await client().litmus('pod-delete', { namespace, selector: { app: 'web' } }).count(1).every('4s').for('8s').start();
+    const exp = await client().litmus('pod-delete', { namespace, selector: { app: 'web' } })
+      .count(1).every('4s').for('8s').litmusProbe(httpProbe(namespace, 'web-answers', 200)).start();
     const report = await exp.done;
     expect(report.litmus).toMatchObject({ experiment: 'pod-delete', engineStatus: 'completed', verdict: 'Pass', phase: 'Completed' });
+    expect(report.litmus!.probeStatuses).toEqual([expect.objectContaining({ name: 'web-answers', type: 'httpProbe', verdict: 'Passed' })]);
     expect(report.kills.length).toBeGreaterThan(0);
     const timeline = report.litmus!.timeline.map((e) => e.what);
     expect(timeline).toEqual(expect.arrayContaining(['engineStatus initialized', 'engineStatus completed', 'deleted ChaosEngine']));
     await expectNothingLeft(namespace, report);
+  });
+
+  it('an httpProbe that fails (the app answers 200, the probe wants 201): verdict Fail, the probe Failed', async () => {
+    const namespace = await namespaceWithApp(kc, 'litmus-e2e-fail', 'pod-delete', { onProcessNode: true });
+    const exp = await client().litmus('pod-delete', { namespace, selector: { app: 'web' } })
+      .count(1).every('4s').for('6s').litmusProbe(httpProbe(namespace, 'wants-201', 201)).start();
+    const report = await exp.done;
+    expect(report.litmus).toMatchObject({ engineStatus: 'completed', verdict: 'Fail' });
+    expect(report.litmus!.probeStatuses).toEqual([expect.objectContaining({ name: 'wants-201', verdict: 'Failed' })]);
+    await expectNothingLeft(namespace, report);
+  });
+
+  it('exp.stop() mid-chaos: kubechaos ends the experiment pod at once, the experiment writes verdict Stopped, nothing is left', async () => {
+    const namespace = await namespaceWithApp(kc, 'litmus-e2e-stop', 'pod-delete', { onProcessNode: true });
+    const exp = await client().litmus('pod-delete', { namespace, selector: { app: 'web' } }).count(1).every('3s').for('60s').start();
+    const pod = await midChaos(namespace, exp);
+    const terminating = whenTerminating(namespace, pod);
+    const t0 = performance.now();
+    const report = await exp.stop('enough');
+    console.log(`[litmus-e2e] exp.stop() -> experiment pod terminating: ${((await terminating) - t0).toFixed(0)} ms; -> engine stopped and deleted: ${(performance.now() - t0).toFixed(0)} ms`);
+    await expectStopped(namespace, report, pod);
+  });
+
+  it('a kubechaos safety breach mid-chaos stops the experiment: SafetyAbortError, verdict Stopped, nothing left', async () => {
+    const namespace = await namespaceWithApp(kc, 'litmus-e2e-breach', 'pod-delete', { onProcessNode: true });
+    let health = 1;
+    let pod = '';
+    const error = await client().litmus('pod-delete', { namespace, selector: { app: 'web' } })
+      .count(1).every('3s').for('60s').withSafety(0.5)
+      .probe(probes.custom(() => health, { name: 'app', interval: '100ms' }))
+      .during(async ({ experiment, signal }) => {
+        pod = await midChaos(namespace, experiment);
+        health = 0;
+        await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
+      })
+      .catch((e: unknown) => e);
+    expect(isSafetyAbortError(error)).toBe(true);
+    const report = reportOf(error)!;
+    expect(report.outcome).toBe('aborted');
+    await expectStopped(namespace, report, pod);
+  });
+
+  it('`kubechaos stop` from another process stops the run mid-chaos: the owner sees verdict Stopped, nothing left', async () => {
+    const namespace = await namespaceWithApp(kc, 'litmus-e2e-cli', 'pod-delete', { onProcessNode: true });
+    const chaos = createChaos({
+      kubeConfig: kc, handleSignals: false, audit: false,
+      litmus: { version: RELEASE, statusCheckTimeouts: { delay: 1, timeout: 60 }, placement: PROCESS_NODE_PLACEMENT },
+    });
+    const exp = await chaos.litmus('pod-delete', { namespace, selector: { app: 'web' } }).count(1).every('3s').for('60s').start();
+    const pod = await midChaos(namespace, exp);
+    const stopped = await cli(['stop', exp.id, '-n', namespace]);
+    expect(stopped.code).toBe(0);
+    // Stopped through the registry: the owner's run ends with a STOPPED error carrying the report.
+    const error = await exp.done.then(() => undefined, (e: unknown) => e);
+    expect((error as { code?: string }).code).toBe('STOPPED');
+    const report = reportOf(error)!;
+    expect(report.stopCause).toBe('registry');
+    await expectStopped(namespace, report, pod);
   });
 });

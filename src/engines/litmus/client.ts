@@ -139,11 +139,15 @@ export function createLitmusClient(kubeConfig: KubeConfig): LitmusClient {
       await withRetry('delete chaos pods', (signal) => core.deleteCollectionNamespacedPod({ namespace, labelSelector, gracePeriodSeconds: 0 }, signalOptions(signal)), options);
     },
     endExperiment: async (namespace, engineUid, options) => {
-      // Experiment pods carry job-name (set by the Job controller); the runner pod does not.
-      const labelSelector = `chaosUID=${engineUid},job-name`;
-      await withRetry('delete experiment jobs', (signal) => batch.deleteCollectionNamespacedJob({ namespace, labelSelector: `chaosUID=${engineUid}`, propagationPolicy: 'Background' }, signalOptions(signal)), options);
-      const pods = await withRetry('list experiment pods', (signal) => core.listNamespacedPod({ namespace, labelSelector }, signalOptions(signal)), options);
-      const names = pods.items.filter((pod) => !pod.metadata?.deletionTimestamp).map((pod) => pod.metadata!.name!);
+      // Experiment pods carry job-name (set by the Job controller); the runner pod does not. They
+      // are listed before the Jobs go: the Job's deletion has the garbage collector delete them
+      // too, and a list after it would miss pods that kubechaos's own call made terminate.
+      const [pods] = await Promise.all([
+        withRetry('list experiment pods', (signal) => core.listNamespacedPod({ namespace, labelSelector: `chaosUID=${engineUid},job-name` }, signalOptions(signal)), options),
+        // First (or at once): a Job whose pod is deleted would otherwise start a replacement.
+        withRetry('delete experiment jobs', (signal) => batch.deleteCollectionNamespacedJob({ namespace, labelSelector: `chaosUID=${engineUid}`, propagationPolicy: 'Background' }, signalOptions(signal)), options),
+      ]);
+      const names = pods.items.map((pod) => pod.metadata!.name!);
       await Promise.all(names.map(async (name) => {
         try {
           await withRetry('delete experiment pod', (signal) => core.deleteNamespacedPod({ namespace, name }, signalOptions(signal)), options);
