@@ -19,11 +19,23 @@ export interface PolicyRule {
   readonly verbs: readonly string[];
 }
 
+/**
+ * Where an experiment is verified. `test-bed`: the real operator, runner and experiment ran it
+ * end to end in kubechaos's integration tests (verdicts, stop, teardown). `definition`: kubechaos
+ * checks its definition, env and RBAC, and the real operator accepts its ChaosEngine, but the
+ * fault itself needs what the test bed does not have (`needs`).
+ */
+export type LitmusVerification = 'test-bed' | 'definition';
+
 /** What kubechaos knows about one Litmus experiment. */
 export interface LitmusExperimentInfo {
   readonly name: string;
   readonly description: string;
   readonly scope: 'Namespaced' | 'Cluster';
+  /** How far kubechaos has verified it (see {@link LitmusVerification}). */
+  readonly verified: LitmusVerification;
+  /** What a real cluster needs to run it, beyond the Kubernetes API. */
+  readonly needs: string;
   /** Env names the experiment reads, with the defaults kubechaos installs (`''` = unset). */
   readonly env: Readonly<Record<string, string>>;
   /** Rules the ServiceAccount named in the ChaosEngine needs (runner + experiment). */
@@ -84,43 +96,58 @@ const HELPER_RULES: readonly PolicyRule[] = [
   { apiGroups: [''], resources: ['pods/exec'], verbs: ['get', 'list', 'create'] },
 ];
 
-function info(name: string, description: string, env: Record<string, string>, permissions: readonly PolicyRule[]): LitmusExperimentInfo {
-  return Object.freeze({ name, description, scope: 'Namespaced' as const, env: Object.freeze({ ...COMMON_ENV, ...env }), permissions });
+// pod-autoscaler changes spec.replicas with a read-modify-update of the workload.
+const SCALE_RULES: readonly PolicyRule[] = [
+  ...BASE_RULES,
+  { apiGroups: ['apps'], resources: ['deployments', 'statefulsets'], verbs: ['update', 'patch'] },
+];
+
+const API_ONLY = 'Only the Kubernetes API (no helper pod, no container runtime access).';
+const RUNTIME = 'A helper pod on the target\'s node with the container runtime socket (CONTAINER_RUNTIME, SOCKET_PATH) and privileged access to the pod\'s namespaces; the test bed has no container runtime.';
+
+function info(
+  name: string, description: string, verified: LitmusVerification, needs: string, env: Record<string, string>, permissions: readonly PolicyRule[],
+): LitmusExperimentInfo {
+  return Object.freeze({ name, description, scope: 'Namespaced' as const, verified, needs, env: Object.freeze({ ...COMMON_ENV, ...env }), permissions });
 }
 
 /** The documented set of common Kubernetes experiments kubechaos can install and validate. */
 export const LITMUS_EXPERIMENTS: Readonly<Record<string, LitmusExperimentInfo>> = Object.freeze({
-  'pod-delete': info('pod-delete', 'Deletes target pods, once per CHAOS_INTERVAL, for TOTAL_CHAOS_DURATION.', {
+  'pod-delete': info('pod-delete', 'Deletes target pods, once per CHAOS_INTERVAL, for TOTAL_CHAOS_DURATION.', 'test-bed', API_ONLY, {
     CHAOS_INTERVAL: '10',
     FORCE: 'false',
   }, BASE_RULES),
-  'container-kill': info('container-kill', 'Kills a container of the target pods through the container runtime.', {
+  'pod-autoscaler': info('pod-autoscaler', 'Scales the target Deployments or StatefulSets to REPLICA_COUNT for TOTAL_CHAOS_DURATION, checks they reach it, then scales them back.', 'test-bed', `${API_ONLY} The nodes must have room for REPLICA_COUNT pods.`, {
+    REPLICA_COUNT: '5',
+    APP_AFFECT_PERC: '100',
+  }, SCALE_RULES),
+  'container-kill': info('container-kill', 'Kills a container of the target pods through the container runtime.', 'definition', RUNTIME, {
     ...HELPER_ENV,
     CHAOS_INTERVAL: '10',
     SIGNAL: 'SIGKILL',
     TOTAL_CHAOS_DURATION: '20',
   }, HELPER_RULES),
-  'pod-network-latency': info('pod-network-latency', 'Adds egress latency (tc netem) to the target pods.', {
+  'pod-network-latency': info('pod-network-latency', 'Adds egress latency (tc netem) to the target pods.', 'definition', RUNTIME, {
     ...HELPER_ENV,
     ...NETWORK_ENV,
     NETWORK_LATENCY: '2000',
     JITTER: '0',
     TOTAL_CHAOS_DURATION: '60',
   }, HELPER_RULES),
-  'pod-network-loss': info('pod-network-loss', 'Drops a percentage of the target pods\' egress packets (tc netem).', {
+  'pod-network-loss': info('pod-network-loss', 'Drops a percentage of the target pods\' egress packets (tc netem).', 'definition', RUNTIME, {
     ...HELPER_ENV,
     ...NETWORK_ENV,
     NETWORK_PACKET_LOSS_PERCENTAGE: '100',
     TOTAL_CHAOS_DURATION: '60',
   }, HELPER_RULES),
-  'pod-cpu-hog': info('pod-cpu-hog', 'Loads CPU cores inside the target pods.', {
+  'pod-cpu-hog': info('pod-cpu-hog', 'Loads CPU cores inside the target pods.', 'definition', RUNTIME, {
     ...HELPER_ENV,
     CPU_CORES: '1',
     CPU_LOAD: '100',
     STRESS_IMAGE: '',
     TOTAL_CHAOS_DURATION: '60',
   }, HELPER_RULES),
-  'pod-memory-hog': info('pod-memory-hog', 'Consumes memory inside the target pods.', {
+  'pod-memory-hog': info('pod-memory-hog', 'Consumes memory inside the target pods.', 'definition', RUNTIME, {
     ...HELPER_ENV,
     MEMORY_CONSUMPTION: '500',
     NUMBER_OF_WORKERS: '1',
