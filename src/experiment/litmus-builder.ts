@@ -1,4 +1,5 @@
 import { LITMUS_EXPERIMENTS } from '../engines/litmus/catalog.ts';
+import type { LitmusOverrides } from '../engines/select.ts';
 import { validateEnv } from '../engines/litmus/preflight.ts';
 import type { Probe } from '../safety/probe.ts';
 import { describe, type Duration } from '../util/duration.ts';
@@ -59,14 +60,23 @@ export class LitmusExperiment {
   readonly #ctx: ClientContext;
   readonly #experiment: string;
   readonly #env: Readonly<Record<string, string>>;
+  readonly #overrides: LitmusOverrides;
   readonly #inner: PodKillExperiment;
 
-  /** @internal Use `chaos.litmus(experiment, target)`. */
-  constructor(ctx: ClientContext, experiment: string, env: Readonly<Record<string, string>>, target: NormalizedTarget, options: NormalizedOptions) {
+  /** @internal Use `chaos.litmus(experiment, target)` or `chaos.fromLitmus(chaosEngine)`. */
+  constructor(
+    ctx: ClientContext,
+    experiment: string,
+    env: Readonly<Record<string, string>>,
+    target: NormalizedTarget,
+    options: NormalizedOptions,
+    overrides: LitmusOverrides = {},
+  ) {
     this.#ctx = ctx;
     this.#experiment = experiment;
     this.#env = env;
-    this.#inner = new PodKillExperiment({ ...ctx, engine: ctx.engines.litmus(experiment, env) }, target, options);
+    this.#overrides = overrides;
+    this.#inner = new PodKillExperiment({ ...ctx, engine: ctx.engines.litmus(experiment, env, overrides) }, target, options);
     Object.freeze(this);
   }
 
@@ -97,7 +107,7 @@ export class LitmusExperiment {
     const merged = env === undefined ? this.#env : checkEnv(this.#experiment, env, this.#env);
     const next = mergeOptions(this.#inner.options, rest);
     if (rest.every !== undefined) checkInterval(this.#experiment);
-    return new LitmusExperiment(this.#ctx, this.#experiment, merged, this.#inner.target, next);
+    return new LitmusExperiment(this.#ctx, this.#experiment, merged, this.#inner.target, next, this.#overrides);
   }
 
   /**

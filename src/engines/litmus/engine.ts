@@ -41,6 +41,16 @@ export interface LitmusEngineOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** Use this client instead of one made from `kubeConfig` (tests). */
   readonly client?: LitmusClient;
+  /** Litmus probes written into the ChaosEngine as given (a ChaosEngine file's `experiments[].spec.probe[]`). */
+  readonly probes?: ReadonlyArray<Record<string, unknown>>;
+  /** `components.runner.image` (default `litmuschaos/chaos-runner:<version>`). */
+  readonly runnerImage?: string;
+  /** `experiments[].spec.components.experimentImage`; also the image of a ChaosExperiment kubechaos installs. */
+  readonly experimentImage?: string;
+  /** The ChaosEngine's `terminationGracePeriodSeconds` (grace of the chaos pods on abort). */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Extra labels on the ChaosEngine (a ChaosEngine file's `metadata.labels`); the run-id labels win. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** Pod-delete env for a pod-kill plan: duration, interval, force, percentage of pods. */
@@ -97,6 +107,7 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
       runId, namespace: plan.namespace, experiment, serviceAccount, env,
       ...(options.install === undefined ? {} : { install: options.install }),
       ...(options.version === undefined ? {} : { version: options.version }),
+      ...(options.experimentImage === undefined ? {} : { experimentImage: options.experimentImage }),
     });
   };
   return Object.freeze({
@@ -135,7 +146,7 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
       const seen = new Map<string, PodInfo>();
       let env: Record<string, string> = { ...options.env };
       // Probes Litmus can run too (probes.prometheus → promProbe) go into the ChaosEngine as well.
-      const litmusProbes = (context.probes ?? []).flatMap((p) => (p.litmusProbe === undefined ? [] : [p.litmusProbe]));
+      const litmusProbes = [...(options.probes ?? []), ...(context.probes ?? []).flatMap((p) => (p.litmusProbe === undefined ? [] : [p.litmusProbe]))];
 
       let created!: (run: LitmusRun | undefined) => void;
       let creationSettled = false;
@@ -170,6 +181,10 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
           ...(options.statusCheckTimeouts === undefined ? {} : { statusCheckTimeouts: options.statusCheckTimeouts }),
           ...(options.placement === undefined ? {} : { placement: options.placement }),
           ...(litmusProbes.length === 0 ? {} : { probes: litmusProbes }),
+          ...(options.runnerImage === undefined ? {} : { runnerImage: options.runnerImage }),
+          ...(options.experimentImage === undefined ? {} : { experimentImage: options.experimentImage }),
+          ...(options.terminationGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: options.terminationGracePeriodSeconds }),
+          ...(options.labels === undefined ? {} : { labels: options.labels }),
         });
         created(run);
         context.logger.info({ runId: context.runId, chaosEngine: run.name }, 'litmus: ChaosEngine created');
