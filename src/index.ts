@@ -137,6 +137,7 @@ export { KubeConfigError } from './errors/kubeconfig-error.ts';
 export {
   isChaosError,
   isPreflightError,
+  isChaosEngineFileError,
   isSafetyAbortError,
   isCircuitOpenError,
   isTargetBusyError,
