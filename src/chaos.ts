@@ -11,6 +11,7 @@ import type { ClientContext } from './experiment/context.ts';
 import { noopRegistry, type Registry } from './experiment/lifecycle/register.ts';
 import { PodKillExperiment } from './experiment/builder.ts';
 import { litmusExperiment, type LitmusExperiment, type LitmusExperimentOptions } from './experiment/litmus-builder.ts';
+import { litmusFromChaosEngine, type FromLitmusOptions } from './experiment/litmus-file/from-litmus.ts';
 import { leaseRegistry } from './registry/lease-registry.ts';
 import { DEFAULT_OPTIONS, mergeOptions, type PodKillOptions } from './experiment/options.ts';
 import { normalizeTarget, type PodKillTarget } from './experiment/target.ts';
@@ -109,6 +110,25 @@ export interface Chaos {
    * with the same safety, stop and teardown guarantees; `.env()` sets the experiment's env.
    */
   litmus(experiment: string, target: PodKillTarget, options?: LitmusExperimentOptions): LitmusExperiment;
+  /**
+   * The experiment a LitmusChaos ChaosEngine describes (YAML text or the parsed object): the file
+   * a Litmus user already has, run under kubechaos's preflight, Lease, safety and teardown. Its
+   * experiment, env, probes, service account, target (`selectors.workloads[0]` or `appinfo`),
+   * images and placement are kept; TOTAL_CHAOS_DURATION, CHAOS_INTERVAL and PODS_AFFECTED_PERC
+   * become `.for()`, `.every()` and `.percent()`. A field kubechaos does not run throws a
+   * `ChaosEngineFileError` (code `CHAOS_ENGINE_INVALID`, with the field and, for text, its line)
+   * before anything is created.
+   *
+   * @example
+   * ```ts
+   * const report = await chaos
+   *   .fromLitmus(readFileSync('chaos-engine.yaml', 'utf8'), { source: 'chaos-engine.yaml' })
+   *   .withSafety(0.6)
+   *   .during(async ({ signal }) => { await fetch('http://web.shop/orders', { signal }); });
+   * report.litmus?.verdict; // 'Pass'
+   * ```
+   */
+  fromLitmus(chaosEngine: string | object, options?: FromLitmusOptions): LitmusExperiment;
 }
 
 const KEYS = [
@@ -209,5 +229,6 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
     podKill: (target: PodKillTarget, podKillOptions: PodKillOptions = {}) =>
       new PodKillExperiment(ctx, normalizeTarget(target), mergeOptions(ctx.defaults, podKillOptions)),
     litmus: (experiment: string, target: PodKillTarget, litmusOptions: LitmusExperimentOptions = {}) => litmusExperiment(ctx, experiment, target, litmusOptions),
+    fromLitmus: (chaosEngine: string | object, fromOptions: FromLitmusOptions = {}) => litmusFromChaosEngine(ctx, chaosEngine, fromOptions),
   });
 }

@@ -67,6 +67,8 @@ export type { BreakerState, Trial } from './safety/breaker/state.ts';
 export { nativeEngine } from './engines/native.ts';
 export type { Engine, EngineContext, EnginePreflightContext, EngineReportDetails, Injection } from './engines/engine.ts';
 export { LitmusExperiment, type LitmusExperimentOptions } from './experiment/litmus-builder.ts';
+export type { FromLitmusOptions } from './experiment/litmus-file/from-litmus.ts';
+export { ChaosEngineFileError } from './errors/chaos-engine-file-error.ts';
 export type { EngineName, LitmusOptions } from './engines/select.ts';
 export type { LitmusReport } from './engines/litmus/report.ts';
 export type { LitmusEvent, LitmusProbeStatus } from './engines/litmus/run.ts';
@@ -136,6 +138,7 @@ export { KubeConfigError } from './errors/kubeconfig-error.ts';
 export {
   isChaosError,
   isPreflightError,
+  isChaosEngineFileError,
   isSafetyAbortError,
   isCircuitOpenError,
   isTargetBusyError,

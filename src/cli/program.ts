@@ -134,15 +134,16 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       setCode(await runExperiment(spec, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, flagError));
     });
 
-  sub('create', 'run the experiment an experiment file describes (see docs/cli.md for the schema)')
-    .option('-f, --filename <file>', 'experiment file (YAML), or - for stdin (required)')
+  sub('create', 'run the experiment a file describes: a kubechaos experiment file or a LitmusChaos ChaosEngine (see docs/cli.md, docs/litmus.md)')
+    .option('-f, --filename <file>', 'experiment file or ChaosEngine (YAML), or - for stdin (required)')
     .addOption(pointedFlag('--yaml <file>', '--yaml is spelled -f/--filename in kubechaos (as in kubectl): kubechaos create -f FILE'))
     .option('--dry-run', 'report which pods would be killed; kill none')
+    .option('--safety-threshold <ratio>', 'abort when health drops below this ratio in [0, 1] (over the file\'s spec.safety)', numberFlag('--safety-threshold', 0, 1))
     .option('--ttl <duration>', 'Lease TTL, at least 1s (default 15s)', durationTextFlag('--ttl', 1000))
     .option('--no-reap', 'do not reap dead runs in the namespace before starting')
     .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
     .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
-    .action(async (opts: { filename?: string; dryRun?: boolean; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
+    .action(async (opts: { filename?: string; dryRun?: boolean; safetyThreshold?: number; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
       if (opts.filename === undefined) throw usage("required option '-f, --filename <file>' not specified");
       const { create } = await import('./commands/create.ts');
       setCode(await create(opts as { filename: string }, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io));

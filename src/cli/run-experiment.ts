@@ -1,4 +1,5 @@
-import { createChaos } from '../chaos.ts';
+import { createChaos, type Chaos } from '../chaos.ts';
+import type { PodKillExperiment } from '../experiment/builder.ts';
 import { isCircuitOpenError, isPreflightError, reportOf } from '../errors/guards.ts';
 import type { Report } from '../experiment/report.ts';
 import { leaseRegistry } from '../registry/lease-registry.ts';
@@ -26,14 +27,30 @@ export interface RunFlags extends KubeFlags {
  * returns the exit code for its outcome. `locate` places the SDK's option errors (a file's line).
  */
 export async function runExperiment(spec: ExperimentSpec, flags: RunFlags, io: CliIO, locate: (e: TypeError) => Error = (e) => usage(e.message)): Promise<number> {
+  const source: ExperimentSource = {
+    namespace: spec.target.namespace,
+    build: (chaos, namespace) => buildExperiment(chaos, { ...spec, target: { ...spec.target, namespace } }),
+  };
+  return runSource(source, flags, io, locate);
+}
+
+/** Where a run's experiment comes from: run flags, a kubechaos file, a Litmus ChaosEngine. */
+export interface ExperimentSource {
+  /** The namespace the source names, if any (else -n, else the context's). */
+  readonly namespace: string | undefined;
+  build(chaos: Chaos, namespace: string): Pick<PodKillExperiment, 'start' | 'options'>;
+}
+
+/** {@link runExperiment} for any {@link ExperimentSource}. */
+export async function runSource(source: ExperimentSource, flags: RunFlags, io: CliIO, locate: (e: TypeError) => Error = (e) => usage(e.message)): Promise<number> {
   const kubeConfig = loadKube(flags);
-  const namespace = spec.target.namespace ?? namespaceOf(kubeConfig, flags);
+  const namespace = source.namespace ?? namespaceOf(kubeConfig, flags);
   let experiment;
   try {
     const registry = leaseRegistry({ kubeConfig, reapBeforeStart: flags.reap, ...(flags.ttl ? { ttl: flags.ttl as Duration } : {}) });
     const breaker = flags.breaker ? { breaker: flags.breaker as { threshold?: number; halfOpenAfter?: Duration } } : {};
     const chaos = createChaos({ kubeConfig, namespace, registry, ...breaker });
-    experiment = buildExperiment(chaos, { ...spec, target: { ...spec.target, namespace } });
+    experiment = source.build(chaos, namespace);
   } catch (error) {
     if (error instanceof TypeError) throw locate(error);
     throw error;

@@ -1,5 +1,4 @@
 // Engines by name: what `createChaos({ engine })`, `.engine(name)` and `chaos.litmus()` resolve.
-import type { LitmusProbe } from './litmus/litmus-probe.ts';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { describe } from '../util/duration.ts';
 import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
@@ -65,16 +64,23 @@ export interface LitmusOptions {
   readonly client?: LitmusClient;
 }
 
+/** What one experiment may set over the client's Litmus options (`chaos.fromLitmus()` does). */
+export type LitmusOverrides = Pick<
+  LitmusEngineOptions,
+  'serviceAccount' | 'kind' | 'statusCheckTimeouts' | 'placement' | 'probes' | 'runnerImage' | 'experimentImage' | 'terminationGracePeriodSeconds' | 'labels'
+>;
+
 const LITMUS_KEYS = ['serviceAccount', 'kind', 'version', 'install', 'statusCheckTimeouts', 'placement', 'force', 'teardownTimeoutMs', 'client'];
 
 /** Resolves engines by name for one client; the Litmus client is made once, on first use. */
 export interface Engines {
   get(name: EngineName): Engine;
   /**
-   * A Litmus engine that runs `experiment` with `env` on top of the env derived from the plan,
-   * and `probes` (Litmus probes, as the CRD spells them) in the ChaosEngine.
+   * A Litmus engine that runs `experiment` with `env` on top of the env derived from the plan;
+   * `overrides` replace the client's Litmus options for this engine (a ChaosEngine file's own
+   * service account, placement, images, probes).
    */
-  litmus(experiment: string, env: Readonly<Record<string, string>>, probes?: readonly LitmusProbe[]): Engine;
+  litmus(experiment: string, env: Readonly<Record<string, string>>, overrides?: LitmusOverrides): Engine;
 }
 
 /** Throws a TypeError naming `option` unless `value` is an engine name. */
@@ -114,7 +120,7 @@ export function createEngines(kubeConfig: KubeConfig | undefined, options: Litmu
       defaultLitmus ??= litmusEngine(base());
       return defaultLitmus;
     },
-    litmus: (experiment: string, env: Readonly<Record<string, string>>, probes: readonly LitmusProbe[] = []): Engine =>
-      litmusEngine({ ...base(), experiment, env, probes }),
+    litmus: (experiment: string, env: Readonly<Record<string, string>>, overrides: LitmusOverrides = {}): Engine =>
+      litmusEngine({ ...base(), ...overrides, experiment, env }),
   });
 }

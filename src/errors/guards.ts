@@ -1,5 +1,6 @@
 import type { Report } from '../experiment/report.ts';
 import type { ChaosError } from './chaos-error.ts';
+import type { ChaosEngineFileError } from './chaos-engine-file-error.ts';
 import type { CircuitOpenError } from './circuit-open-error.ts';
 import type { PreflightError } from './preflight-error.ts';
 import type { RecoveryError } from './recovery-error.ts';
@@ -20,6 +21,16 @@ const branded = (error: unknown, brand: string): boolean =>
  * ```
  */
 export const isChaosError = (error: unknown): error is ChaosError => branded(error, 'isChaosError');
+
+/**
+ * True for a ChaosEngine document kubechaos cannot run (`CHAOS_ENGINE_INVALID`); nothing was created.
+ *
+ * @example
+ * ```ts
+ * if (isChaosEngineFileError(error)) console.error(`${error.field} at line ${error.line}`);
+ * ```
+ */
+export const isChaosEngineFileError = (error: unknown): error is ChaosEngineFileError => branded(error, 'isChaosEngineFileError');
 
 /**
  * True for a preflight refusal (nothing was changed in the cluster).

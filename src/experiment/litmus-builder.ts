@@ -1,5 +1,6 @@
 import { LITMUS_EXPERIMENTS } from '../engines/litmus/catalog.ts';
 import { checkLitmusProbe, type LitmusProbe } from '../engines/litmus/litmus-probe.ts';
+import type { LitmusOverrides } from '../engines/select.ts';
 import { validateEnv } from '../engines/litmus/preflight.ts';
 import type { Probe } from '../safety/probe.ts';
 import { describe, type Duration } from '../util/duration.ts';
@@ -62,19 +63,23 @@ export class LitmusExperiment {
   readonly #ctx: ClientContext;
   readonly #experiment: string;
   readonly #env: Readonly<Record<string, string>>;
-  readonly #probes: readonly LitmusProbe[];
+  readonly #overrides: LitmusOverrides;
   readonly #inner: PodKillExperiment;
 
-  /** @internal Use `chaos.litmus(experiment, target)`. */
+  /** @internal Use `chaos.litmus(experiment, target)` or `chaos.fromLitmus(chaosEngine)`. */
   constructor(
-    ctx: ClientContext, experiment: string, env: Readonly<Record<string, string>>, target: NormalizedTarget, options: NormalizedOptions,
-    probes: readonly LitmusProbe[] = [],
+    ctx: ClientContext,
+    experiment: string,
+    env: Readonly<Record<string, string>>,
+    target: NormalizedTarget,
+    options: NormalizedOptions,
+    overrides: LitmusOverrides = {},
   ) {
     this.#ctx = ctx;
     this.#experiment = experiment;
     this.#env = env;
-    this.#probes = Object.freeze([...probes]);
-    this.#inner = new PodKillExperiment({ ...ctx, engine: ctx.engines.litmus(experiment, env, this.#probes) }, target, options);
+    this.#overrides = overrides;
+    this.#inner = new PodKillExperiment({ ...ctx, engine: ctx.engines.litmus(experiment, env, overrides) }, target, options);
     Object.freeze(this);
   }
 
@@ -100,7 +105,7 @@ export class LitmusExperiment {
 
   /** The Litmus probes set with `.litmusProbe()`. @example `chaos.litmus('pod-delete', t).litmusProbe(p).litmusProbes.length // 1` */
   get litmusProbes(): readonly LitmusProbe[] {
-    return this.#probes;
+    return this.#overrides.probes ?? [];
   }
 
   /** Sets several options at once (plain data, unknown keys rejected). @example `.with({ for: '30s', env: { JITTER: '100' } })` */
@@ -108,10 +113,11 @@ export class LitmusExperiment {
     assertObject(options, 'options');
     const { env, litmusProbes, ...rest } = options;
     const merged = env === undefined ? this.#env : checkEnv(this.#experiment, env, this.#env);
-    const probes = litmusProbes === undefined ? this.#probes : [...this.#probes, ...checkLitmusProbes(litmusProbes, this.#probes)];
+    const current = this.#overrides.probes ?? [];
+    const probes = litmusProbes === undefined ? current : [...current, ...checkLitmusProbes(litmusProbes, current)];
     const next = mergeOptions(this.#inner.options, rest);
     if (rest.every !== undefined) checkInterval(this.#experiment);
-    return new LitmusExperiment(this.#ctx, this.#experiment, merged, this.#inner.target, next, probes);
+    return new LitmusExperiment(this.#ctx, this.#experiment, merged, this.#inner.target, next, probes === current ? this.#overrides : { ...this.#overrides, probes });
   }
 
   /**

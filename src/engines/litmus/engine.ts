@@ -40,10 +40,18 @@ export interface LitmusEngineOptions {
   readonly teardownTimeoutMs?: number;
   /** Extra experiment env, over the env derived from the plan (validated against the experiment's documented names). */
   readonly env?: Readonly<Record<string, string>>;
-  /** Litmus probes for the ChaosEngine, as the CRD spells them (checked with `checkLitmusProbe`). Their results decide the verdict. */
+  /** Litmus probes for the ChaosEngine, as the CRD spells them (`.litmusProbe()`, a ChaosEngine file's `experiments[].spec.probe[]`). Their results decide the verdict. */
   readonly probes?: readonly LitmusProbe[];
   /** Use this client instead of one made from `kubeConfig` (tests). */
   readonly client?: LitmusClient;
+  /** `components.runner.image` (default `litmuschaos/chaos-runner:<version>`). */
+  readonly runnerImage?: string;
+  /** `experiments[].spec.components.experimentImage`; also the image of a ChaosExperiment kubechaos installs. */
+  readonly experimentImage?: string;
+  /** The ChaosEngine's `terminationGracePeriodSeconds` (grace of the chaos pods on abort). */
+  readonly terminationGracePeriodSeconds?: number;
+  /** Extra labels on the ChaosEngine (a ChaosEngine file's `metadata.labels`); the run-id labels win. */
+  readonly labels?: Readonly<Record<string, string>>;
 }
 
 /** Litmus's default STATUS_CHECK_TIMEOUT, in seconds (chaos-runner's engine defaults). */
@@ -103,6 +111,7 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
       runId, namespace: plan.namespace, experiment, serviceAccount, env,
       ...(options.install === undefined ? {} : { install: options.install }),
       ...(options.version === undefined ? {} : { version: options.version }),
+      ...(options.experimentImage === undefined ? {} : { experimentImage: options.experimentImage }),
     });
   };
   return Object.freeze({
@@ -180,6 +189,10 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
           ...(options.statusCheckTimeouts === undefined ? {} : { statusCheckTimeouts: options.statusCheckTimeouts }),
           ...(options.placement === undefined ? {} : { placement: options.placement }),
           ...(litmusProbes.length === 0 ? {} : { probes: litmusProbes }),
+          ...(options.runnerImage === undefined ? {} : { runnerImage: options.runnerImage }),
+          ...(options.experimentImage === undefined ? {} : { experimentImage: options.experimentImage }),
+          ...(options.terminationGracePeriodSeconds === undefined ? {} : { terminationGracePeriodSeconds: options.terminationGracePeriodSeconds }),
+          ...(options.labels === undefined ? {} : { labels: options.labels }),
         });
         created(run);
         context.logger.info({ runId: context.runId, chaosEngine: run.name }, 'litmus: ChaosEngine created');
