@@ -7,10 +7,10 @@
 // runner pod, engineState stop -> engineStatus stopped, finalizer removed on delete), end to end
 // through during()/start()/stop() and the safety monitor; and that the promProbe kubechaos
 // derives from probes.prometheus survives the real CRD schema (a comparator `type` did not: pruned).
-// NOT verified (blocked: chaos-runner and litmus-go 3.x are refused by the Go module proxy, 403):
-// that a real experiment runs, deletes pods or injects latency, writes a ChaosResult, or ends
-// with verdict Pass / Stopped. The runner pod lands on a kwok node and never runs, so the
-// ChaosEngine stays `initialized` until kubechaos stops it; every verdict below is null.
+// Here the runner pod lands on a kwok node and never runs, so the ChaosEngine stays `initialized`
+// until kubechaos stops it and every verdict below is null: these tests are about what kubechaos
+// writes and the operator's handshake. The real chaos-runner and litmus-go experiment run, with
+// verdicts, in litmus-e2e.test.ts.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -37,7 +37,7 @@ function client(extra: Parameters<typeof createChaos>[0] = {}): Chaos {
 }
 
 /** A namespace with the HTTP app (3 replicas on kwok nodes) and the chaos ServiceAccount for `experiment`. */
-describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operator ${RELEASE} (no runner: verdicts not verified)`, () => {
+describe.skipIf(!haveOperator)(`fluent API with engine litmus, real chaos-operator ${RELEASE} (runner on a kwok node: verdicts in litmus-e2e.test.ts)`, () => {
   beforeAll(async () => {
     kc = loadKubeConfig();
     await installCrds(kc);

@@ -3,13 +3,18 @@
 // (test/cluster/programs.d/litmus.ts), each with its ServiceAccount's own token. The experiment
 // deletes real pods of the HTTP app, writes the real ChaosResult, and the verdict reaches the
 // kubechaos report.
-import type { ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AppsV1Api, BatchV1Api, type KubeConfig } from '@kubernetes/client-node';
-import { createChaos, isSafetyAbortError, probes, reportOf, type Chaos, type ExperimentHandle, type LitmusProbe, type Report } from '../../src/index.ts';
+import { AppsV1Api, BatchV1Api, CoordinationV1Api, type KubeConfig } from '@kubernetes/client-node';
+import { createChaos, isSafetyAbortError, probes, reap, reportOf, type Chaos, type ExperimentHandle, type LitmusProbe, type Report } from '../../src/index.ts';
 import { PROCESS_NODE_LABEL, PROCESS_NODE_TAINT } from '../cluster/process-node.ts';
 import { listPods, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
 import { cli } from './registry-support.ts';
+import { readEngine } from './support/litmus-operator.ts';
 import { RELEASE, haveOperator, haveRunner, installCrds, killOperator, litmusObjects, namespaceWithApp, startOperator } from './support/litmus-operator.ts';
 
 /** Runner and experiment pods go to the process node, where they run as real processes. */
@@ -199,5 +204,86 @@ describe.skipIf(!haveOperator || !haveRunner)(`Litmus end to end: real chaos-ope
     expect(['Stopped', 'Awaited']).toContain(report.litmus!.verdict);
     await waitUntil('the app back at 3', async () => (await apps.readNamespacedDeployment({ name: 'web', namespace })).spec?.replicas === 3, 30_000, 100);
     await expectNothingLeft(namespace, report);
+  });
+
+  it('a ChaosEngine file as a Litmus user has it, through `kubechaos create -f`: the real runner and experiment run it to verdict Pass, its httpProbe Passed; nothing left', async () => {
+    const namespace = await namespaceWithApp(kc, 'litmus-e2e-file', 'pod-delete', { onProcessNode: true });
+    const placement = `nodeSelector: { ${PROCESS_NODE_LABEL}: process }
+            tolerations: [{ key: ${PROCESS_NODE_TAINT}, operator: Exists, effect: NoSchedule }]`;
+    const file = join(mkdtempSync(join(tmpdir(), 'kc-litmus-e2e-')), 'engine.yaml');
+    writeFileSync(file, `apiVersion: litmuschaos.io/v1alpha1
+kind: ChaosEngine
+metadata:
+  name: web-chaos
+  namespace: ${namespace}
+spec:
+  engineState: active
+  chaosServiceAccount: litmus-chaos
+  jobCleanUpPolicy: delete
+  selectors:
+    workloads:
+      - kind: deployment
+        namespace: ${namespace}
+        labels: app=web
+  components:
+    runner:
+      image: litmuschaos/chaos-runner:${RELEASE}
+      ${placement.replace('            ', '      ')}
+  experiments:
+    - name: pod-delete
+      spec:
+        components:
+          ${placement.replace('            ', '          ')}
+          statusCheckTimeouts: { delay: 1, timeout: 60 }
+          env:
+            - { name: TOTAL_CHAOS_DURATION, value: '6' }
+            - { name: CHAOS_INTERVAL, value: '3' }
+            - { name: FORCE, value: 'false' }
+        probe:
+          - ${JSON.stringify(httpProbe(namespace, 'web-answers', 200))}
+`);
+    const run = await cli(['create', '-f', file, '--safety-threshold', '0.3', '-o', 'json'], { timeoutMs: 180_000 });
+    expect(run.code, run.stderr).toBe(0);
+    const report = JSON.parse(run.stdout) as Report;
+    expect(report).toMatchObject({ engine: 'litmus', outcome: 'passed', threshold: 0.3 });
+    expect(report.litmus).toMatchObject({ experiment: 'pod-delete', engineStatus: 'completed', verdict: 'Pass' });
+    expect(report.litmus!.probeStatuses).toEqual([expect.objectContaining({ name: 'web-answers', verdict: 'Passed' })]);
+    expect(report.kills.length).toBeGreaterThan(0);
+    await expectNothingLeft(namespace, report);
+  });
+
+  it('the owner SIGKILLed mid-experiment, then reap: the engine is stopped by the real operator and deleted, the runner, the Job and its pod are gone, and so is the Lease', async () => {
+    const namespace = await namespaceWithApp(kc, 'litmus-e2e-reap', 'pod-delete', { onProcessNode: true });
+    const child = spawn(process.execPath, [
+      fileURLToPath(new URL('./support/litmus-child.ts', import.meta.url)),
+      JSON.stringify({ namespace, ttl: '10s', version: RELEASE, placement: PROCESS_NODE_PLACEMENT }),
+    ], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr!.setEncoding('utf8').on('data', (c: string) => { output += c; });
+    const started = await new Promise<{ started: string; engine: string }>((resolve, reject) => {
+      child.stdout!.setEncoding('utf8').on('data', (c: string) => {
+        output += c;
+        const line = output.split('\n').find((l) => l.startsWith('{"started"'));
+        if (line) resolve(JSON.parse(line));
+      });
+      child.on('exit', () => reject(new Error(`child exited before starting:\n${output}`)));
+    });
+    const uid = (await readEngine(kc, namespace, started.engine)).metadata.uid;
+    await waitUntil('the experiment pod running', async () =>
+      (await listPods(kc, namespace, `chaosUID=${uid},job-name`)).some((p) => p.status?.phase === 'Running'), 90_000, 100);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+
+    // The Lease expires 10 s (its TTL) after the dead owner's last renewal; then a reap deletes
+    // the ChaosEngine and the real operator aborts the experiment and releases the engine.
+    await waitUntil('the dead run reaped', async () => {
+      const result = await reap({ kubeConfig: kc, namespaces: [namespace] });
+      return result.reaped.some((r) => r.run.id === started.started && r.run.state === 'ended' && r.run.outcome === 'reaped');
+    }, 60_000, 1_000);
+    expect((await litmusObjects(kc, namespace)).engines).toEqual([]);
+    await waitUntil('no chaos pods left', async () => (await listPods(kc, namespace, `chaosUID=${uid}`)).length === 0, 30_000);
+    expect((await kc.makeApiClient(BatchV1Api).listNamespacedJob({ namespace })).items).toEqual([]);
+    const leases = await kc.makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace, labelSelector: `kubechaos.dev/run-id=${started.started}` });
+    expect(leases.items).toEqual([]);
   });
 });

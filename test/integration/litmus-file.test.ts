@@ -7,8 +7,8 @@
 // the runner pod); `kubechaos list` sees the run through its Lease; `kubechaos stop` from another
 // process stops it and teardown deletes the engine; a refused file (unknown field) or a refused
 // preflight (no RBAC for the file's ServiceAccount) creates nothing: no ChaosEngine, ChaosExperiment
-// or Lease. NOT verified here: that the runner and experiment run (the runner pod lands on a kwok
-// node and never starts, as in litmus-api.test.ts), hence no verdict.
+// or Lease. Here the runner pod lands on a kwok node and never starts, hence no verdict; a file run
+// by the real runner and experiment to verdict Pass is in litmus-e2e.test.ts.
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
