@@ -109,7 +109,7 @@ function expectFromFile(engine: LitmusObject, namespace: string, runId: string):
   expect(experiment!.spec.components.statusCheckTimeouts).toEqual({ delay: 1, timeout: 60 });
 }
 
-describe.skipIf(!haveOperator)(`ChaosEngine files, real chaos-operator ${RELEASE} (no runner: verdicts not verified)`, () => {
+describe.skipIf(!haveOperator)(`ChaosEngine files, real chaos-operator ${RELEASE} (runner on a kwok node: verdicts in litmus-e2e.test.ts)`, () => {
   beforeAll(async () => {
     kc = loadKubeConfig();
     await installCrds(kc);
