@@ -37,6 +37,11 @@ export class FakeLitmus implements LitmusClient {
     this.#operator = false;
   }
 
+  /** Plays the end of a run as the runner and operator write it: engineStatus completed. */
+  complete(namespace: string, name: string): void {
+    this.#status(namespace, name, { engineStatus: 'completed' }, this.objects.get(key('chaosengines', namespace, name))?.metadata?.finalizers ?? []);
+  }
+
   of(plural: Plural): KubeObject[] {
     return [...this.objects.entries()].filter(([k]) => k.startsWith(`${plural}/`)).map(([, v]) => v);
   }
