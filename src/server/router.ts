@@ -6,7 +6,7 @@ export interface RouteMatch {
   readonly query: URLSearchParams;
 }
 
-/** One route: a method, a path pattern such as `/runs/:namespace/:name`, and what handles it. */
+/** One route: a method, a path pattern such as `/api/v1/experiments/:name`, and what handles it. */
 export interface Route<H> {
   readonly method: 'GET' | 'POST' | 'DELETE';
   readonly path: string;
