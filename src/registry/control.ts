@@ -77,6 +77,12 @@ export interface StopOptions extends ScopeOptions {
   readonly reason?: string;
   /** How long to wait for the owners to release their Leases. @default '30s' */
   readonly timeout?: Duration;
+  /**
+   * Who asks, as recorded in the stop request (and so in the run's report and audit trail). A
+   * service that stops runs for its callers names the caller here, not itself.
+   * @default this process (`host/pid`)
+   */
+  readonly by?: string;
 }
 
 /** What {@link stopRuns} achieved. */
@@ -136,7 +142,7 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
     if (pending.size > 0) {
       void watchDeletions(store, options.namespace, resourceVersion, confirm, watching.signal);
       const me = processIdentity();
-      const request: StopRequest = { at: new Date().toISOString(), by: `${me.host}/${me.pid}`, reason: options.reason ?? 'emergency stop' };
+      const request: StopRequest = { at: new Date().toISOString(), by: options.by ?? `${me.host}/${me.pid}`, reason: options.reason ?? 'emergency stop' };
       await Promise.all(
         [...pending.values()].map(async (run) => {
           try {

@@ -2,7 +2,7 @@ import type { Duration } from '../util/duration.ts';
 import { parseDuration } from '../util/duration.ts';
 import { HttpError } from './http-error.ts';
 
-/** Body of `POST /stop`. */
+/** Body of `POST /api/v1/stop`. */
 export interface StopAllBody {
   readonly all: true;
   readonly namespace?: string;
@@ -10,33 +10,33 @@ export interface StopAllBody {
   readonly timeout?: Duration;
 }
 
-/** Body of `POST /runs/:namespace/:name/stop` (optional). */
+/** Body of `POST /api/v1/experiments/{name}/stop` (optional). */
 export interface StopOneBody {
   readonly reason?: string;
   readonly timeout?: Duration;
 }
 
-/** Body of `POST /reap` (optional). */
+/** Body of `POST /api/v1/reap` (optional). */
 export interface ReapBody {
   readonly namespace?: string;
 }
 
-/** Validates the body of `POST /stop`: `{ "all": true, "namespace"?, "reason"?, "timeout"? }`. */
+/** Validates the body of `POST /api/v1/stop`: `{ "all": true, "namespace"?, "reason"?, "timeout"? }`. */
 export function stopAllBody(body: Record<string, unknown> | undefined): StopAllBody {
-  if (body === undefined) throw new HttpError(400, 'POST /stop expects a JSON body {"all": true, "namespace"?: "...", "reason"?: "..."}');
+  if (body === undefined) throw new HttpError(400, 'POST /api/v1/stop expects a JSON body {"all": true, "namespace"?: "...", "reason"?: "..."}');
   known(body, ['all', 'namespace', 'reason', 'timeout']);
-  if (body.all !== true) throw new HttpError(400, `"all" must be true (POST /runs/:namespace/:name/stop stops one run), got ${JSON.stringify(body.all) ?? 'nothing'}`);
+  if (body.all !== true) throw new HttpError(400, `"all" must be true (POST /api/v1/experiments/{name}/stop stops one run), got ${JSON.stringify(body.all) ?? 'nothing'}`);
   return { all: true, ...optionalString(body, 'namespace'), ...optionalString(body, 'reason'), ...optionalDuration(body, 'timeout') };
 }
 
-/** Validates the optional body of `POST /runs/:namespace/:name/stop`: `{ "reason"?, "timeout"? }`. */
+/** Validates the optional body of `POST /api/v1/experiments/{name}/stop`: `{ "reason"?, "timeout"? }`. */
 export function stopOneBody(body: Record<string, unknown> | undefined): StopOneBody {
   if (body === undefined) return {};
   known(body, ['reason', 'timeout']);
   return { ...optionalString(body, 'reason'), ...optionalDuration(body, 'timeout') };
 }
 
-/** Validates the optional body of `POST /reap`: `{ "namespace"? }`. */
+/** Validates the optional body of `POST /api/v1/reap`: `{ "namespace"? }`. */
 export function reapBody(body: Record<string, unknown> | undefined): ReapBody {
   if (body === undefined) return {};
   known(body, ['namespace']);

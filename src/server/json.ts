@@ -17,15 +17,7 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
  * The content-type is not checked: `curl -d '{"all": true}'` sends a form type.
  */
 export async function readJsonObject(req: IncomingMessage, signal: AbortSignal): Promise<Record<string, unknown> | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    signal.throwIfAborted();
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over ${MAX_BODY_BYTES} bytes`);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
+  const text = await readText(req, signal);
   if (text.trim() === '') return undefined;
   let value: unknown;
   try {
@@ -37,4 +29,23 @@ export async function readJsonObject(req: IncomingMessage, signal: AbortSignal):
     throw new HttpError(400, `the request body must be a JSON object, got ${value === null ? 'null' : Array.isArray(value) ? 'an array' : typeof value}`);
   }
   return value as Record<string, unknown>;
+}
+
+/**
+ * Reads the request body as UTF-8 text, at most {@link MAX_BODY_BYTES}: a longer body is a 413
+ * (its announced `content-length` is refused before reading). The server's request timeout
+ * bounds a client that sends slowly.
+ */
+export async function readText(req: IncomingMessage, signal: AbortSignal): Promise<string> {
+  const announced = Number(req.headers['content-length'] ?? 0);
+  if (announced > MAX_BODY_BYTES) throw new HttpError(413, `request body of ${announced} bytes is over the limit of ${MAX_BODY_BYTES} bytes`, { connection: 'close' });
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    signal.throwIfAborted();
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new HttpError(413, `request body over the limit of ${MAX_BODY_BYTES} bytes`, { connection: 'close' });
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

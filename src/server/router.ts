@@ -6,9 +6,9 @@ export interface RouteMatch {
   readonly query: URLSearchParams;
 }
 
-/** One route: a method, a path pattern such as `/runs/:namespace/:name`, and what handles it. */
+/** One route: a method, a path pattern such as `/api/v1/experiments/:name`, and what handles it. */
 export interface Route<H> {
-  readonly method: 'GET' | 'POST';
+  readonly method: 'GET' | 'POST' | 'DELETE';
   readonly path: string;
   readonly handler: H;
 }
@@ -17,14 +17,14 @@ export interface Route<H> {
  * The route for `method` and `url`. No route with that path: HttpError 404; a route with that
  * path but another method: HttpError 405 with `Allow`; a malformed escape: HttpError 400.
  */
-export function route<H>(routes: readonly Route<H>[], method: string, url: string): RouteMatch & { handler: H } {
+export function route<H>(routes: readonly Route<H>[], method: string, url: string): RouteMatch & { handler: H; pattern: string } {
   const { pathname, searchParams } = new URL(url, 'http://control.invalid');
   const segments = pathname.split('/').slice(1);
   const allowed: string[] = [];
   for (const r of routes) {
     const params = matchPath(r.path, segments);
     if (!params) continue;
-    if (r.method === method) return { handler: r.handler, params, query: searchParams };
+    if (r.method === method) return { handler: r.handler, params, query: searchParams, pattern: r.path.replace(/:(\w+)/g, '{$1}') };
     allowed.push(r.method);
   }
   if (allowed.length === 0) throw new HttpError(404, `no route for ${method} ${pathname}`);

@@ -30,12 +30,13 @@ describe('kubechaos serve (no cluster)', () => {
     const t = io();
     expect(await main(['serve', '--help'], t.io)).toBe(0);
     expect(t.out()).toContain('Usage: kubechaos serve');
-    expect(t.out()).toContain('--allow-remote');
+    expect(t.out()).toContain('--anonymous-loopback');
     expect(t.out()).toContain('2  bad usage');
   });
 
   it.each([
-    [['serve', '--address', '0.0.0.0'], /refusing to listen on 0\.0\.0\.0: the control API has no authentication and can stop experiments; pass --allow-remote/],
+    [['serve', '--address', '0.0.0.0', '--anonymous-loopback'], /--anonymous-loopback is for loopback addresses only, and --address is 0\.0\.0\.0/],
+    [['serve', '--allow-remote'], /--allow-remote was removed/],
     [['serve', '--port', '70000'], /--port must be an integer in \[0, 65535\]/],
     [['serve', '--stop-timeout', 'soon'], /--stop-timeout must be a duration/],
     [['serve', '-n', 'a', '-A'], /exclusive/],
@@ -48,12 +49,13 @@ describe('kubechaos serve (no cluster)', () => {
   it('listens on loopback in the context namespace, answers, and closes on SIGTERM with exit 0', async () => {
     const t = io();
     const code = main(['serve', '--port', '0', '--kubeconfig', await kubeconfig()], t.io);
-    await expect.poll(() => t.out()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(namespace shop; GET \/metrics covers runs of this process\)/);
+    await expect.poll(() => t.out()).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+ \(namespace shop; Kubernetes tokens required; GET \/metrics on\)/);
     const url = /(http:\/\/\S+)/.exec(t.out())![1]!;
-    expect(await (await fetch(`${url}/healthz`)).json()).toEqual({ ok: true });
+    expect(await (await fetch(`${url}/api/v1/system/health?check=live`)).json()).toEqual({ status: 'ok' });
+    expect((await fetch(`${url}/api/v1/experiments`)).status).toBe(401);
     process.emit('SIGTERM');
     expect(await code).toBe(0);
-    expect(t.err()).toContain('SIGTERM: control API closed');
-    await expect(fetch(`${url}/healthz`)).rejects.toThrow();
+    expect(t.err()).toContain('SIGTERM: API closed');
+    await expect(fetch(`${url}/api/v1/system/health?check=live`)).rejects.toThrow();
   });
 });

@@ -2,6 +2,7 @@
 // every call recorded (with its options, signal included), stops confirmed unless told otherwise.
 import type { ControlPort } from '../../../src/server/port.ts';
 import type { ReapOptions, RunInfo, ScopeOptions, StopOptions } from '../../../src/index.ts';
+import type { ForgetOptions } from '../../../src/registry/forget.ts';
 
 export function run(id: string, namespace: string, state: RunInfo['state'] = 'running'): RunInfo {
   return {
@@ -14,7 +15,8 @@ export type Call =
   | { fn: 'listRuns'; options: ScopeOptions }
   | { fn: 'getRun'; id: string; options: ScopeOptions }
   | { fn: 'stopRuns'; options: StopOptions }
-  | { fn: 'reap'; options: ReapOptions };
+  | { fn: 'reap'; options: ReapOptions }
+  | { fn: 'forgetRun'; id: string; options: ForgetOptions };
 
 export function fakeControl(runs: RunInfo[], behaviour: { unconfirmed?: string[]; block?: Promise<void> } = {}) {
   const calls: Call[] = [];
@@ -42,6 +44,14 @@ export function fakeControl(runs: RunInfo[], behaviour: { unconfirmed?: string[]
     reap: async (options) => {
       calls.push({ fn: 'reap', options });
       return { reaped: [], live: runs.filter((r) => !options.namespaces || options.namespaces.includes(r.namespace)).length };
+    },
+    listBreakers: async () => [],
+    forgetRun: async (id, options) => {
+      calls.push({ fn: 'forgetRun', id, options });
+      const i = runs.findIndex((r) => r.id === id && r.namespace === options.namespace);
+      if (i === -1) return 0;
+      runs.splice(i, 1);
+      return 1;
     },
   };
   return { control, calls };
