@@ -18,12 +18,14 @@ import type { ClientContext } from './context.ts';
 import { inject } from './lifecycle/inject.ts';
 import { createMonitor } from './lifecycle/monitor.ts';
 import { preflight } from './lifecycle/preflight.ts';
-import { noopRegistry, type Registration, type Registry } from './lifecycle/register.ts';
+import type { Registration, Registry } from '../data/registry.ts';
+import { noopRegistry } from './lifecycle/register.ts';
 import { claimTarget } from './lifecycle/shared-target.ts';
 import { teardown } from './lifecycle/teardown.ts';
 import type { NormalizedOptions } from './options.ts';
 import { onProcessSignal } from './process-signals.ts';
-import type { BreakerChange, Report } from './report.ts';
+import type { BreakerChange } from '../data/breaker-change.ts';
+import type { Report } from '../data/report.ts';
 import { ReportBuilder } from './report-builder.ts';
 
 /** Why a run stopped; the first cause wins. */

@@ -1,5 +1,6 @@
 import type { CallOptions, ClusterPort, ObjectRef, PodInfo } from '../cluster/port.ts';
-import type { Leftover, Stall } from '../experiment/report.ts';
+import type { Leftover } from '../data/leftover.ts';
+import type { Stall } from '../data/stall.ts';
 import { runLabels } from '../labels.ts';
 import { errorFields, type Logger } from '../logger.ts';
 import { whenAborted } from '../util/abort.ts';

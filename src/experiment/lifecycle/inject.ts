@@ -2,7 +2,7 @@ import type { ClusterPort, ObjectRef, PodInfo } from '../../cluster/port.ts';
 import type { Engine, Injection } from '../../engines/engine.ts';
 import type { PodKillPlan } from '../../faults/pod-kill.ts';
 import type { Logger } from '../../logger.ts';
-import type { Kill } from '../report.ts';
+import type { Kill } from '../../data/kill.ts';
 import type { Probe } from '../../safety/probe.ts';
 import type { EventWriter } from '../../report/events.ts';
 import type { ReportBuilder } from '../report-builder.ts';

@@ -2,7 +2,7 @@ import type { ClusterPort } from '../../cluster/port.ts';
 import type { Logger } from '../../logger.ts';
 import { HealthMonitor, type Breach } from '../../safety/health-monitor.ts';
 import type { NormalizedOptions } from '../options.ts';
-import type { HealthSample } from '../report.ts';
+import type { HealthSample } from '../../data/sample.ts';
 import type { ReportBuilder } from '../report-builder.ts';
 
 /** Builds the health monitor of a run: samples go to the report, a breach to `onBreach`. */

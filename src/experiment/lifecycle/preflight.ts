@@ -16,7 +16,7 @@ import type { Probe } from '../../safety/probe.ts';
 import { targetHealthProbes } from '../../safety/probes/target-health.ts';
 import { countReady, resolveTargetGroups, targetWorkloadPermissions, type TargetGroups } from '../../safety/target-workloads.ts';
 import type { SteadyState } from '../options.ts';
-import type { Registry } from './register.ts';
+import type { Registry } from '../../data/registry.ts';
 import { checkTargetFree } from './shared-target.ts';
 
 export interface PreflightInput {

@@ -4,7 +4,7 @@ import type { EventWriter } from '../../report/events.ts';
 import type { HealthMonitor } from '../../safety/health-monitor.ts';
 import { whenAborted } from '../../util/abort.ts';
 import type { ReportBuilder } from '../report-builder.ts';
-import type { Registration } from './register.ts';
+import type { Registration } from '../../data/registry.ts';
 
 export interface TeardownInput {
   readonly runId: string;
