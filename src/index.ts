@@ -10,8 +10,14 @@ export {
 export { ExperimentHandle } from './experiment/handle.ts';
 export type { PodKillOptions, SafetyOptions, RecoveryOptions, NormalizedOptions, SteadyState } from './experiment/options.ts';
 export type { PodKillTarget, NormalizedTarget } from './experiment/target.ts';
-export type { Report, ReportTarget, Outcome, Kill, PodRef, HealthSample, Leftover, Stall, SkippedRound, RetriedCall, BreakerChange } from './experiment/report.ts';
-export { noopRegistry, type Registry, type Registration, type ReleaseOptions, type RunRecord, type RunSummary, type RunProgress, type LiveRun } from './experiment/lifecycle/register.ts';
+export type { Report, ReportTarget, Outcome } from './data/report.ts';
+export type { Kill, PodRef } from './data/kill.ts';
+export type { HealthSample } from './data/sample.ts';
+export type { Leftover } from './data/leftover.ts';
+export type { Stall, SkippedRound, RetriedCall } from './data/stall.ts';
+export type { BreakerChange } from './data/breaker-change.ts';
+export { noopRegistry } from './experiment/lifecycle/register.ts';
+export type { Registry, Registration, ReleaseOptions, RunRecord, RunSummary, RunProgress, LiveRun } from './data/registry.ts';
 export {
   leaseRegistry,
   reap,
@@ -62,9 +68,7 @@ export type { PrometheusProbeOptions } from './safety/probes/prometheus.ts';
 export type { CustomProbeOptions, CustomProbeFn } from './safety/probes/custom.ts';
 export type { ReadinessProbeOptions } from './safety/probes/readiness.ts';
 export { DEFAULT_PROTECTED_NAMESPACES } from './safety/guards/namespaces.ts';
-export type { BreakerTarget } from './safety/breaker/target.ts';
-export type { BreakerRecords, StoredBreaker, Announcement } from './safety/breaker/records.ts';
-export type { BreakerState, Trial } from './safety/breaker/state.ts';
+export type { BreakerTarget, BreakerRecords, StoredBreaker, Announcement, BreakerState, Trial } from './data/breaker-records.ts';
 
 export { nativeEngine } from './engines/native.ts';
 export type { Engine, EngineContext, EnginePreflightContext, EngineReportDetails, Injection } from './engines/engine.ts';
@@ -72,8 +76,7 @@ export { LitmusExperiment, type LitmusExperimentOptions } from './experiment/lit
 export type { FromLitmusOptions } from './experiment/litmus-file/from-litmus.ts';
 export { ChaosEngineFileError } from './errors/chaos-engine-file-error.ts';
 export type { EngineName, LitmusOptions } from './engines/select.ts';
-export type { LitmusReport } from './engines/litmus/report.ts';
-export type { LitmusEvent, LitmusProbeStatus } from './engines/litmus/run.ts';
+export type { LitmusReport, LitmusEvent, LitmusProbeStatus } from './data/litmus-report.ts';
 export type { LitmusWorkloadKind, Placement } from './engines/litmus/engine-manifest.ts';
 export type { LitmusProbe } from './engines/litmus/litmus-probe.ts';
 export {
@@ -122,7 +125,8 @@ export { EmptySelectorError } from './errors/empty-selector-error.ts';
 export { NoTargetsError } from './errors/no-targets-error.ts';
 export { ProtectedNamespaceError } from './errors/protected-namespace-error.ts';
 export { BlastRadiusError } from './errors/blast-radius-error.ts';
-export { ForbiddenError, type Permission } from './errors/forbidden-error.ts';
+export { ForbiddenError } from './errors/forbidden-error.ts';
+export type { Permission } from './data/permission.ts';
 export { UnhealthyError } from './errors/unhealthy-error.ts';
 export { SafetyAbortError } from './errors/safety-abort-error.ts';
 export { CircuitOpenError, type CircuitOpenDetails } from './errors/circuit-open-error.ts';

@@ -1,4 +1,6 @@
-import type { BreakerChange, HealthSample, Outcome, Report } from '../experiment/report.ts';
+import type { BreakerChange } from '../data/breaker-change.ts';
+import type { Outcome, Report } from '../data/report.ts';
+import type { HealthSample } from '../data/sample.ts';
 
 /**
  * What a run does, in order: `preflight` (checks begin), then either `refuse` (a check failed,

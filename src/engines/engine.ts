@@ -1,7 +1,9 @@
 import type { ClusterPort, PodInfo } from '../cluster/port.ts';
-import type { Permission } from '../errors/forbidden-error.ts';
-import type { Kill, Leftover, PodRef, RetriedCall, SkippedRound, Stall } from '../experiment/report.ts';
-import type { LitmusReport } from './litmus/report.ts';
+import type { Permission } from '../data/permission.ts';
+import type { EngineSections } from '../data/engine-sections.ts';
+import type { Kill, PodRef } from '../data/kill.ts';
+import type { Leftover } from '../data/leftover.ts';
+import type { RetriedCall, SkippedRound, Stall } from '../data/stall.ts';
 import type { PodKillPlan } from '../faults/pod-kill.ts';
 import type { Logger } from '../logger.ts';
 import type { Probe } from '../safety/probe.ts';
@@ -51,9 +53,7 @@ export interface EnginePreflightContext {
 }
 
 /** Engine-specific sections of the report. @example `{ litmus: { experiment: 'pod-delete', engineStatus: 'stopped', ... } }` */
-export interface EngineReportDetails {
-  readonly litmus?: LitmusReport;
-}
+export type EngineReportDetails = EngineSections;
 
 /** What an engine gets from the lifecycle. @example `engine.inject(plan, { runId, cluster, logger, random: Math.random, onKill, onWouldKill })` */
 export interface EngineContext {

@@ -2,7 +2,7 @@ import { statusOf } from '../errors/cluster-error.ts';
 import { candidates, chooseVictims, podKillPermissions, type PodKillPlan } from '../faults/pod-kill.ts';
 import { errorFields } from '../logger.ts';
 import { isTransient } from '../cluster/retry.ts';
-import type { RetriedCall } from '../experiment/report.ts';
+import type { RetriedCall } from '../data/stall.ts';
 import { isAbortError, pause } from '../util/abort.ts';
 import type { Engine, EngineContext, Injection } from './engine.ts';
 import { nextRound } from './round-schedule.ts';

@@ -1,13 +1,7 @@
+import type { Permission } from '../data/permission.ts';
 import { PreflightError } from './preflight-error.ts';
 
-/** One permission the fault needs, as checked with a SelfSubjectAccessReview. @example `{ verb: 'delete', resource: 'pods', group: '', namespace: 'shop' }` */
-export interface Permission {
-  readonly verb: string;
-  readonly resource: string;
-  /** API group; `''` is the core group. */
-  readonly group: string;
-  readonly namespace: string;
-}
+export type { Permission } from '../data/permission.ts';
 
 /**
  * The credentials lack a permission the fault needs; `missing` names each verb, resource

@@ -1,4 +1,4 @@
-import type { Report } from '../experiment/report.ts';
+import type { Report } from '../data/report.ts';
 import type { ChaosError } from './chaos-error.ts';
 import type { ChaosEngineFileError } from './chaos-engine-file-error.ts';
 import type { CircuitOpenError } from './circuit-open-error.ts';

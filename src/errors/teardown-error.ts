@@ -1,4 +1,5 @@
-import type { Leftover, Report } from '../experiment/report.ts';
+import type { Leftover } from '../data/leftover.ts';
+import type { Report } from '../data/report.ts';
 import { ChaosError } from './chaos-error.ts';
 
 /**

@@ -4,7 +4,7 @@ import type { Engines } from '../engines/select.ts';
 import type { RunEvent } from '../audit/run-event.ts';
 import type { Logger } from '../logger.ts';
 import type { Breaker } from '../safety/breaker/breaker.ts';
-import type { Registry } from './lifecycle/register.ts';
+import type { Registry } from '../data/registry.ts';
 import type { NormalizedOptions } from './options.ts';
 
 /** What every experiment of one client shares. Built by `createChaos`. */

@@ -1,4 +1,4 @@
-import type { Report } from './report.ts';
+import type { Report } from '../data/report.ts';
 import type { Run } from './run.ts';
 
 /**

@@ -1,5 +1,10 @@
-import type { EngineReportDetails } from '../engines/engine.ts';
-import type { BreakerChange, HealthSample, Kill, Leftover, Outcome, PodRef, Report, ReportTarget, RetriedCall, SkippedRound, Stall } from './report.ts';
+import type { BreakerChange } from '../data/breaker-change.ts';
+import type { EngineSections } from '../data/engine-sections.ts';
+import type { Kill, PodRef } from '../data/kill.ts';
+import type { Leftover } from '../data/leftover.ts';
+import type { Outcome, Report, ReportTarget } from '../data/report.ts';
+import type { HealthSample } from '../data/sample.ts';
+import type { RetriedCall, SkippedRound, Stall } from '../data/stall.ts';
 
 /** Accumulates a {@link Report} while a run lives; `snapshot()` returns a frozen copy. */
 export class ReportBuilder {
@@ -26,7 +31,7 @@ export class ReportBuilder {
   #retries: RetriedCall[] = [];
   #leftovers: Leftover[] = [];
   #breaker: BreakerChange[] = [];
-  #details: (() => EngineReportDetails) | undefined;
+  #details: (() => EngineSections) | undefined;
 
   constructor(init: { id: string; fault: string; engine: string; target: ReportTarget; dryRun: boolean; threshold: number | null }) {
     this.id = init.id;
@@ -112,7 +117,7 @@ export class ReportBuilder {
   }
 
   /** Engine-specific sections (e.g. `litmus`), read at every snapshot. */
-  details(provider: () => EngineReportDetails): void {
+  details(provider: () => EngineSections): void {
     this.#details = provider;
   }
 
@@ -120,9 +125,13 @@ export class ReportBuilder {
     this.#endedAt ??= new Date().toISOString();
   }
 
-  #engineDetails(): EngineReportDetails {
-    const details = this.#details?.();
-    return details?.litmus ? { litmus: details.litmus } : {};
+  /**
+   * The engine's sections as it hands them, unread: every key it set, after the core fields
+   * (which it cannot replace).
+   */
+  #withEngineSections(core: Report): Report {
+    const sections = Object.entries(this.#details?.() ?? {}).filter(([key, value]) => value !== undefined && !(key in core));
+    return sections.length === 0 ? core : { ...core, ...Object.fromEntries(sections) };
   }
 
   /** Kills so far and the lowest health: what the registry publishes on each heartbeat (cheaper than a snapshot). */
@@ -131,7 +140,7 @@ export class ReportBuilder {
   }
 
   snapshot(): Report {
-    return deepFreeze({
+    return deepFreeze(this.#withEngineSections({
       id: this.id,
       fault: this.#fault,
       engine: this.#engine,
@@ -154,8 +163,7 @@ export class ReportBuilder {
       retries: [...this.#retries],
       leftovers: [...this.#leftovers],
       breaker: [...this.#breaker],
-      ...this.#engineDetails(),
-    } satisfies Report);
+    } satisfies Report));
   }
 }
 

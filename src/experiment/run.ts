@@ -1,4 +1,3 @@
-import type { RunEvent, RunEventBase } from '../audit/run-event.ts';
 import type { Injection } from '../engines/engine.ts';
 import type { PodInfo } from '../cluster/port.ts';
 import { ChaosError } from '../errors/chaos-error.ts';
@@ -18,25 +17,23 @@ import type { ClientContext } from './context.ts';
 import { inject } from './lifecycle/inject.ts';
 import { createMonitor } from './lifecycle/monitor.ts';
 import { preflight } from './lifecycle/preflight.ts';
-import { noopRegistry, type Registration, type Registry } from './lifecycle/register.ts';
+import type { Registration, Registry } from '../data/registry.ts';
+import { noopRegistry } from './lifecycle/register.ts';
 import { claimTarget } from './lifecycle/shared-target.ts';
 import { teardown } from './lifecycle/teardown.ts';
 import type { NormalizedOptions } from './options.ts';
 import { onProcessSignal } from './process-signals.ts';
-import type { BreakerChange, Report } from './report.ts';
+import type { BreakerChange } from '../data/breaker-change.ts';
+import type { Report } from '../data/report.ts';
+import { kubeEventSink } from './events/kube-event-sink.ts';
+import { observerSink } from './events/observer-sink.ts';
+import { reportSink } from './events/report-sink.ts';
+import type { RunFact } from './events/run-fact.ts';
+import { RunStream } from './events/run-stream.ts';
 import { ReportBuilder } from './report-builder.ts';
+import { describeCause, outcomeOf, type StopCause } from './stop-cause.ts';
 
-/** Why a run stopped; the first cause wins. */
-export type StopCause =
-  | { readonly kind: 'completed' }
-  | { readonly kind: 'deadline'; readonly message: string }
-  | { readonly kind: 'stop'; readonly message: string }
-  | { readonly kind: 'safety'; readonly message: string }
-  | { readonly kind: 'signal'; readonly reason: unknown; readonly message: string }
-  | { readonly kind: 'process-signal'; readonly signal: NodeJS.Signals }
-  | { readonly kind: 'registry'; readonly message: string }
-  | { readonly kind: 'body'; readonly error: unknown }
-  | { readonly kind: 'engine'; readonly error: unknown };
+export type { StopCause } from './stop-cause.ts';
 
 /**
  * One experiment run: preflight -> register -> inject -> monitor, then `halt` (synchronous
@@ -50,13 +47,14 @@ export class Run {
   readonly #ctx: ClientContext;
   readonly #controller = new AbortController();
   readonly #interrupt = new AbortController();
+  /** The run's facts, once each; the report, the Kubernetes Events and the observers subscribe. */
+  readonly #stream: RunStream;
   readonly #events: EventWriter;
   readonly #monitor: HealthMonitor;
   readonly #cleanups: Array<() => void> = [];
   #cause: StopCause | undefined;
   #injection: Injection | undefined;
   #registration: Registration | undefined;
-  #anchor: Parameters<EventWriter['aborted']>[0];
   /** The targets as preflight listed them; the first round reuses them. */
   #targets: readonly PodInfo[] | undefined;
   #teardown: Promise<Report> | undefined;
@@ -79,14 +77,18 @@ export class Run {
       threshold: options.threshold,
     });
     this.#events = new EventWriter(ctx.cluster, this.id, ctx.logger);
+    // The report first: a later sink that reads it (an observer calling `report()`) sees the fact in it.
+    this.#stream = new RunStream(this.id, ctx.logger);
+    this.#stream.subscribe(reportSink(this.report));
+    this.#stream.subscribe(kubeEventSink(this.#events, plan));
+    this.#stream.subscribe(observerSink({ runId: this.id, fault: this.#fault(), engine: ctx.engine.name, namespace: plan.namespace }, ctx.emit));
     this.#monitor = createMonitor({
       options,
       cluster: ctx.cluster,
       namespace: plan.namespace,
       logger: ctx.logger,
-      report: this.report,
+      emit: (fact) => this.#emit(fact),
       onBreach: (breach) => this.halt({ kind: 'safety', message: breach.message }),
-      onSample: (sample) => this.#emit({ action: 'sample', health: sample.health, probes: sample.probes }),
     });
   }
 
@@ -113,7 +115,7 @@ export class Run {
     const { cluster, logger } = this.#ctx;
     const external = [signal, this.#ctx.signal].filter((s): s is AbortSignal => s !== undefined);
     const preSignal = AbortSignal.any([...external, this.#controller.signal]);
-    this.#emit({ action: 'preflight', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
+    this.#emit({ type: 'preflight', selector: this.#plan.selector, dryRun: this.#plan.dryRun });
     try {
       preSignal.throwIfAborted();
       // The breaker comes first: an open one refuses before any other request. A dry run writes
@@ -141,11 +143,10 @@ export class Run {
         protectedNamespaces: this.#ctx.protectedNamespaces,
         allowedNamespaces: this.#ctx.allowedNamespaces,
         monitor: this.#monitor,
-        events: this.#events,
         sampleTimeoutMs: this.#ctx.sampleTimeoutMs,
         signal: preSignal,
       });
-      this.#anchor = checked.anchor;
+      this.#emit({ type: 'checked', anchor: checked.first });
       this.#targets = checked.pods;
       await this.#ctx.engine.preflight?.(this.#plan, { runId: this.id, cluster, logger, signal: preSignal });
       // A dry run writes nothing to the cluster: no Lease, no outcome Event (it only reads).
@@ -175,7 +176,7 @@ export class Run {
       await this.#registration?.release({ outcome: 'refused', reason, kills: 0 }, { signal: AbortSignal.timeout(this.#options.teardownTimeoutMs) }).catch(() => []);
       await this.#settleBreaker('neutral'); // gives a claimed half-open trial back
       const code = (error as { code?: unknown } | null)?.code;
-      this.#emit({ action: 'refuse', code: typeof code === 'string' ? code : null, reason });
+      this.#emit({ type: 'refuse', code: typeof code === 'string' ? code : null, reason });
       throw error;
     }
 
@@ -193,7 +194,13 @@ export class Run {
     }
 
     logger.info({ runId: this.id, namespace: this.#plan.namespace, selector: this.#plan.selector, dryRun: this.#plan.dryRun }, 'experiment starting');
-    this.report.start();
+    this.#emit({
+      type: 'inject',
+      selector: this.#plan.selector,
+      dryRun: this.#plan.dryRun,
+      deadline: new Date(Date.now() + this.#plan.durationMs).toISOString(),
+      what: describePlan(this.#plan, this.#fault(), this.#ctx.engine.name),
+    });
     this.#injection = inject({
       engine: this.#ctx.engine,
       plan: this.#plan,
@@ -201,18 +208,12 @@ export class Run {
       cluster,
       logger,
       random: this.#ctx.random,
-      report: this.report,
-      events: this.#events,
+      emit: (fact) => this.#emit(fact),
       ...(this.#targets ? { pods: this.#targets } : {}),
-      onKill: (kill) => this.#emit({ action: 'kill', pod: kill.pod, uid: kill.uid, round: kill.round }),
-      anchor: this.#anchor,
-      emit: (event) => this.#emit(event),
       probes: this.#options.probes,
     });
     const injection = this.#injection;
     if (injection.reportDetails) this.report.details(() => injection.reportDetails?.() ?? {});
-    this.#emit({ action: 'inject', selector: this.#plan.selector, dryRun: this.#plan.dryRun, deadline: new Date(Date.now() + this.#plan.durationMs).toISOString() });
-    this.#events.injected(this.#anchor, this.#plan.namespace, describePlan(this.#plan, this.#fault(), this.#ctx.engine.name));
     const overrun = this.#ctx.engine.overrunMs?.(this.#plan);
     this.#injection.finished.then(
       () => {
@@ -262,24 +263,15 @@ export class Run {
     void injection
       ?.stop()
       .catch(() => {}) // teardown stops it again and reports the failure
-      .then(() => {
-        const leftovers = injection.leftovers().length;
-        this.#emit({ action: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers });
-        this.#events.reverted(this.#anchor, this.#plan.namespace, leftovers);
-      });
+      .then(() => this.#emit({ type: 'revert', stopLatencyMs: performance.now() - this.#haltedAt, leftovers: injection.leftovers().length }));
     this.#monitor.disarm();
     // Counted at once, so that other clients are refused while this one tears down.
     if (cause.kind === 'safety') void this.#settleBreaker('aborted');
     const reason = describeCause(cause);
-    // Running to the end of `for` is a normal end: no abort reason (the stop cause says `deadline`).
-    this.report.settle(outcomeOf(cause), cause.kind === 'deadline' ? null : reason, cause.kind);
-    this.#emit({ action: outcomeOf(cause) === 'aborted' ? 'abort' : 'stop', cause: cause.kind, reason });
+    this.#emit({ type: 'halt', cause: cause.kind, outcome: outcomeOf(cause), reason, injected: injection !== undefined });
     if (cause.kind !== 'completed' && cause.kind !== 'stop' && cause.kind !== 'deadline') {
       this.#ctx.logger.warn({ runId: this.id, cause: cause.kind, reason }, 'experiment stopped');
-      if (cause.kind === 'safety') this.#events.aborted(this.#anchor, this.#plan.namespace, reason ?? cause.kind);
     }
-    // Only a run that injected has something to record (a refusal writes nothing).
-    if (injection && cause.kind !== 'safety') this.#events.stopped(this.#anchor, this.#plan.namespace, reason ?? cause.kind);
     const abortReason = new Error(`kubechaos: experiment ${this.id} stopped: ${reason ?? cause.kind}`);
     abortReason.name = cause.kind === 'deadline' ? 'TimeoutError' : 'AbortError';
     this.#controller.abort(abortReason);
@@ -297,9 +289,10 @@ export class Run {
           namespace: this.#plan.namespace,
           injection: this.#injection,
           monitor: this.#monitor,
-          events: this.#events,
+          flushEvents: (budget) => this.#events.flush(budget),
           registration: this.#registration,
-          report: this.report,
+          emit: (fact) => this.#emit(fact),
+          report: () => this.report.snapshot(),
           logger: this.#ctx.logger,
           recovery: wantRecovery ? { threshold, withinMs: this.#options.recovery?.withinMs ?? 0 } : undefined,
           interrupt: this.#interrupt.signal,
@@ -307,18 +300,17 @@ export class Run {
         });
         if (recovered === false) {
           this.#recoveryFailed = true;
-          this.report.override('failed', `health did not recover to ${threshold} within ${this.#options.recovery?.withinMs} ms`);
+          this.#emit({ type: 'verdict', outcome: 'failed', reason: `health did not recover to ${threshold} within ${this.#options.recovery?.withinMs} ms` });
         }
       } finally {
         for (const cleanup of this.#cleanups.splice(0)) cleanup();
       }
       const report = this.report.snapshot();
-      if (report.leftovers.length > 0) this.report.override('error', 'teardown left objects behind');
+      if (report.leftovers.length > 0) this.#emit({ type: 'verdict', outcome: 'error', reason: 'teardown left objects behind' });
       await this.#settleBreaker(this.#cause?.kind === 'safety' ? 'aborted' : this.report.outcome === 'passed' ? 'passed' : 'neutral');
       this.#ctx.logger.info({ runId: this.id, outcome: this.report.outcome, kills: report.kills.length }, 'experiment finished');
       const final = this.report.snapshot();
-      const outcome = final.outcome === 'running' ? 'error' : final.outcome;
-      this.#emit({ action: 'finish', outcome, reason: final.abortReason, kills: final.kills.length, report: final });
+      this.#emit({ type: 'finish', report: final });
       return final;
     })();
     return this.#teardown;
@@ -351,14 +343,11 @@ export class Run {
   }
 
   #recordBreaker(change: BreakerChange | undefined): void {
-    if (change === undefined) return;
-    this.report.breaker(change);
-    this.#emit({ action: 'breaker', change: change.change, breaker: change.breaker, aborts: change.aborts, threshold: change.threshold, halfOpenAt: change.halfOpenAt, reason: change.reason });
+    if (change !== undefined) this.#emit({ type: 'breaker', change });
   }
 
-  #emit(event: DistributiveOmit<RunEvent, keyof RunEventBase>): void {
-    const base: RunEventBase = { runId: this.id, fault: this.#fault(), engine: this.#ctx.engine.name, namespace: this.#plan.namespace, at: new Date().toISOString() };
-    this.#ctx.emit({ ...base, ...event } as RunEvent);
+  #emit(fact: RunFact): void {
+    this.#stream.emit(fact);
   }
 
   #listen(signal: AbortSignal, onAbort: () => void): void {
@@ -368,42 +357,6 @@ export class Run {
     }
     signal.addEventListener('abort', onAbort, { once: true });
     this.#cleanups.push(() => signal.removeEventListener('abort', onAbort));
-  }
-}
-
-type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
-
-function outcomeOf(cause: StopCause): 'passed' | 'aborted' | 'failed' | 'error' {
-  switch (cause.kind) {
-    case 'completed':
-    case 'deadline':
-    case 'stop':
-      return 'passed';
-    case 'body':
-      return 'failed';
-    case 'engine':
-      return 'error';
-    default:
-      return 'aborted';
-  }
-}
-
-function describeCause(cause: StopCause): string | null {
-  switch (cause.kind) {
-    case 'completed':
-      return null;
-    case 'deadline':
-    case 'stop':
-    case 'safety':
-    case 'signal':
-    case 'registry':
-      return cause.message;
-    case 'process-signal':
-      return `interrupted by ${cause.signal}`;
-    case 'body':
-      return `the body threw: ${errorFields(cause.error).err.message}`;
-    case 'engine':
-      return `the engine failed: ${errorFields(cause.error).err.message}`;
   }
 }
 

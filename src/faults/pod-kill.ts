@@ -1,6 +1,6 @@
 import type { PodInfo } from '../cluster/port.ts';
 import { matches, parseSelector } from '../cluster/selector.ts';
-import type { Permission } from '../errors/forbidden-error.ts';
+import type { Permission } from '../data/permission.ts';
 import { killsPerRound } from '../safety/guards/blast-radius.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Announcement, BreakerRecords } from '../safety/breaker/records.ts';
+import type { Announcement, BreakerRecords } from '../data/breaker-records.ts';
 import { breakerHash, breakerName, canonicalTarget, describeTarget, resetCommand, type BreakerTarget } from '../safety/breaker/target.ts';
 import { httpStatus, processIdentity } from './context.ts';
 import { breakerLeaseWrite, breakerStateOf } from './breaker-lease.ts';

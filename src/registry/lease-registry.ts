@@ -1,5 +1,5 @@
-import type { Permission } from '../errors/forbidden-error.ts';
-import type { Registration, Registry, RunRecord } from '../experiment/lifecycle/register.ts';
+import type { Permission } from '../data/permission.ts';
+import type { Registration, Registry, RunRecord } from '../data/registry.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 import { assertObject, rejectUnknownKeys } from '../util/validate.ts';

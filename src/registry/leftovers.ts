@@ -4,7 +4,7 @@
 // reaper never counts an object as deleted before it has checked that it is gone, and the run's
 // record is kept until then: the Lease of a dead run, or the end-of-run Event of a run whose
 // owner released its Lease with leftovers.
-import type { Leftover } from '../experiment/report.ts';
+import type { Leftover } from '../data/leftover.ts';
 import type { Logger } from '../logger.ts';
 import { RUN_ID_LABEL } from '../labels.ts';
 import { ENDED_SELECTOR, FAULT_LABEL, NAME_LABEL } from './keys.ts';

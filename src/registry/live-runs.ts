@@ -1,4 +1,4 @@
-import type { LiveRun } from '../experiment/lifecycle/register.ts';
+import type { LiveRun } from '../data/registry.ts';
 import { ANNOTATIONS, LEASE_SELECTOR } from './keys.ts';
 import { runFromLease } from './run-info.ts';
 import type { LeaseRecord, LeaseStore } from './store.ts';

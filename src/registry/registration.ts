@@ -1,6 +1,6 @@
-import type { LiveRun, Registration, ReleaseOptions, RunProgress, RunSummary } from '../experiment/lifecycle/register.ts';
+import type { LiveRun, Registration, ReleaseOptions, RunProgress, RunSummary } from '../data/registry.ts';
 import { describeFailure } from '../cluster/failure.ts';
-import type { Leftover } from '../experiment/report.ts';
+import type { Leftover } from '../data/leftover.ts';
 import { RUN_ID_LABEL } from '../labels.ts';
 import { errorFields, type Logger } from '../logger.ts';
 import { pause, sleep } from '../util/abort.ts';

@@ -1,4 +1,4 @@
-import type { BreakerChange } from '../experiment/report.ts';
+import type { BreakerChange } from '../data/breaker-change.ts';
 
 /**
  * One breaker change as a line of text, for JUnit, HTML and the CLI.

@@ -1,4 +1,4 @@
-import type { Report } from '../experiment/report.ts';
+import type { Report } from '../data/report.ts';
 
 /**
  * A report with the name it is shown under (a test's name, say). Reporters take plain reports

@@ -1,5 +1,6 @@
 import type { CallOptions, ClusterPort, ObjectRef, PodInfo } from '../cluster/port.ts';
-import type { Leftover, Stall } from '../experiment/report.ts';
+import type { Leftover } from '../data/leftover.ts';
+import type { Stall } from '../data/stall.ts';
 import { runLabels } from '../labels.ts';
 import { errorFields, type Logger } from '../logger.ts';
 import { whenAborted } from '../util/abort.ts';
@@ -8,9 +9,10 @@ import { describeFailure } from '../cluster/failure.ts';
 /**
  * Writes the audit trail as events.k8s.io/v1 Events on the target's owner (the Deployment when
  * the pods belong to one, else their ReplicaSet or the pod): inject, each kill, stop or abort,
- * and revert. A dry run has no anchor and writes none. Writes run in the background and retry
- * transient failures (an API server that is restarting) until `flush()` gives up on them at the
- * end of the teardown budget; an Event that was never written is reported as a leftover.
+ * and revert, once `recordOn` has named the target (a dry run never does, and writes none).
+ * Writes run in the background and retry transient failures (an API server that is restarting)
+ * until `flush()` gives up on them at the end of the teardown budget; an Event that was never
+ * written is reported as a leftover.
  */
 export class EventWriter {
   readonly #cluster: ClusterPort;
@@ -21,6 +23,8 @@ export class EventWriter {
   /** Aborted by `flush()` when the budget is spent: pending writes stop retrying. */
   readonly #giveUp = new AbortController();
   readonly #unwritten: Leftover[] = [];
+  /** The object the run's Events are recorded on; none before `recordOn`, and none for a pod without an owner. */
+  #anchor: Promise<ObjectRef | undefined> | undefined;
 
   constructor(cluster: ClusterPort, runId: string, logger: Logger) {
     this.#cluster = cluster;
@@ -28,8 +32,13 @@ export class EventWriter {
     this.#logger = logger;
   }
 
+  /** Records the run's Events on the owner of `pod` from now on (its lookup runs in the background). */
+  recordOn(pod: PodInfo): void {
+    this.#anchor = this.anchorOf(pod);
+  }
+
   podKilled(pod: PodInfo, round: number): void {
-    this.#track(pod.namespace, 'ChaosPodKilled', `pod ${pod.name}`, async (options) => {
+    this.#track(pod.namespace, 'ChaosPodKilled', () => `pod ${pod.name}`, async (options) => {
       const podRef: ObjectRef = { apiVersion: 'v1', kind: 'Pod', name: pod.name, namespace: pod.namespace, uid: pod.uid };
       const regarding = (await this.anchorOf(pod)) ?? podRef;
       await this.#cluster.createEvent({
@@ -45,40 +54,45 @@ export class EventWriter {
     });
   }
 
-  injected(anchor: ObjectRef | undefined, namespace: string, what: string): void {
-    this.#record(anchor, namespace, 'ChaosInjected', 'Inject', 'Warning', `kubechaos run ${this.#runId} started: ${what}`);
+  injected(namespace: string, what: string): void {
+    this.#record(namespace, 'ChaosInjected', 'Inject', 'Warning', `kubechaos run ${this.#runId} started: ${what}`);
   }
 
-  aborted(anchor: ObjectRef | undefined, namespace: string, reason: string): void {
-    this.#record(anchor, namespace, 'ChaosAborted', 'Abort', 'Warning', `kubechaos run ${this.#runId} aborted: ${reason}`);
+  aborted(namespace: string, reason: string): void {
+    this.#record(namespace, 'ChaosAborted', 'Abort', 'Warning', `kubechaos run ${this.#runId} aborted: ${reason}`);
   }
 
-  stopped(anchor: ObjectRef | undefined, namespace: string, reason: string): void {
-    this.#record(anchor, namespace, 'ChaosStopped', 'Stop', 'Normal', `kubechaos run ${this.#runId} stopped: ${reason}`);
+  stopped(namespace: string, reason: string): void {
+    this.#record(namespace, 'ChaosStopped', 'Stop', 'Normal', `kubechaos run ${this.#runId} stopped: ${reason}`);
   }
 
-  stalled(anchor: ObjectRef | undefined, namespace: string, stall: Stall): void {
+  stalled(namespace: string, stall: Stall): void {
     const calls = stall.failedCalls.length === 0 ? '' : `; ${stall.failedCalls.length} failed call(s), last: ${stall.failedCalls.at(-1)?.operation}: ${stall.failedCalls.at(-1)?.error}`;
     const what = stall.kind === 'api' ? 'the API server did not answer in time' : 'this process did not run';
-    this.#record(anchor, namespace, 'ChaosStalled', 'Stall', 'Warning', `kubechaos run ${this.#runId} stalled for ${stall.durationMs} ms (${what})${calls}`);
+    this.#record(namespace, 'ChaosStalled', 'Stall', 'Warning', `kubechaos run ${this.#runId} stalled for ${stall.durationMs} ms (${what})${calls}`);
   }
 
-  roundsSkipped(anchor: ObjectRef | undefined, namespace: string, rounds: readonly number[]): void {
-    this.#record(anchor, namespace, 'ChaosRoundsSkipped', 'Skip', 'Normal', `kubechaos run ${this.#runId} skipped round(s) ${rounds.join(', ')}: they were due during a stall and are never fired late`);
+  roundsSkipped(namespace: string, rounds: readonly number[]): void {
+    this.#record(namespace, 'ChaosRoundsSkipped', 'Skip', 'Normal', `kubechaos run ${this.#runId} skipped round(s) ${rounds.join(', ')}: they were due during a stall and are never fired late`);
   }
 
-  reverted(anchor: ObjectRef | undefined, namespace: string, leftovers: number): void {
+  reverted(namespace: string, leftovers: number): void {
     const note = leftovers === 0
       ? `kubechaos run ${this.#runId} reverted: the fault is stopped and nothing it changed is left`
       : `kubechaos run ${this.#runId} could not revert everything: ${leftovers} leftover(s), see its report`;
-    this.#record(anchor, namespace, 'ChaosReverted', 'Revert', leftovers === 0 ? 'Normal' : 'Warning', note);
+    this.#record(namespace, 'ChaosReverted', 'Revert', leftovers === 0 ? 'Normal' : 'Warning', note);
   }
 
-  #record(anchor: ObjectRef | undefined, namespace: string, reason: string, action: string, type: 'Normal' | 'Warning', note: string): void {
+  #record(namespace: string, reason: string, action: string, type: 'Normal' | 'Warning', note: string): void {
+    const anchor = this.#anchor;
     if (!anchor) return;
-    this.#track(namespace, reason, `${anchor.kind} ${anchor.name}`, (options) =>
-      this.#cluster.createEvent({ namespace, regarding: anchor, reason, action, type, note, labels: runLabels(this.#runId) }, options),
-    );
+    let about = 'the run';
+    this.#track(namespace, reason, () => about, async (options) => {
+      const regarding = await anchor;
+      if (!regarding) return;
+      about = `${regarding.kind} ${regarding.name}`;
+      await this.#cluster.createEvent({ namespace, regarding, reason, action, type, note, labels: runLabels(this.#runId) }, options);
+    });
   }
 
   /** The object events about `pod` are recorded on: its Deployment, else its controller. */
@@ -112,12 +126,12 @@ export class EventWriter {
     return [...this.#unwritten];
   }
 
-  #track(namespace: string, reason: string, about: string, write: (options: CallOptions) => Promise<void>): void {
+  #track(namespace: string, reason: string, about: () => string, write: (options: CallOptions) => Promise<void>): void {
     const options: CallOptions = { signal: this.#giveUp.signal, persistent: true };
     const promise = (async () => write(options))()
       .catch((error: unknown) => {
         this.#logger.warn({ runId: this.#runId, reason, ...errorFields(error) }, 'could not write chaos event');
-        this.#unwritten.push({ kind: 'Event', namespace, name: `${reason} about ${about}`, reason: `not written: ${describeFailure(error)}` });
+        this.#unwritten.push({ kind: 'Event', namespace, name: `${reason} about ${about()}`, reason: `not written: ${describeFailure(error)}` });
       })
       .finally(() => this.#pending.delete(promise));
     this.#pending.add(promise);

@@ -1,5 +1,5 @@
 import { breakerLine } from './breaker-line.ts';
-import type { Report } from '../experiment/report.ts';
+import type { Report } from '../data/report.ts';
 import { durationSeconds, escapeXml, named, type ReportEntry } from './entry.ts';
 import { toSvgTimeline } from './svg-timeline.ts';
 

@@ -1,4 +1,4 @@
-import type { Report } from '../experiment/report.ts';
+import type { Report } from '../data/report.ts';
 import { breakerLine } from './breaker-line.ts';
 import { durationSeconds, escapeXml, named, type ReportEntry } from './entry.ts';
 

@@ -1,7 +1,7 @@
 import { createChaos, type Chaos, type ChaosOptions } from '../chaos.ts';
 import type { RunEvent, RunObserver } from '../audit/run-event.ts';
 import { ChaosError } from '../errors/chaos-error.ts';
-import type { Report } from '../experiment/report.ts';
+import type { Report } from '../data/report.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Report } from '../experiment/report.ts';
+import type { Report } from '../data/report.ts';
 import { escapeXml } from './entry.ts';
 
 /**

@@ -1,5 +1,5 @@
 import { ConsecutiveBreaker, circuitBreaker, handleAll, type CircuitBreakerPolicy } from 'cockatiel';
-import type { HealthSample } from '../experiment/report.ts';
+import type { HealthSample } from '../data/sample.ts';
 import { errorFields, type Logger } from '../logger.ts';
 import type { Probe, ProbeContext, ProbeSession } from './probe.ts';
 

@@ -1,5 +1,5 @@
 import type { ClusterPort } from '../cluster/port.ts';
-import type { Permission } from '../errors/forbidden-error.ts';
+import type { Permission } from '../data/permission.ts';
 import { errorFields, type Logger } from '../logger.ts';
 
 /**

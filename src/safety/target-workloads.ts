@@ -1,5 +1,5 @@
 import type { CallOptions, ClusterPort, PodInfo, WorkloadKind } from '../cluster/port.ts';
-import type { Permission } from '../errors/forbidden-error.ts';
+import type { Permission } from '../data/permission.ts';
 
 /** A workload that owns targeted pods, with what readiness needs to judge it. */
 export interface TargetWorkload {

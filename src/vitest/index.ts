@@ -15,7 +15,7 @@
  */
 import { expect, test as base, type TestAPI } from 'vitest';
 import type { Chaos } from '../chaos.ts';
-import type { Report } from '../experiment/report.ts';
+import type { Report } from '../data/report.ts';
 import { createChaosSession, type ChaosSession, type ChaosSessionOptions } from '../report/session.ts';
 import { toSvgTimeline } from '../report/svg-timeline.ts';
 import { chaosMatchers, type ChaosMatchers } from './matchers.ts';

@@ -1,5 +1,5 @@
 import { reportOf } from '../errors/guards.ts';
-import type { Report } from '../experiment/report.ts';
+import type { Report } from '../data/report.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 
 /** What a {@link chaosMatchers} matcher returns, in the shape vitest and jest share. @example `{ pass: true, message: () => 'why' }` */

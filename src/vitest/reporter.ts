@@ -14,7 +14,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Reporter, TestCase } from 'vitest/node';
-import type { Report } from '../experiment/report.ts';
+import type { Report } from '../data/report.ts';
 import type { NamedReport } from '../report/entry.ts';
 import { toHtml } from '../report/html.ts';
 import { toJson } from '../report/json.ts';

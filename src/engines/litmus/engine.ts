@@ -3,8 +3,8 @@
 // delete; pod deletions seen on the target selector while the engine runs are reported as kills.
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { PodInfo } from '../../cluster/port.ts';
-import type { Permission } from '../../errors/forbidden-error.ts';
-import type { Leftover } from '../../experiment/report.ts';
+import type { Permission } from '../../data/permission.ts';
+import type { Leftover } from '../../data/leftover.ts';
 import { chooseVictims, type PodKillPlan } from '../../faults/pod-kill.ts';
 import { errorFields } from '../../logger.ts';
 import type { Engine, EngineContext, EnginePreflightContext, EngineReportDetails, Injection } from '../engine.ts';

@@ -18,7 +18,8 @@ export type { EngineSpec, LitmusTarget, LitmusWorkloadKind, Placement } from './
 export * from './errors.ts';
 export { expandRules, preflight, validateEnv } from './preflight.ts';
 export { DEFAULT_LITMUS_TEARDOWN_MS, LITMUS_API_VERSION, LITMUS_FINALIZER, LitmusRun, clearFinalizerCommand, isFinalResult } from './run.ts';
-export type { LitmusEvent, LitmusResult, LitmusSnapshot, StopOutcome, TeardownOptions } from './run.ts';
+export type { LitmusResult, LitmusSnapshot, StopOutcome, TeardownOptions } from './run.ts';
+export type { LitmusEvent, LitmusProbeStatus } from '../../data/litmus-report.ts';
 
 /** Options of one Litmus run: the ChaosEngine spec plus preflight switches. */
 export interface LitmusRunOptions extends Omit<EngineSpec, 'runId' | 'env'> {

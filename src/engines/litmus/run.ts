@@ -2,7 +2,8 @@
 // (engineState: stop, then engineStatus: stopped from the operator) and torn down (delete, then
 // wait for the operator to remove its finalizer). Every wait has a deadline and an AbortSignal:
 // when the operator is gone nothing moves, and only a deadline ends the wait.
-import type { Leftover } from '../../experiment/report.ts';
+import type { Leftover } from '../../data/leftover.ts';
+import type { LitmusEvent, LitmusProbeStatus } from '../../data/litmus-report.ts';
 import { GROUP, VERSION, type KubeObject, type LitmusClient, type ObjectWatch } from './client.ts';
 import { engineManifest, type EngineSpec } from './engine-manifest.ts';
 import { LitmusOperatorTimeoutError, LitmusRunClosedError } from './errors.ts';
@@ -27,15 +28,6 @@ export interface LitmusExperimentStatus {
   readonly runner?: string;
   readonly experimentPod?: string;
   readonly lastUpdateTime?: string;
-}
-
-/** One entry of a ChaosResult's `status.probeStatuses[]`. @example `{ name: 'check-web', type: 'httpProbe', mode: 'Continuous', verdict: 'Passed' }` */
-export interface LitmusProbeStatus {
-  readonly name: string;
-  readonly type?: string;
-  readonly mode?: string;
-  readonly verdict?: string;
-  readonly description?: string;
 }
 
 /** The ChaosResult of the run, as last seen. */
@@ -63,13 +55,6 @@ export interface LitmusSnapshot {
   readonly finalizers: readonly string[];
   readonly experiments: readonly LitmusExperimentStatus[];
   readonly result?: LitmusResult;
-}
-
-/** A change seen on the engine or result, with its time. @example `{ at: '2026-…', source: 'engine', what: 'engineStatus stopped' }` */
-export interface LitmusEvent {
-  readonly at: string;
-  readonly source: 'engine' | 'result';
-  readonly what: string;
 }
 
 export interface StopOutcome {

@@ -1,19 +1,17 @@
 import type { ClusterPort } from '../../cluster/port.ts';
 import type { Logger } from '../../logger.ts';
 import { HealthMonitor, type Breach } from '../../safety/health-monitor.ts';
+import type { RunSink } from '../events/run-fact.ts';
 import type { NormalizedOptions } from '../options.ts';
-import type { HealthSample } from '../report.ts';
-import type { ReportBuilder } from '../report-builder.ts';
 
-/** Builds the health monitor of a run: samples go to the report, a breach to `onBreach`. */
+/** Builds the health monitor of a run: samples go to the run's stream, a breach to `onBreach`. */
 export function createMonitor(input: {
   options: NormalizedOptions;
   cluster: ClusterPort;
   namespace: string;
   logger: Logger;
-  report: ReportBuilder;
+  emit: RunSink;
   onBreach: (breach: Breach) => void;
-  onSample?: (sample: HealthSample) => void;
 }): HealthMonitor {
   return new HealthMonitor({
     probes: input.options.probes,
@@ -22,10 +20,7 @@ export function createMonitor(input: {
     breakerThreshold: input.options.breakerThreshold,
     context: { cluster: input.cluster, namespace: input.namespace, logger: input.logger },
     logger: input.logger,
-    onSample: (sample) => {
-      input.report.sample(sample);
-      input.onSample?.(sample);
-    },
+    onSample: (sample) => input.emit({ type: 'sample', sample }),
     onBreach: input.onBreach,
   });
 }

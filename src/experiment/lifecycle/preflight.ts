@@ -1,4 +1,4 @@
-import type { ClusterPort, ObjectRef, PodInfo } from '../../cluster/port.ts';
+import type { ClusterPort, PodInfo } from '../../cluster/port.ts';
 import { sleep } from '../../util/abort.ts';
 import { NoTargetsError } from '../../errors/no-targets-error.ts';
 import { ProbeFailedError } from '../../errors/probe-failed-error.ts';
@@ -6,7 +6,6 @@ import { SteadyStateError, type SteadyStateGap } from '../../errors/steady-state
 import { UnhealthyError } from '../../errors/unhealthy-error.ts';
 import type { Engine } from '../../engines/engine.ts';
 import { candidates, readyCount, type PodKillPlan } from '../../faults/pod-kill.ts';
-import type { EventWriter } from '../../report/events.ts';
 import { checkBlastRadius, killsPerRound } from '../../safety/guards/blast-radius.ts';
 import { checkNamespace } from '../../safety/guards/namespaces.ts';
 import { checkPermissions } from '../../safety/guards/rbac.ts';
@@ -16,7 +15,7 @@ import type { Probe } from '../../safety/probe.ts';
 import { targetHealthProbes } from '../../safety/probes/target-health.ts';
 import { countReady, resolveTargetGroups, targetWorkloadPermissions, type TargetGroups } from '../../safety/target-workloads.ts';
 import type { SteadyState } from '../options.ts';
-import type { Registry } from './register.ts';
+import type { Registry } from '../../data/registry.ts';
 import { checkTargetFree } from './shared-target.ts';
 
 export interface PreflightInput {
@@ -31,15 +30,14 @@ export interface PreflightInput {
   readonly protectedNamespaces: readonly string[];
   readonly allowedNamespaces: readonly string[] | undefined;
   readonly monitor: HealthMonitor;
-  readonly events: EventWriter;
   readonly sampleTimeoutMs: number;
   readonly signal: AbortSignal;
 }
 
 export interface PreflightResult {
   readonly pods: readonly PodInfo[];
-  /** The object abort events are recorded on. */
-  readonly anchor: ObjectRef | undefined;
+  /** The first pod a round may kill: the run's Events are recorded on its owner. */
+  readonly first: PodInfo;
 }
 
 /**
@@ -87,8 +85,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
     const reached = await input.monitor.waitFor(input.steadyState, Math.max(0, deadline - Date.now()), signal);
     if (!reached.recovered) throw new SteadyStateError({ health: input.monitor.health(), required: input.steadyState });
   }
-  const first = pool[0] as PodInfo;
-  return { pods, anchor: plan.dryRun ? undefined : await input.events.anchorOf(first) };
+  return { pods, first: pool[0] as PodInfo };
 }
 
 /**

@@ -33,7 +33,7 @@ import { TargetBusyError, type BusyTarget } from '../../errors/target-busy-error
 import type { PodKillPlan } from '../../faults/pod-kill.ts';
 import { footprintOf, isDryRunSpec, overlaps, registeredBefore, targetOf, type Footprint } from '../../safety/guards/shared-target.ts';
 import { pause } from '../../util/abort.ts';
-import type { LiveRun, Registration, Registry } from './register.ts';
+import type { LiveRun, Registration, Registry } from '../../data/registry.ts';
 
 /** How long step 3 waits for later runs that see this one to withdraw. */
 export const WAIT_MS = 10_000;

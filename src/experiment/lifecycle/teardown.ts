@@ -1,19 +1,24 @@
+import type { Leftover } from '../../data/leftover.ts';
+import type { Registration } from '../../data/registry.ts';
+import type { Report } from '../../data/report.ts';
 import type { Injection } from '../../engines/engine.ts';
 import { errorFields, type Logger } from '../../logger.ts';
-import type { EventWriter } from '../../report/events.ts';
 import type { HealthMonitor } from '../../safety/health-monitor.ts';
 import { whenAborted } from '../../util/abort.ts';
-import type { ReportBuilder } from '../report-builder.ts';
-import type { Registration } from './register.ts';
+import type { RunSink } from '../events/run-fact.ts';
 
 export interface TeardownInput {
   readonly runId: string;
   readonly namespace: string;
   readonly injection: Injection | undefined;
   readonly monitor: HealthMonitor;
-  readonly events: EventWriter;
+  /** Waits for the run's Kubernetes Events until `budget` aborts; resolves with those not written. */
+  readonly flushEvents: (budget: AbortSignal) => Promise<Leftover[]>;
   readonly registration: Registration | undefined;
-  readonly report: ReportBuilder;
+  /** The run's stream: leftovers, the end of the fault, recovery. */
+  readonly emit: RunSink;
+  /** The report so far. */
+  readonly report: () => Report;
   readonly logger: Logger;
   /** Recovery to wait for after the fault, if any. */
   readonly recovery: { readonly threshold: number; readonly withinMs: number } | undefined;
@@ -32,7 +37,8 @@ export interface TeardownInput {
  * failures until the budget is spent; what could not be undone by then is recorded as a leftover.
  */
 export async function teardown(input: TeardownInput): Promise<{ recovered: boolean | undefined }> {
-  const { report, logger, runId } = input;
+  const { emit, logger, runId } = input;
+  const leftover = (l: Leftover) => emit({ type: 'leftover', leftover: l });
   const budget = deadline(input.budgetMs + (input.recovery?.withinMs ?? 0), `the teardown budget of ${input.budgetMs} ms is spent`);
   // The engine gets all but a reserve: an engine whose revert is stuck (a Litmus operator that is
   // gone) still leaves time to write the end of the run and release the Lease.
@@ -44,36 +50,36 @@ export async function teardown(input: TeardownInput): Promise<{ recovered: boole
     const stopping = input.injection?.stop(engineBudget.signal).catch((error: unknown) => logger.error({ runId, ...errorFields(error) }, 'engine stop failed'));
     const stopped = stopping === undefined || (await settlesWithin(stopping, engineCutoff.signal));
     if (!stopped) {
-      report.leftover({ kind: 'Fault', namespace: input.namespace, name: runId, reason: `the engine did not confirm its stop within its ${input.budgetMs - reserveMs} ms share of the teardown budget` });
+      leftover({ kind: 'Fault', namespace: input.namespace, name: runId, reason: `the engine did not confirm its stop within its ${input.budgetMs - reserveMs} ms share of the teardown budget` });
     }
-    for (const leftover of input.injection?.leftovers() ?? []) report.leftover(leftover);
+    for (const l of input.injection?.leftovers() ?? []) leftover(l);
     // With a recovery to wait for, the dip the kills cause still counts towards minHealth.
-    if (!input.recovery) report.faultEnded();
+    if (!input.recovery) emit({ type: 'fault-ended' });
 
     let recovered: boolean | undefined;
     if (input.recovery) {
-      const killed = report.snapshot().kills.map((k) => k.uid);
+      const killed = input.report().kills.map((k) => k.uid);
       const wait = await input.monitor.waitFor(input.recovery.threshold, input.recovery.withinMs, input.interrupt, killed);
       recovered = wait.recovered;
-      if (recovered) report.recovered(Date.now() - wait.from);
-      report.faultEnded();
+      if (recovered) emit({ type: 'recovered', ms: Date.now() - wait.from });
+      emit({ type: 'fault-ended' });
     }
     input.monitor.stop();
 
-    const unwritten = await input.events.flush(budget.signal);
+    const unwritten = await input.flushEvents(budget.signal);
     if (unwritten.length > 0) logger.warn({ runId, unwritten: unwritten.length }, 'some chaos events were not written');
-    for (const leftover of unwritten) report.leftover(leftover);
+    for (const l of unwritten) leftover(l);
 
     if (input.registration) {
       try {
-        const { outcome, abortReason, kills, leftovers, minHealth } = report.snapshot();
+        const { outcome, abortReason, kills, leftovers, minHealth } = input.report();
         const left = await input.registration.release({ outcome, reason: abortReason, kills: kills.length, minHealth, leftovers }, { signal: budget.signal });
-        for (const leftover of left) report.leftover(leftover);
+        for (const l of left) leftover(l);
       } catch (error) {
-        report.leftover({ kind: 'Registration', namespace: input.namespace, name: runId, reason: (error as Error).message });
+        leftover({ kind: 'Registration', namespace: input.namespace, name: runId, reason: (error as Error).message });
       }
     }
-    report.end();
+    emit({ type: 'end' });
     return { recovered };
   } finally {
     for (const d of [budget, engineBudget, engineCutoff]) d.dispose();

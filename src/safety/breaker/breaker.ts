@@ -3,9 +3,9 @@ import { hostname } from 'node:os';
 import { ChaosError } from '../../errors/chaos-error.ts';
 import { CircuitOpenError } from '../../errors/circuit-open-error.ts';
 import { statusOf } from '../../errors/cluster-error.ts';
-import type { BreakerChange } from '../../experiment/report.ts';
+import type { BreakerChange } from '../../data/breaker-change.ts';
 import { errorFields, type Logger } from '../../logger.ts';
-import type { BreakerRecords, StoredBreaker } from './records.ts';
+import type { BreakerRecords, StoredBreaker } from '../../data/breaker-records.ts';
 import { afterVerdict, decide, type BreakerConfig, type BreakerState, type Transition, type Verdict } from './state.ts';
 import { canonicalTarget, describeTarget, resetCommand, type BreakerTarget } from './target.ts';
 

@@ -1,4 +1,4 @@
-import type { BreakerRecords, StoredBreaker } from './records.ts';
+import type { BreakerRecords, StoredBreaker } from '../../data/breaker-records.ts';
 import type { BreakerState } from './state.ts';
 import { breakerHash, type BreakerTarget } from './target.ts';
 

@@ -1,31 +1,6 @@
-/**
- * The breaker of one target as stored (in a Lease, or in memory): plain data, times in epoch ms.
- * No record at all means "closed, no abort counted".
- */
-export interface BreakerState {
-  /** Consecutive safety aborts (any passed run resets the record). */
-  readonly aborts: number;
-  /** Threshold of the client that last counted an abort (shown by `kubechaos breaker list`). */
-  readonly threshold: number;
-  readonly lastAbortAt: number | null;
-  /** Run id of the last abort. */
-  readonly lastAbortRun: string | null;
-  /** When the breaker last went from closed to open. */
-  readonly openedAt: number | null;
-  /** While open: when one trial run is let through. */
-  readonly halfOpenAt: number | null;
-  /** The half-open trial in flight, if any. */
-  readonly trial: Trial | null;
-}
+import type { BreakerState, Trial } from '../../data/breaker-records.ts';
 
-/** A half-open trial claimed by one run; `until` bounds the claim if its process dies. */
-export interface Trial {
-  readonly runId: string;
-  /** `host/pid` of the process running it. */
-  readonly by: string;
-  readonly at: number;
-  readonly until: number;
-}
+export type { BreakerState, Trial } from '../../data/breaker-records.ts';
 
 /** A client's breaker settings (`createChaos({ breaker })`). */
 export interface BreakerConfig {

@@ -1,21 +1,8 @@
 import { createHash } from 'node:crypto';
+import type { BreakerTarget } from '../../data/breaker-records.ts';
 import { formatSelector, parseSelector, type Requirement } from '../../cluster/selector.ts';
 
-/**
- * What a breaker counts aborts for: a namespace and the pods a run targets (selector minus
- * exclusions). Two runs with the same canonical target share one breaker, whichever process
- * or client starts them.
- *
- * @example
- * ```ts
- * const target: BreakerTarget = { namespace: 'shop', selector: 'app=web', exclude: { names: [], selector: null } };
- * ```
- */
-export interface BreakerTarget {
-  readonly namespace: string;
-  readonly selector: string;
-  readonly exclude: { readonly names: readonly string[]; readonly selector: string | null };
-}
+export type { BreakerTarget } from '../../data/breaker-records.ts';
 
 /**
  * The canonical form: requirements and their values sorted, excluded names sorted and

@@ -1,6 +1,6 @@
 import type { PodInfo } from '../../cluster/port.ts';
 import { matches, parseSelector } from '../../cluster/selector.ts';
-import type { LiveRun } from '../../experiment/lifecycle/register.ts';
+import type { LiveRun } from '../../data/registry.ts';
 
 /** A run's target as its recorded plan names it. @example `{ selector: 'app=web', exclude: { names: ['web-0'], selector: null } }` */
 export interface TargetSpec {

@@ -1,0 +1,14 @@
+// Plain data of a run, shared by every layer: this folder imports nothing outside itself.
+import type { LitmusReport } from './litmus-report.ts';
+
+/**
+ * The sections an engine adds to a report, one key per engine. The core copies whatever the
+ * engine hands it (see `Injection.reportDetails`) without reading it; this is the one place
+ * that names them, so that `report.litmus` is typed for users.
+ *
+ * @example `{ litmus: { experiment: 'pod-delete', engineStatus: 'stopped', ... } }`
+ */
+export interface EngineSections {
+  /** Present when the run went through the Litmus engine: ChaosEngine status, verdict, probe statuses. */
+  readonly litmus?: LitmusReport;
+}
