@@ -206,7 +206,8 @@ export function compileNetworkPolicies(
       });
     const entry: { -readonly [K in keyof CompiledPolicy]: CompiledPolicy[K] } = { id: `${ns}/${policy.metadata!.name}`, selected };
     if (types.includes('Ingress')) {
-      entry.ingress = rules((spec.ingress ?? []).map((r) => ({ peers: r._from, ports: r.ports })), 'ingress');
+      // `_from` in objects client-node deserialized (lists), `from` in raw watch events.
+      entry.ingress = rules((spec.ingress ?? []).map((r) => ({ peers: r._from ?? (r as { from?: V1NetworkPolicyPeer[] }).from, ports: r.ports })), 'ingress');
       for (const ip of selected) ingressIsolated.add(ip);
     }
     if (types.includes('Egress')) {
@@ -350,20 +351,26 @@ class Mirror<T extends KubernetesObject> {
     void (async () => {
       const { what, watch, path, list: listFn, onChange, log, query = {} } = this.spec;
       let delay = 200;
+      let resourceVersion: string | undefined;
       while (!this.stopped) {
         try {
-          const list = await withTimeout(listFn(), 10_000, `list ${what}`);
-          if (this.stopped) return;
-          this.items.clear();
-          for (const o of list.items) this.items.set(this.key(o), o);
-          this.lists++;
-          onChange();
-          first();
+          if (resourceVersion === undefined) {
+            const list = await withTimeout(listFn(), 10_000, `list ${what}`);
+            if (this.stopped) return;
+            this.items.clear();
+            for (const o of list.items) this.items.set(this.key(o), o);
+            resourceVersion = list.metadata?.resourceVersion ?? '';
+            this.lists++;
+            onChange();
+            first();
+          }
           delay = 200;
           const ended = await new Promise<unknown>((resolve) => {
-            void watch.watch(path, { ...query, resourceVersion: list.metadata?.resourceVersion, allowWatchBookmarks: true }, (phase, obj: T) => {
+            void watch.watch(path, { ...query, resourceVersion, allowWatchBookmarks: true }, (phase, obj: T) => {
+              resourceVersion = obj.metadata?.resourceVersion ?? resourceVersion;
               if (phase === 'ADDED' || phase === 'MODIFIED') this.items.set(this.key(obj), obj);
               else if (phase === 'DELETED') this.items.delete(this.key(obj));
+              else if (phase === 'ERROR') resourceVersion = undefined; // e.g. 410 Gone: list again
               else return;
               onChange();
             }, resolve).then((abort) => {
@@ -371,7 +378,14 @@ class Mirror<T extends KubernetesObject> {
               if (this.stopped) abort.abort();
             }, resolve);
           });
-          if (ended && !this.stopped) log(`network policies: ${what} watch ended (${String(ended)}); listing again`);
+          if (this.stopped) return;
+          // client-node ends a quiet watch after a while (TimeoutError): resume from the last
+          // resourceVersion. Anything else (an API server restart, a 410) lists again.
+          if ((ended as Error | null)?.name !== 'TimeoutError') {
+            if (ended) log(`network policies: ${what} watch ended (${String(ended)}); listing again`);
+            resourceVersion = undefined;
+            await sleep(100);
+          }
         } catch (error) {
           if (!this.stopped) log(`network policies: ${String(error)}`);
           await sleep(delay);
