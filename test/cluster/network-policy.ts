@@ -3,8 +3,13 @@
 // namespaces, and rewrites one nftables table (`inet kubechaos-netpol`) in a single atomic
 // transaction whenever what they say changes.
 //
-// How traffic is attributed (all pods' IPs are on the one `lo` of the test bed's network
-// namespace, so every packet is locally generated and passes the `input` hook once):
+// Where: every pod IP is on the one `lo` of the test bed's network namespace, so every packet is
+// locally generated and passes output, postrouting, prerouting and input (nft counters show each
+// packet in all four). The chain hooks `output` at priority filter: after kube-proxy's DNAT
+// (nat output, -100), before the reverse NAT of replies (postrouting/input), so a Service reply
+// still carries the pod's port (8080), not the Service's (80).
+//
+// How traffic is attributed:
 //   - a flow is judged by its connection (conntrack), not by the packet: client = the original
 //     source (`ct original ip saddr`), server = the address that answers, after kube-proxy's
 //     DNAT (`ct reply ip saddr`), port = the server's port. Both directions of a flow get the
@@ -19,7 +24,8 @@
 //     to a pod IP carry that pod's own address as source, and to a ClusterIP 127.0.0.2. A rule
 //     without peers (or an ipBlock holding the address) admits it; a podSelector rule does not,
 //     except that a connection to a pod's own IP counts as from that pod.
-// Verdict: drop (silently, as most CNIs do): a denied request times out.
+// Verdict: drop, as most CNIs do: a TCP connection attempt times out (the kernel retransmits its
+// SYN); a UDP send fails at once with EPERM (a drop in output; on a real node it is lost silently).
 import { spawn } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import {
@@ -276,8 +282,8 @@ export function renderNftables(table: string, c: CompiledNetworkPolicies): strin
 delete table inet ${table}
 table inet ${table} {
 ${sets.join('\n')}
-  chain input {
-    type filter hook input priority filter; policy accept;
+  chain output {
+    type filter hook output priority filter; policy accept;
     ct state related accept
     ct reply ip saddr @ingress_isolated jump ingress
     ct original ip saddr @egress_isolated jump egress
