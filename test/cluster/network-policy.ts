@@ -23,7 +23,8 @@
 //   - anything else is from outside the cluster: the test process itself, whose connections
 //     to a pod IP carry that pod's own address as source, and to a ClusterIP 127.0.0.2. A rule
 //     without peers (or an ipBlock holding the address) admits it; a podSelector rule does not,
-//     except that a connection to a pod's own IP counts as from that pod.
+//     unless it selects the destination pod itself (source = destination looks like the pod
+//     talking to itself; for egress that is always allowed, the `self` set).
 // Verdict: drop, as most CNIs do: a TCP connection attempt times out (the kernel retransmits its
 // SYN); a UDP send fails at once with EPERM (a drop in output; on a real node it is lost silently).
 import { spawn } from 'node:child_process';
