@@ -3,6 +3,7 @@
 // nftables; traffic "from a pod" is sent by the pod itself (http-app GET /fetch, bound to its IP),
 // traffic "from outside" by this test process.
 import { execFileSync } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AppsV1Api, CoreV1Api, NetworkingV1Api, PatchStrategy, setHeaderOptions, type KubeConfig, type V1NetworkPolicy,
@@ -36,6 +37,23 @@ const outside = (to: string) => outsideReaches(to, DENIED_TIMEOUT_MS);
 async function podIPs(kc: KubeConfig, namespace: string, app: string): Promise<string[]> {
   const pods = await listPods(kc, namespace, `app=${app}`);
   return pods.filter(isReady).map((p) => p.status!.podIP!).sort();
+}
+
+/** A TCP connection to `host:port`, open. */
+function openConnection(host: string, port: number): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host, port }, () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/** Sends one HTTP request on `socket`; resolves with the time its 200 response starts arriving. */
+function requestOn(socket: Socket): Promise<number> {
+  return new Promise((resolve, reject) => {
+    socket.once('data', (d: Buffer) => (d.toString().startsWith('HTTP/1.1 200') ? resolve(Date.now()) : reject(new Error(d.toString()))));
+    socket.once('error', reject);
+    socket.write('GET / HTTP/1.1\r\nHost: b\r\n\r\n');
+  });
 }
 
 function policy(name: string, spec: V1NetworkPolicy['spec']): V1NetworkPolicy {
@@ -181,6 +199,52 @@ describe('NetworkPolicy enforcement on the process node', () => {
     expect(await reaches(ip.other[0]!, url(ip.b[1]!))).toBe(false);
     await remove('b-from-guest-ns');
     await within('the client to reach B again', async () => reaches(c, url(ip.b[0]!)));
+  });
+
+  it('egress allow rules: to a podSelector with a named port, and to an ipBlock; nothing else', async () => {
+    const [a0, a1] = [ip.a[0]!, ip.a[1]!];
+    await apply(policy('a-to-b', {
+      podSelector: { matchLabels: { app: 'web-a' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ podSelector: { matchLabels: { app: 'web-b' } } }], ports: [{ port: 'http' as never }] }],
+    }));
+    await within('A to be cut from the client pod', async () => !(await reaches(a0, url(ip.client[0]!))));
+    expect(await reaches(a0, url(ip.b[0]!))).toBe(true);
+    expect(await reaches(a1, `http://web-b.${ns}/`)).toBe(true);
+    expect(await reaches(a0, url(ip.other[0]!))).toBe(false);
+    await remove('a-to-b');
+
+    await apply(policy('a-to-other-ip', {
+      podSelector: { matchLabels: { app: 'web-a' } },
+      policyTypes: ['Egress'],
+      egress: [{ to: [{ ipBlock: { cidr: `${ip.other[0]}/32` } }] }],
+    }));
+    await within('A to reach only other, by its IP', async () => !(await reaches(a0, url(ip.b[0]!))) && reaches(a0, url(ip.other[0]!)));
+    expect(await reaches(a1, url(ip.client[0]!))).toBe(false);
+    await remove('a-to-other-ip');
+    await within('A to reach B again', async () => reaches(a0, url(ip.b[0]!)));
+  });
+
+  it('a policy also cuts a connection opened before it; the connection carries on once the policy is gone', async () => {
+    const target = ip.b[0]!;
+    const early = await openConnection(target, 8080);
+    try {
+      await apply(policy('b-deny', { podSelector: { matchLabels: { app: 'web-b' } }, policyTypes: ['Ingress'], ingress: [] }));
+      await within('a new connection from outside to be cut', async () => !(await outside(url(target))));
+      // The connection was established before the policy: its request gets no answer...
+      const answered = requestOn(early);
+      answered.catch(() => {});
+      const pending = Symbol('pending');
+      expect(await Promise.race([answered, new Promise((r) => setTimeout(() => r(pending), 1_500))])).toBe(pending);
+      // ...until the policy is gone: TCP retransmits the request on the same connection.
+      await remove('b-deny');
+      const removedAt = Date.now();
+      await within('B to answer outside again', async () => outside(url(target)));
+      expect(await Promise.race([answered, new Promise((r) => setTimeout(() => r(pending), 15_000))])).not.toBe(pending);
+      console.log(`[netpol] the connection opened before the policy answered ${(await answered) - removedAt} ms after the delete (TCP retransmission)`);
+    } finally {
+      early.destroy();
+    }
   });
 });
 
