@@ -8,6 +8,7 @@ import { startControlPlane, type ControlPlane, type ControlPlaneOptions } from '
 import { startProcessNode, type ProcessNode } from './process-node.ts';
 import { startKubeProxy } from './kube-proxy.ts';
 import { startClusterDns, type ClusterDns } from './cluster-dns.ts';
+import { startNetworkPolicyController, type NetworkPolicyController } from './network-policy.ts';
 import { defaultBinDir } from './binaries.ts';
 import type { RunningComponent } from './component.ts';
 import { createKwokNodes, waitForReadyNodes } from './kwok-nodes.ts';
@@ -59,6 +60,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
   let processNode: ProcessNode | undefined;
   let kubeProxy: RunningComponent | undefined;
   let dns: ClusterDns | undefined;
+  let netpol: NetworkPolicyController | undefined;
   try {
     const kc = new KubeConfig();
     kc.loadFromFile(controlPlane.kubeconfig);
@@ -82,17 +84,21 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
       readyTimeoutMs: options.readyTimeoutMs,
     });
     dns = await startClusterDns(controlPlane.kubeconfig, controlPlane.dir);
+    log('NetworkPolicy enforcement for the process node (nftables)');
+    netpol = await startNetworkPolicyController({ kubeconfig: controlPlane.kubeconfig, nodeName: processNode.name, log });
     await waitForReadyNodes(core, kwokNodes.length + 1);
 
     const pn = processNode;
     const proxy = kubeProxy;
     const names = dns;
+    const policies = netpol;
     const cluster: Cluster = {
       controlPlane,
       processNode: pn,
       kubeconfig: controlPlane.kubeconfig,
       kwokNodes,
       stop: async () => {
+        await policies.stop().catch((e: unknown) => log(`network policies: ${String(e)}`));
         await names?.stop();
         await proxy.stop();
         await pn.stop();
@@ -110,6 +116,7 @@ export async function startCluster(options: ClusterOptions = {}): Promise<Cluste
     }
     return cluster;
   } catch (error) {
+    await netpol?.stop().catch(() => {});
     await dns?.stop().catch(() => {});
     await kubeProxy?.stop().catch(() => {});
     await processNode?.stop().catch(() => {});

@@ -35,6 +35,11 @@ export interface HttpAppOptions {
   /** true: real processes on the process node; false: simulated pods on kwok nodes. */
   readonly onProcessNode?: boolean;
   readonly labels?: Readonly<Record<string, string>>;
+  /**
+   * Wait until http://<name>.<namespace>/ answers (default true on the process node). False for
+   * a control plane other than the shared one, whose Services the private /etc/hosts lacks.
+   */
+  readonly waitForServiceName?: boolean;
 }
 
 /**
@@ -81,7 +86,7 @@ export async function deployHttpApp(kc: KubeConfig, options: HttpAppOptions): Pr
     },
   });
   await waitForReadyReplicas(kc, options.namespace, name, replicas);
-  if (onProcessNode && privateMountNamespace()) {
+  if (onProcessNode && privateMountNamespace() && options.waitForServiceName !== false) {
     // kube-proxy and the private /etc/hosts follow the Service within a second or so; wait for
     // them, so a test starts with a Service that answers by name.
     await waitUntil(`http://${name}.${options.namespace}/health to answer`, async () => {

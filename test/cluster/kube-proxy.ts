@@ -6,6 +6,12 @@ import { startComponent, type RunningComponent } from './component.ts';
 import { freePort } from './net.ts';
 
 export const SERVICE_CIDR = '10.0.0.0/24';
+/**
+ * Source address of an unbound connection to a ClusterIP. Without it the kernel would pick the
+ * first pod IP on lo, and the test process's requests would look like that pod's traffic to
+ * the NetworkPolicy rules (network-policy.ts); with it they come from outside the cluster.
+ */
+export const SERVICE_ROUTE_SOURCE = '127.0.0.2';
 
 export async function startKubeProxy(opts: {
   binDir: string;
@@ -15,7 +21,7 @@ export async function startKubeProxy(opts: {
   readyTimeoutMs?: number;
 }): Promise<RunningComponent> {
   // Without a route, a connect() to a ClusterIP fails before netfilter can rewrite it.
-  execFileSync('ip', ['route', 'replace', SERVICE_CIDR, 'dev', 'lo']);
+  execFileSync('ip', ['route', 'replace', SERVICE_CIDR, 'dev', 'lo', 'src', SERVICE_ROUTE_SOURCE]);
   const healthz = await freePort();
   const metrics = await freePort();
   return startComponent({

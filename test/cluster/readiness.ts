@@ -1,6 +1,12 @@
 // Runs a container's readiness probe for real against the process it belongs to.
+// Probes come from the node's address (127.0.0.1, the process node's InternalIP), as a kubelet's
+// come from its node: network-policy.ts never blocks the node's traffic.
 import type { V1Container, V1Probe } from '@kubernetes/client-node';
 import { connect } from 'node:net';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+
+export const PROBE_SOURCE_ADDRESS = '127.0.0.1';
 
 function portOf(container: V1Container, port: number | string | undefined): number {
   if (typeof port === 'number') return port;
@@ -17,18 +23,25 @@ export async function probeOnce(probe: V1Probe, container: V1Container, podIP: s
   if (probe.httpGet) {
     const scheme = (probe.httpGet.scheme ?? 'HTTP').toLowerCase();
     const url = `${scheme}://${probe.httpGet.host ?? podIP}:${portOf(container, probe.httpGet.port)}${probe.httpGet.path ?? '/'}`;
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
-      await res.arrayBuffer();
-      return res.status >= 200 && res.status < 400;
-    } catch {
-      return false;
-    }
+    return new Promise((resolve) => {
+      const req = (scheme === 'https' ? httpsRequest : httpRequest)(url, {
+        method: 'GET', localAddress: PROBE_SOURCE_ADDRESS, rejectUnauthorized: false, agent: false,
+        headers: { 'user-agent': 'kube-probe/1.36', connection: 'close' },
+      }, (res) => {
+        res.resume();
+        res.once('end', () => resolve((res.statusCode ?? 0) >= 200 && (res.statusCode ?? 0) < 400));
+        res.once('error', () => resolve(false));
+      });
+      const timer = setTimeout(() => req.destroy(new Error('probe timeout')), timeoutMs);
+      req.once('close', () => clearTimeout(timer));
+      req.once('error', () => resolve(false));
+      req.end();
+    });
   }
   if (probe.tcpSocket) {
     const port = portOf(container, probe.tcpSocket.port);
     return new Promise((resolve) => {
-      const socket = connect({ host: probe.tcpSocket!.host ?? podIP, port, timeout: timeoutMs });
+      const socket = connect({ host: probe.tcpSocket!.host ?? podIP, port, timeout: timeoutMs, localAddress: PROBE_SOURCE_ADDRESS });
       socket.once('connect', () => { socket.destroy(); resolve(true); });
       socket.once('error', () => resolve(false));
       socket.once('timeout', () => { socket.destroy(); resolve(false); });

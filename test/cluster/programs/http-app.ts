@@ -4,10 +4,13 @@
 //   GET /health    -> 200 while healthy, 503 after POST /fail (readiness endpoint)
 //   POST /fail, POST /recover toggle health.
 //   POST /break, POST /unbreak make GET / answer 500 (an app that serves errors while ready).
+//   GET /fetch?url=U[&timeoutMs=T] -> 200 {"ok", "status", "body" | "error", "ms"}: this pod sends
+//                     GET U from its own IP (the socket is bound to POD_IP, as a process in a
+//                     real pod's network namespace would send it), for NetworkPolicy tests.
 //   GET /metrics   -> the Prometheus text format: http_requests_total{code,handler} and the
 //                     http_request_duration_seconds histogram, for every request but /metrics.
 // On SIGTERM it stops accepting connections, finishes in-flight requests and exits 0.
-import { createServer } from 'node:http';
+import { createServer, request } from 'node:http';
 
 const host = process.env.POD_IP ?? '127.0.0.1';
 const port = Number(process.env.PORT ?? 8080);
@@ -50,6 +53,30 @@ function exposition(): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** GET `target` from this pod's address; never rejects. */
+function fetchFromPod(target: string, timeoutMs: number): Promise<Record<string, unknown>> {
+  const started = performance.now();
+  const ms = () => Math.round(performance.now() - started);
+  return new Promise((resolve) => {
+    let req: ReturnType<typeof request>;
+    try {
+      req = request(target, { method: 'GET', localAddress: host, agent: false, headers: { connection: 'close' } }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => (body += chunk));
+        res.once('end', () => resolve({ ok: true, status: res.statusCode, body, ms: ms() }));
+        res.once('error', (error) => resolve({ ok: false, error: error.message, ms: ms() }));
+      });
+    } catch (error) {
+      return resolve({ ok: false, error: String(error), ms: ms() });
+    }
+    const timer = setTimeout(() => req.destroy(new Error(`timeout after ${timeoutMs} ms`)), timeoutMs);
+    req.once('close', () => clearTimeout(timer));
+    req.once('error', (error) => resolve({ ok: false, error: error.message, ms: ms() }));
+    req.end();
+  });
+}
+
 const server = createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   const started = performance.now();
@@ -58,13 +85,19 @@ const server = createServer((req, res) => {
     return res.end(exposition());
   }
   // Known paths keep their name; anything else is `other`, so a scanner cannot grow the series.
-  const handler = ['/', '/health', '/fail', '/recover', '/break', '/unbreak'].includes(url.pathname) ? url.pathname : 'other';
+  const handler = ['/', '/health', '/fetch', '/fail', '/recover', '/break', '/unbreak'].includes(url.pathname) ? url.pathname : 'other';
   const reply = (status: number, body: unknown) => {
     observe(handler, status, (performance.now() - started) / 1000);
     res.writeHead(status, { 'content-type': 'application/json', connection: 'close' });
     res.end(JSON.stringify(body));
   };
   if (url.pathname === '/health') return reply(healthy ? 200 : 503, { healthy, pod });
+  if (url.pathname === '/fetch') {
+    const target = url.searchParams.get('url');
+    if (!target) return reply(400, { error: 'GET /fetch?url=<url>', pod });
+    void fetchFromPod(target, Number(url.searchParams.get('timeoutMs') ?? 2_000)).then((result) => reply(200, { ...result, from: pod }));
+    return;
+  }
   if (url.pathname === '/fail' && req.method === 'POST') { healthy = false; return reply(200, { healthy, pod }); }
   if (url.pathname === '/recover' && req.method === 'POST') { healthy = true; return reply(200, { healthy, pod }); }
   if (url.pathname === '/break' && req.method === 'POST') { broken = true; return reply(200, { broken, pod }); }
