@@ -55,7 +55,7 @@ const ratio = { t: 'number', min: 0, max: 1 } as const;
 const duration = { t: 'duration' } as const;
 const WITH_UNIT = 'with a unit: 500ms, 5s, 1m30s';
 
-/** The options of every experiment, in the README's order. */
+/** The options of every experiment, in the order of the README and of a file's `spec`. */
 export const OPTION_TABLE: readonly OptionRow[] = Object.freeze<OptionRow[]>([
   {
     key: 'count',
@@ -98,6 +98,22 @@ export const OPTION_TABLE: readonly OptionRow[] = Object.freeze<OptionRow[]>([
     flag: { name: '--grace-period', value: 'seconds', help: 'gracePeriodSeconds of each delete' },
   },
   {
+    key: 'minAvailable',
+    method: '.minAvailable(n)',
+    type: { t: 'integer', min: 0 },
+    default: 1,
+    doc: 'ready pods that must remain after each round: preflight refuses a plan that would leave fewer (`BLAST_RADIUS`), and a later round kills fewer pods',
+    flag: { name: '--min-available', value: 'n', help: 'ready pods that must remain after each round' },
+  },
+  {
+    key: 'dryRun',
+    method: '.dryRun()',
+    type: { t: 'boolean' },
+    default: false,
+    doc: 'list the pods a round would kill (`report.wouldKill`), change nothing',
+    flag: { name: '--dry-run', help: 'report which pods would be killed; kill none' },
+  },
+  {
     key: 'safety',
     method: '.withSafety(t, { grace, breakerThreshold })',
     type: {
@@ -118,22 +134,6 @@ export const OPTION_TABLE: readonly OptionRow[] = Object.freeze<OptionRow[]>([
     doc: 'health = the minimum over probes: `probes.readiness`, `probes.http`, `probes.prometheus`, `probes.custom`',
   },
   {
-    key: 'steadyState',
-    method: '.steadyState(s)',
-    type: { t: 'steadyState' },
-    default: 'available',
-    doc: "the condition to start: `'available'` (every workload owning a targeted pod has all its replicas ready; preflight waits for a recovering one up to `preflightTimeout`), a health level in [0, 1] to reach, or `'off'` (only the safety threshold); else `STEADY_STATE_NOT_MET`",
-    flag: { name: '--steady-state', value: 'condition', help: "condition to start: 'available' (every workload of the target fully ready), a health level in [0, 1], or 'off'" },
-  },
-  {
-    key: 'minAvailable',
-    method: '.minAvailable(n)',
-    type: { t: 'integer', min: 0 },
-    default: 1,
-    doc: 'ready pods that must remain after each round: preflight refuses a plan that would leave fewer (`BLAST_RADIUS`), and a later round kills fewer pods',
-    flag: { name: '--min-available', value: 'n', help: 'ready pods that must remain after each round' },
-  },
-  {
     key: 'expectRecovery',
     method: '.expectRecovery({ within, threshold })',
     type: { t: 'object', fields: { within: duration, threshold: ratio }, required: ['within'] },
@@ -142,20 +142,29 @@ export const OPTION_TABLE: readonly OptionRow[] = Object.freeze<OptionRow[]>([
     flag: { name: '--expect-recovery', value: 'duration', field: 'within', help: 'after the fault, wait this long at most for health to recover, with a unit' },
   },
   {
-    key: 'dryRun',
-    method: '.dryRun()',
-    type: { t: 'boolean' },
-    default: false,
-    doc: 'list the pods a round would kill (`report.wouldKill`), change nothing',
-    flag: { name: '--dry-run', help: 'report which pods would be killed; kill none' },
-  },
-  {
     key: 'onAbort',
     method: ".onAbort('report')",
     type: { t: 'enum', values: ['throw', 'report'] },
     default: 'throw',
     doc: 'resolve with the report instead of throwing `SafetyAbortError` / `RecoveryError`',
     inFile: false,
+  },
+  {
+    key: 'engine',
+    method: '.engine(name)',
+    type: { t: 'enum', values: ['native', 'litmus'] },
+    defaultDoc: "the client's `engine`",
+    doc: "`'native'` (kubechaos deletes the pods) or `'litmus'` (a pod-delete ChaosEngine does)",
+    inWith: false,
+    flag: { name: '--engine', value: 'engine', help: 'what injects the fault: the SDK itself, or a LitmusChaos ChaosEngine' },
+  },
+  {
+    key: 'steadyState',
+    method: '.steadyState(s)',
+    type: { t: 'steadyState' },
+    default: 'available',
+    doc: "the condition to start: `'available'` (every workload owning a targeted pod has all its replicas ready; preflight waits for a recovering one up to `preflightTimeout`), a health level in [0, 1] to reach, or `'off'` (only the safety threshold); else `STEADY_STATE_NOT_MET`",
+    flag: { name: '--steady-state', value: 'condition', help: "condition to start: 'available' (every workload of the target fully ready), a health level in [0, 1], or 'off'" },
   },
   {
     key: 'teardownTimeout',
@@ -174,15 +183,6 @@ export const OPTION_TABLE: readonly OptionRow[] = Object.freeze<OptionRow[]>([
     doc: 'the run\'s name: a label value, unique among the namespace\'s live runs (`RUN_NAME_TAKEN`); `kubechaos status/stop/list` take it like the id',
     inFile: 'metadata',
     flag: { name: '--name', value: 'name', help: 'name of the run, kept in its Lease: status, stop and list take it (unique among live runs of the namespace)' },
-  },
-  {
-    key: 'engine',
-    method: '.engine(name)',
-    type: { t: 'enum', values: ['native', 'litmus'] },
-    defaultDoc: "the client's `engine`",
-    doc: "`'native'` (kubechaos deletes the pods) or `'litmus'` (a pod-delete ChaosEngine does)",
-    inWith: false,
-    flag: { name: '--engine', value: 'engine', help: 'what injects the fault: the SDK itself, or a LitmusChaos ChaosEngine' },
   },
 ]);
 
