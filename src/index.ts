@@ -3,6 +3,7 @@ export const version = '0.1.0';
 export { createChaos, type Chaos, type ChaosOptions } from './chaos.ts';
 export {
   PodKillExperiment,
+  type Experiment,
   type BodyContext,
   type ExperimentView,
   type RunOptions,
