@@ -4,6 +4,7 @@ export { createChaos, type Chaos, type ChaosOptions } from './chaos.ts';
 export {
   PodKillExperiment,
   type Experiment,
+  type PodsExperiment,
   type BodyContext,
   type ExperimentView,
   type RunOptions,

@@ -96,6 +96,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
 
   // commander's `choices` already refused any other -o value.
   const flags = (cmd: Command): Flags => cmd.optsWithGlobals<Flags>();
+  const runnerOf = (opts: BreakerFlags & { ttl?: string; reap: boolean }, cmd: Command) => ({ ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap });
   const sub = (name: string, description: string) =>
     program
       .command(name)
@@ -113,31 +114,25 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--probe-http <url>', 'health probe: HTTP success ratio of an http:// or https:// URL (repeatable)', urlFlag('--probe-http'), [])
     .option('--probe-readiness <kind/name>', 'health probe: ready/desired replicas of a workload, e.g. Deployment/web (repeatable)', workloadFlag('--probe-readiness'), [])
     .option('--probe-prometheus <query<n|query>n>', "health probe: a PromQL instant query, healthy while the condition holds, e.g. 'QUERY<0.01' (repeatable; needs --prometheus-url)", prometheusConditionFlag('--probe-prometheus'), [])
-    .option('--prometheus-url <url>', 'the Prometheus server --probe-prometheus queries, e.g. http://prometheus:9090')
-    .option('--ttl <duration>', 'Lease TTL: how long after a crash before a reaper may clean up, at least 1s (default 15s)', durationTextFlag('--ttl', 1000))
-    .option('--no-reap', 'do not reap dead runs in the namespace before starting')
-    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
-    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
+    .option('--prometheus-url <url>', 'the Prometheus server --probe-prometheus queries, e.g. http://prometheus:9090');
+  runnerFlags(run, 'Lease TTL: how long after a crash before a reaper may clean up, at least 1s (default 15s)')
     .addHelpText('before', 'Example:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n')
     .action(async (opts: RunOptions, cmd: Command) => {
       const spec = specFromFlags(opts);
       const { runExperiment } = await import('./run-experiment.ts');
-      setCode(await runExperiment(spec, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, flagError));
+      setCode(await runExperiment(spec, runnerOf(opts, cmd), io, flagError));
     });
 
-  sub('create', 'run the experiment a file describes: a kubechaos experiment file or a LitmusChaos ChaosEngine (see docs/cli.md, docs/litmus.md)')
+  const createCommand = sub('create', 'run the experiment a file describes: a kubechaos experiment file or a LitmusChaos ChaosEngine (see docs/cli.md, docs/litmus.md)')
     .option('-f, --filename <file>', 'experiment file or ChaosEngine (YAML), or - for stdin (required)')
     .addOption(pointedFlag('--yaml <file>', '--yaml is spelled -f/--filename in kubechaos (as in kubectl): kubechaos create -f FILE'))
     .addOption(optionFlag(optionRow('dryRun')))
-    .addOption(optionFlag(optionRow('safety'), "abort when health drops below this ratio in [0, 1] (over the file's spec.safety)"))
-    .option('--ttl <duration>', 'Lease TTL, at least 1s (default 15s)', durationTextFlag('--ttl', 1000))
-    .option('--no-reap', 'do not reap dead runs in the namespace before starting')
-    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
-    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
+    .addOption(optionFlag(optionRow('safety'), "abort when health drops below this ratio in [0, 1] (over the file's spec.safety)"));
+  runnerFlags(createCommand, 'Lease TTL, at least 1s (default 15s)')
     .action(async (opts: { filename?: string; dryRun?: boolean; safetyThreshold?: number; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
       if (opts.filename === undefined) throw usage("required option '-f, --filename <file>' not specified");
       const { create } = await import('./commands/create.ts');
-      setCode(await create(opts as { filename: string }, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io));
+      setCode(await create(opts as { filename: string }, runnerOf(opts, cmd), io));
     });
 
   sub('list', 'list running runs and recently ended ones, and the breakers of targets with safety aborts (-n ns, or -A)')
@@ -195,6 +190,15 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     });
 
   return program;
+}
+
+/** The flags of the commands that run an experiment in this process (`run`, `create`): its Lease, the reap before it, the target's breaker. */
+function runnerFlags(command: Command, ttlHelp: string): Command {
+  return command
+    .option('--ttl <duration>', ttlHelp, durationTextFlag('--ttl', 1000))
+    .option('--no-reap', 'do not reap dead runs in the namespace before starting')
+    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
+    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'));
 }
 
 interface BreakerFlags {

@@ -130,19 +130,19 @@ export abstract class Experiment<O extends PodKillOptions = PodKillOptions> {
     return this.rebuild(this.#ctx, mergeOptions(this.#options, options));
   }
 
-  /** `with()` of one option every fault has (a fault's `with` may check more, e.g. Litmus's `every`). */
-  #set(patch: PodKillOptions): this {
+  /** @internal `with()` of options every fault has (through the fault's own `with`, which may check more: Litmus's `every`). */
+  protected withOption(patch: PodKillOptions): this {
     return this.with(patch as O);
   }
 
   /** Time between rounds. @default a single round @example `.every('5s')` */
   every(interval: Duration): this {
-    return this.#set({ every: interval });
+    return this.withOption({ every: interval });
   }
 
   /** Hard upper bound of the fault. @default '5m' @example `.for('30s')` */
   for(duration: Duration): this {
-    return this.#set({ for: duration });
+    return this.withOption({ for: duration });
   }
 
   /**
@@ -151,12 +151,12 @@ export abstract class Experiment<O extends PodKillOptions = PodKillOptions> {
    */
   withSafety(threshold: number, options: Omit<SafetyOptions, 'threshold'> = {}): this {
     assertObject(options, 'withSafety options');
-    return this.#set({ safety: { ...options, threshold } });
+    return this.withOption({ safety: { ...options, threshold } });
   }
 
   /** Adds a health probe; health is the minimum over probes. @example `.probe(probes.http(url))` */
   probe(probe: Probe): this {
-    return this.#set({ probes: [assertProbe(probe, 'probe')] });
+    return this.withOption({ probes: [assertProbe(probe, 'probe')] });
   }
 
   /**
@@ -172,22 +172,22 @@ export abstract class Experiment<O extends PodKillOptions = PodKillOptions> {
 
   /** Reports what the fault would do, changes nothing. @example `.dryRun()` */
   dryRun(enabled = true): this {
-    return this.#set({ dryRun: enabled });
+    return this.withOption({ dryRun: enabled });
   }
 
   /** After the fault, wait until health is back over the threshold and record the time. @example `.expectRecovery({ within: '60s' })` */
   expectRecovery(options: RecoveryOptions): this {
-    return this.#set({ expectRecovery: options });
+    return this.withOption({ expectRecovery: options });
   }
 
   /** Ready pods that must remain after each round (preflight blast-radius check). @default 1 @example `.minAvailable(2)` */
   minAvailable(n: number): this {
-    return this.#set({ minAvailable: n });
+    return this.withOption({ minAvailable: n });
   }
 
   /** On a safety abort (or failed recovery), resolve with the report instead of throwing. @example `.onAbort('report')` */
   onAbort(mode: 'throw' | 'report'): this {
-    return this.#set({ onAbort: mode });
+    return this.withOption({ onAbort: mode });
   }
 
   /**
@@ -197,7 +197,7 @@ export abstract class Experiment<O extends PodKillOptions = PodKillOptions> {
    * @default 'available' @example `.steadyState(0.9)`
    */
   steadyState(condition: SteadyState): this {
-    return this.#set({ steadyState: condition });
+    return this.withOption({ steadyState: condition });
   }
 
   /**
@@ -206,7 +206,7 @@ export abstract class Experiment<O extends PodKillOptions = PodKillOptions> {
    * `teardownTimeout`) @example `.teardownTimeout('1m')`
    */
   teardownTimeout(budget: Duration): this {
-    return this.#set({ teardownTimeout: budget });
+    return this.withOption({ teardownTimeout: budget });
   }
 
   /**

@@ -3,12 +3,10 @@ import { checkLitmusProbe, type LitmusProbe } from '../engines/litmus/litmus-pro
 import type { Engine } from '../engines/engine.ts';
 import type { EngineName, LitmusOverrides } from '../engines/select.ts';
 import { validateEnv } from '../engines/litmus/preflight.ts';
-import type { PodKillPlan } from '../faults/pod-kill.ts';
 import { describe } from '../util/duration.ts';
 import { assertObject } from '../util/validate.ts';
-import { podKillPlan } from './builder.ts';
 import type { ClientContext } from './context.ts';
-import { Experiment } from './experiment.ts';
+import { PodsExperiment } from './pods-experiment.ts';
 import { mergeOptions, type NormalizedOptions, type PodKillOptions } from './options.ts';
 import { normalizeTarget, type NormalizedTarget, type PodKillTarget } from './target.ts';
 
@@ -51,8 +49,8 @@ const EXPERIMENT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * TOTAL_CHAOS_DURATION (whole seconds), `.every()` CHAOS_INTERVAL (for experiments that read it),
  * `.dryRun()` reports the target pods and creates nothing (no ChaosExperiment, no ChaosEngine),
  * a safety breach stops the ChaosEngine, `.teardownTimeout()` bounds stopping and deleting it,
- * and `.engine()` takes `'litmus'` only. It adds `env`, `litmusProbe`, and `count`, `percent` and
- * `gracePeriod` as Litmus reads them.
+ * and `.engine()` takes `'litmus'` only; `count`, `percent` and `gracePeriod` ({@link PodsExperiment})
+ * set PODS_AFFECTED_PERC and pod-delete's FORCE. It adds `env` and `litmusProbe`.
  *
  * @example
  * ```ts
@@ -66,7 +64,7 @@ const EXPERIMENT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * console.log(report.litmus?.engineStatus, report.litmus?.verdict);
  * ```
  */
-export class LitmusExperiment extends Experiment<LitmusExperimentOptions> {
+export class LitmusExperiment extends PodsExperiment<LitmusExperimentOptions> {
   readonly #experiment: string;
   readonly #env: Readonly<Record<string, string>>;
   readonly #overrides: LitmusOverrides;
@@ -146,29 +144,9 @@ export class LitmusExperiment extends Experiment<LitmusExperimentOptions> {
     return this.with({ env });
   }
 
-  /** Percentage (0, 100] of target pods affected (PODS_AFFECTED_PERC). @example `.percent(50)` */
-  percent(p: number): this {
-    return this.with({ percent: p });
-  }
-
-  /** Pods affected, as a percentage of the targets at start (PODS_AFFECTED_PERC, rounded up). @example `.count(1)` */
-  count(n: number): this {
-    return this.with({ count: n });
-  }
-
-  /** pod-delete: 0 sets FORCE=true, anything else FORCE=false. @default 0 @example `.gracePeriod(5)` */
-  gracePeriod(seconds: number): this {
-    return this.with({ gracePeriod: seconds });
-  }
-
   /** @internal The options (and engine) of a Litmus experiment change only through `with()`. */
   protected rebuild(_ctx: ClientContext, options: NormalizedOptions): this {
     return new LitmusExperiment(this.context, this.#experiment, this.#env, this.target, options, this.#overrides) as this;
-  }
-
-  /** @internal The pod-kill plan: its target, duration, interval and share become the ChaosEngine's. */
-  protected plan(): PodKillPlan {
-    return podKillPlan(this.context, this.target, this.options);
   }
 
   /** @internal Only the Litmus engine runs a Litmus experiment. */
