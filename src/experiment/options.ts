@@ -100,7 +100,7 @@ export interface NormalizedOptions {
 
 type Mutable = { -readonly [K in keyof NormalizedOptions]: NormalizedOptions[K] };
 /** A checked value of one option (durations in ms, objects with their fields checked). */
-type Checked = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Checked = any;
 
 /** Where each option's checked value lands in {@link NormalizedOptions}. */
 const SET: Readonly<Record<string, (next: Mutable, value: Checked, patch: PodKillOptions, base: NormalizedOptions) => void>> = {
