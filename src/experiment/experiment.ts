@@ -5,12 +5,11 @@ import type { Engine } from '../engines/engine.ts';
 import { assertEngineName, type EngineName } from '../engines/select.ts';
 import type { PodKillPlan } from '../faults/pod-kill.ts';
 import type { Probe } from '../safety/probe.ts';
-import { isAbortError } from '../util/abort.ts';
 import type { Duration } from '../util/duration.ts';
 import { assertFunction, assertObject, assertSignal, rejectUnknownKeys } from '../util/validate.ts';
 import type { ClientContext } from './context.ts';
 import { ExperimentHandle } from './handle.ts';
-import { runBody } from './lifecycle/body.ts';
+import { endedByDeadline, interruptOf, runBody } from './lifecycle/body.ts';
 import { assertProbe, mergeOptions, type NormalizedOptions, type PodKillOptions, type RecoveryOptions, type SafetyOptions, type SteadyState } from './options.ts';
 import { Run } from './run.ts';
 import type { NormalizedTarget } from './target.ts';
@@ -297,27 +296,4 @@ function runSignal(options: RunOptions): AbortSignal | undefined {
   assertObject(options, 'run options');
   rejectUnknownKeys(options, ['signal'], 'run options');
   return options.signal === undefined ? undefined : assertSignal(options.signal, 'signal');
-}
-
-/**
- * The body is awaited on a normal stop; at the end of `for` for at most `budgetMs` more (its
- * signal has aborted, saying why); on any other cause `during` moves on at once.
- */
-function interruptOf(run: Run, budgetMs: number): AbortSignal {
-  const interrupt = new AbortController();
-  const onStop = (): void => {
-    const kind = run.cause?.kind;
-    if (kind === 'deadline') setTimeout(() => interrupt.abort(), budgetMs).unref();
-    else if (kind !== 'stop' && kind !== 'completed') interrupt.abort();
-  };
-  // The run may already have stopped: arming the monitor can breach before the body starts.
-  if (run.signal.aborted) onStop();
-  else run.signal.addEventListener('abort', onStop, { once: true });
-  return interrupt.signal;
-}
-
-/** True when `error` is the body's request giving up because `for` elapsed (the signal's reason). */
-function endedByDeadline(run: Run, error: unknown): boolean {
-  if (run.cause?.kind !== 'deadline') return false;
-  return error === run.signal.reason || (error as { cause?: unknown } | null)?.cause === run.signal.reason || isAbortError(error);
 }
