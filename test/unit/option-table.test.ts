@@ -48,26 +48,4 @@ describe('the option table', () => {
     const missing = OPTION_TABLE.flatMap((row) => (row.flag ? [row.flag.name] : [])).filter((flag) => !help.includes(`${flag} `) && !help.includes(`${flag}\n`));
     expect(missing).toEqual([]);
   });
-
-  it('makes the same defaults the builder always had', () => {
-    expect(DEFAULT_OPTIONS).toEqual({
-      name: undefined,
-      count: undefined,
-      percent: undefined,
-      intervalMs: undefined,
-      durationMs: 300_000,
-      gracePeriodSeconds: 0,
-      threshold: null,
-      safetyGraceMs: 0,
-      breakerThreshold: 3,
-      probes: [],
-      dryRun: false,
-      recovery: undefined,
-      minAvailable: 1,
-      onAbort: 'throw',
-      steadyState: 'available',
-      teardownTimeoutMs: 30_000,
-    });
-    expect(Object.isFrozen(DEFAULT_OPTIONS)).toBe(true);
-  });
 });
