@@ -3,6 +3,8 @@ export const version = '0.1.0';
 export { createChaos, type Chaos, type ChaosOptions } from './chaos.ts';
 export {
   PodKillExperiment,
+  type Experiment,
+  type PodsExperiment,
   type BodyContext,
   type ExperimentView,
   type RunOptions,

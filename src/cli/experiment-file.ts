@@ -3,6 +3,8 @@ import { parseSelector } from '../cluster/selector.ts';
 import { probeUrl } from '../safety/probes/http.ts';
 import { describe, readDuration } from '../util/duration.ts';
 import { isDnsLabel, isDnsSubdomain } from '../util/names.ts';
+import { OPTION_TABLE } from '../experiment/option-table.ts';
+import { RUN_NAME, type OptionType } from '../experiment/option-types.ts';
 import type { ExperimentSpec } from './experiment-spec.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
 
@@ -11,20 +13,15 @@ export { ExperimentFileError };
 /** `apiVersion` of experiment files. */
 export const API_VERSION = 'kubechaos.dev/v1alpha1';
 
+/** The option types of the table, and those only a file spells (targets, probes as plain data). */
 type Type =
-  | { readonly t: 'string' | 'boolean' | 'selector' | 'statuses' | 'namespace' | 'name' | 'runName' | 'url' }
-  | { readonly t: 'duration'; readonly zero?: boolean }
+  | OptionType
+  | { readonly t: 'string' | 'selector' | 'statuses' | 'namespace' | 'name' | 'url' }
   | { readonly t: 'list'; readonly item: Type }
-  | { readonly t: 'number'; readonly min: number; readonly max: number }
-  | { readonly t: 'integer'; readonly min: number; readonly max?: number }
-  | { readonly t: 'enum'; readonly values: readonly string[] }
-  | { readonly t: 'object'; readonly fields: Readonly<Record<string, Type>>; readonly required?: readonly string[] }
-  | { readonly t: 'probes' }
-  | { readonly t: 'steadyState' };
+  | { readonly t: 'object'; readonly fields: Readonly<Record<string, Type>>; readonly required?: readonly string[] };
 
 const str = { t: 'string' } as const;
 const duration = { t: 'duration' } as const;
-const ratio = { t: 'number', min: 0, max: 1 } as const;
 const namespace = { t: 'namespace' } as const;
 const name = { t: 'name' } as const;
 
@@ -57,7 +54,7 @@ const SCHEMA: Type = {
   fields: {
     apiVersion: { t: 'enum', values: [API_VERSION] },
     kind: { t: 'enum', values: ['PodKill'] },
-    metadata: { t: 'object', fields: { name: { t: 'runName' }, namespace } },
+    metadata: { t: 'object', fields: { ...optionFields('metadata'), namespace } },
     spec: {
       t: 'object',
       required: ['target'],
@@ -67,23 +64,16 @@ const SCHEMA: Type = {
           required: ['selector'],
           fields: { selector: { t: 'selector' }, exclude: { t: 'object', fields: { names: { t: 'list', item: name }, selector: { t: 'selector' } } } },
         },
-        count: { t: 'integer', min: 1 },
-        percent: { t: 'number', min: Number.MIN_VALUE, max: 100 },
-        every: duration,
-        for: duration,
-        gracePeriod: { t: 'integer', min: 0 },
-        minAvailable: { t: 'integer', min: 0 },
-        dryRun: { t: 'boolean' },
-        safety: { t: 'object', required: ['threshold'], fields: { threshold: ratio, grace: { t: 'duration', zero: true }, breakerThreshold: { t: 'integer', min: 1 } } },
-        probes: { t: 'probes' },
-        expectRecovery: { t: 'object', required: ['within'], fields: { within: duration, threshold: ratio } },
-        engine: { t: 'enum', values: ['native', 'litmus'] },
-        steadyState: { t: 'steadyState' },
-        teardownTimeout: duration,
+        ...optionFields('spec'),
       },
     },
   },
 };
+
+/** The types of the options the table places in a file's `spec` (or `metadata`). */
+function optionFields(where: 'spec' | 'metadata'): Record<string, Type> {
+  return Object.fromEntries(OPTION_TABLE.filter((row) => (row.inFile ?? 'spec') === where).map((row) => [row.key, row.type]));
+}
 
 /** Where each SDK option lives in the file, to place the SDK's own TypeErrors. */
 const OPTION_PATHS: Readonly<Record<string, string>> = {
@@ -140,9 +130,11 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
       case 'boolean':
         if (typeof scalar !== 'boolean') fail(node, path, `expected true or false, got ${shown(node)}`);
         return scalar;
-      case 'number':
-        if (typeof scalar !== 'number' || !(scalar >= type.min && scalar <= type.max)) fail(node, path, type.min === -Number.MAX_VALUE ? `expected a number, got ${shown(node)}` : `expected a number in [${type.min === Number.MIN_VALUE ? '>0' : type.min}, ${type.max}], got ${shown(node)}`);
+      case 'number': {
+        const inRange = typeof scalar === 'number' && (type.openMin ? scalar > type.min : scalar >= type.min) && scalar <= type.max;
+        if (!inRange) fail(node, path, type.min === -Number.MAX_VALUE ? `expected a number, got ${shown(node)}` : `expected a number in ${type.openMin ? '(' : '['}${type.min}, ${type.max}], got ${shown(node)}`);
         return scalar;
+      }
       case 'integer': {
         const max = type.max ?? Number.MAX_SAFE_INTEGER;
         if (typeof scalar !== 'number' || !Number.isSafeInteger(scalar) || scalar < type.min || scalar > max) {
@@ -168,7 +160,7 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
         if (!isDnsLabel(scalar)) fail(node, path, `expected a namespace name (at most 63 lowercase letters, digits and '-', starting and ending with a letter or digit), got ${shown(node)}`);
         return scalar;
       case 'runName':
-        if (typeof scalar !== 'string' || !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(scalar)) {
+        if (typeof scalar !== 'string' || !RUN_NAME.test(scalar)) {
           fail(node, path, `expected a run name (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit; kept as a label of the run's Lease), got ${shown(node)}`);
         }
         return scalar;

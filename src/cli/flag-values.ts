@@ -6,6 +6,7 @@ import { parseSelector } from '../cluster/selector.ts';
 import { probeUrl } from '../safety/probes/http.ts';
 import { describe, readDuration } from '../util/duration.ts';
 import { isDnsLabel, isDnsSubdomain } from '../util/names.ts';
+import { RUN_NAME } from '../experiment/option-types.ts';
 
 /** An integer flag in [min, max]. @example `.option('--count <n>', '...', integerFlag('--count', 1))` */
 export function integerFlag(flag: string, min: number, max = Number.MAX_SAFE_INTEGER) {
@@ -123,7 +124,7 @@ export function steadyStateFlag(value: string): 'available' | 'off' | number {
 
 /** `--name`: a run name is stored as a label value, so it follows that syntax (the SDK's `name` option checks the same). */
 export function runNameFlag(value: string): string {
-  if (!/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(value)) {
+  if (!RUN_NAME.test(value)) {
     throw new InvalidArgumentError(`--name must be at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit, got ${describe(value)}.`);
   }
   return value;

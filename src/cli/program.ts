@@ -9,7 +9,9 @@ import { SHELLS, completionScript, type Shell } from './completion.ts';
 import { serveCommand } from './commands/serve.ts';
 import { CliError, EXIT, usage } from './exit-codes.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
-import { durationFlag, durationTextFlag, integerFlag, namespaceFlag, numberFlag, prometheusConditionFlag, runNameFlag, selectorFlag, steadyStateFlag, urlFlag, workloadFlag, type PrometheusCondition } from './flag-values.ts';
+import { durationTextFlag, integerFlag, namespaceFlag, prometheusConditionFlag, selectorFlag, urlFlag, workloadFlag, type PrometheusCondition } from './flag-values.ts';
+import { optionRow } from '../experiment/option-table.ts';
+import { FLAG_OF_OPTION, optionFlag, optionFlags, optionsFromFlags } from './option-flags.ts';
 import type { ExperimentSpec, ProbeSpec } from './experiment-spec.ts';
 import type { CliIO } from './io.ts';
 import type { KubeFlags } from './kube.ts';
@@ -94,6 +96,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
 
   // commander's `choices` already refused any other -o value.
   const flags = (cmd: Command): Flags => cmd.optsWithGlobals<Flags>();
+  const runnerOf = (opts: BreakerFlags & { ttl?: string; reap: boolean }, cmd: Command) => ({ ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap });
   const sub = (name: string, description: string) =>
     program
       .command(name)
@@ -102,51 +105,34 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
       .addHelpText('after', EXIT_HELP);
 
-  sub('run', 'run a pod-kill experiment in this process, with live progress; prints the report')
+  const run = sub('run', 'run a pod-kill experiment in this process, with live progress; prints the report')
     .addOption(new Option('--type <fault>', "fault type (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
-    .option('--name <name>', 'name of the run, kept in its Lease: status, stop and list take it (unique among live runs of the namespace)', runNameFlag)
     .addOption(pointedFlag('--duration <value>', '--duration is spelled --for in kubechaos, with a unit: --for 30s'))
-    .addOption(new Option('--engine <engine>', 'what injects the fault: the SDK itself, or a LitmusChaos ChaosEngine').choices(['native', 'litmus']).default('native'))
-    .requiredOption('--target <selector>', 'label selector of the target pods, e.g. app=web,tier!=db', selectorFlag('--target'))
-    .option('--count <n>', 'pods killed per round (default 1)', integerFlag('--count', 1))
-    .option('--percent <p>', 'percentage in (0, 100] of candidate pods killed per round (exclusive with --count)', numberFlag('--percent', 0, 100, true))
-    .option('--every <duration>', 'time between rounds, with a unit: 500ms, 5s, 1m30s (default: a single round)', durationFlag('--every'))
-    .option('--for <duration>', 'hard upper bound of the fault, with a unit (default 5m)', durationFlag('--for'))
-    .option('--grace-period <seconds>', 'gracePeriodSeconds of each delete (default 0)', integerFlag('--grace-period', 0))
-    .option('--min-available <n>', 'ready pods that must remain after each round (default 1)', integerFlag('--min-available', 0))
-    .option('--safety-threshold <ratio>', 'abort when health drops below this ratio in [0, 1]', numberFlag('--safety-threshold', 0, 1))
-    .option('--steady-state <condition>', "condition to start: 'available' (every workload of the target fully ready; default), a health level in [0, 1], or 'off'", steadyStateFlag)
+    .requiredOption('--target <selector>', 'label selector of the target pods, e.g. app=web,tier!=db', selectorFlag('--target'));
+  for (const option of optionFlags()) run.addOption(option);
+  run
     .option('--probe-http <url>', 'health probe: HTTP success ratio of an http:// or https:// URL (repeatable)', urlFlag('--probe-http'), [])
     .option('--probe-readiness <kind/name>', 'health probe: ready/desired replicas of a workload, e.g. Deployment/web (repeatable)', workloadFlag('--probe-readiness'), [])
     .option('--probe-prometheus <query<n|query>n>', "health probe: a PromQL instant query, healthy while the condition holds, e.g. 'QUERY<0.01' (repeatable; needs --prometheus-url)", prometheusConditionFlag('--probe-prometheus'), [])
-    .option('--prometheus-url <url>', 'the Prometheus server --probe-prometheus queries, e.g. http://prometheus:9090')
-    .option('--expect-recovery <duration>', 'after the fault, wait this long at most for health to recover, with a unit', durationFlag('--expect-recovery'))
-    .option('--teardown-timeout <duration>', 'how long teardown keeps retrying while the API server is away before it reports leftovers, with a unit (default 30s)', durationFlag('--teardown-timeout'))
-    .option('--dry-run', 'report which pods would be killed; kill none')
-    .option('--ttl <duration>', 'Lease TTL: how long after a crash before a reaper may clean up, at least 1s (default 15s)', durationTextFlag('--ttl', 1000))
-    .option('--no-reap', 'do not reap dead runs in the namespace before starting')
-    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
-    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
+    .option('--prometheus-url <url>', 'the Prometheus server --probe-prometheus queries, e.g. http://prometheus:9090');
+  runnerFlags(run, 'Lease TTL: how long after a crash before a reaper may clean up, at least 1s (default 15s)')
     .addHelpText('before', 'Example:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n')
     .action(async (opts: RunOptions, cmd: Command) => {
       const spec = specFromFlags(opts);
       const { runExperiment } = await import('./run-experiment.ts');
-      setCode(await runExperiment(spec, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io, flagError));
+      setCode(await runExperiment(spec, runnerOf(opts, cmd), io, flagError));
     });
 
-  sub('create', 'run the experiment a file describes: a kubechaos experiment file or a LitmusChaos ChaosEngine (see docs/cli.md, docs/litmus.md)')
+  const createCommand = sub('create', 'run the experiment a file describes: a kubechaos experiment file or a LitmusChaos ChaosEngine (see docs/cli.md, docs/litmus.md)')
     .option('-f, --filename <file>', 'experiment file or ChaosEngine (YAML), or - for stdin (required)')
     .addOption(pointedFlag('--yaml <file>', '--yaml is spelled -f/--filename in kubechaos (as in kubectl): kubechaos create -f FILE'))
-    .option('--dry-run', 'report which pods would be killed; kill none')
-    .option('--safety-threshold <ratio>', 'abort when health drops below this ratio in [0, 1] (over the file\'s spec.safety)', numberFlag('--safety-threshold', 0, 1))
-    .option('--ttl <duration>', 'Lease TTL, at least 1s (default 15s)', durationTextFlag('--ttl', 1000))
-    .option('--no-reap', 'do not reap dead runs in the namespace before starting')
-    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
-    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'))
+    .addOption(optionFlag(optionRow('dryRun')))
+    .addOption(optionFlag(optionRow('safety'), "abort when health drops below this ratio in [0, 1] (over the file's spec.safety)"));
+  runnerFlags(createCommand, 'Lease TTL, at least 1s (default 15s)')
     .action(async (opts: { filename?: string; dryRun?: boolean; safetyThreshold?: number; ttl?: string; reap: boolean } & BreakerFlags, cmd: Command) => {
       if (opts.filename === undefined) throw usage("required option '-f, --filename <file>' not specified");
       const { create } = await import('./commands/create.ts');
-      setCode(await create(opts as { filename: string }, { ...flags(cmd), ...breakerFlags(opts), ttl: opts.ttl, reap: opts.reap }, io));
+      setCode(await create(opts as { filename: string }, runnerOf(opts, cmd), io));
     });
 
   sub('list', 'list running runs and recently ended ones, and the breakers of targets with safety aborts (-n ns, or -A)')
@@ -206,6 +192,15 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
   return program;
 }
 
+/** The flags of the commands that run an experiment in this process (`run`, `create`): its Lease, the reap before it, the target's breaker. */
+function runnerFlags(command: Command, ttlHelp: string): Command {
+  return command
+    .option('--ttl <duration>', ttlHelp, durationTextFlag('--ttl', 1000))
+    .option('--no-reap', 'do not reap dead runs in the namespace before starting')
+    .option('--breaker-threshold <n>', 'consecutive safety aborts on the target that open its breaker (default 3)', integerFlag('--breaker-threshold', 1))
+    .option('--breaker-half-open-after <duration>', 'how long an open breaker refuses runs before one trial (default 30s)', durationTextFlag('--breaker-half-open-after'));
+}
+
 interface BreakerFlags {
   breakerThreshold?: number;
   breakerHalfOpenAfter?: string;
@@ -235,28 +230,18 @@ function pointedFlag(flags: string, message: string): Option {
   });
 }
 
-interface RunOptions extends BreakerFlags {
+/** The flags of `run`: those of the option table (see option-flags.ts), and the target, probes and run's own. */
+interface RunOptions extends BreakerFlags, Record<string, unknown> {
   type: string;
-  name?: string;
   target: string;
   count?: number;
   percent?: number;
-  every?: number;
-  for?: number;
-  gracePeriod?: number;
-  minAvailable?: number;
-  safetyThreshold?: number;
-  steadyState?: 'available' | 'off' | number;
   probeHttp: string[];
   probeReadiness: Array<{ kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet'; name: string }>;
   probePrometheus: PrometheusCondition[];
   prometheusUrl?: string;
-  expectRecovery?: number;
-  teardownTimeout?: number;
-  dryRun?: boolean;
   ttl?: string;
   reap: boolean;
-  engine: 'native' | 'litmus';
 }
 
 function specFromFlags(o: RunOptions): ExperimentSpec {
@@ -266,20 +251,8 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
     ...o.probeReadiness.map((workload): ProbeSpec => ({ readiness: workload })),
     ...prometheusProbes(o),
   ];
-  const options = {
-    ...(o.count === undefined ? {} : { count: o.count }),
-    ...(o.percent === undefined ? {} : { percent: o.percent }),
-    ...(o.every === undefined ? {} : { every: o.every }),
-    ...(o.for === undefined ? {} : { for: o.for }),
-    ...(o.gracePeriod === undefined ? {} : { gracePeriod: o.gracePeriod }),
-    ...(o.minAvailable === undefined ? {} : { minAvailable: o.minAvailable }),
-    ...(o.safetyThreshold === undefined ? {} : { safety: o.safetyThreshold }),
-    ...(o.steadyState === undefined ? {} : { steadyState: o.steadyState }),
-    ...(o.expectRecovery === undefined ? {} : { expectRecovery: { within: o.expectRecovery } }),
-    ...(o.teardownTimeout === undefined ? {} : { teardownTimeout: o.teardownTimeout }),
-    ...(o.dryRun ? { dryRun: true } : {}),
-  };
-  return { ...(o.name === undefined ? {} : { name: o.name }), target: { selector: o.target }, options, probes, ...(o.engine === 'native' ? {} : { engine: o.engine }) };
+  const { name, engine, ...options } = optionsFromFlags(o) as ExperimentSpec['options'] & Pick<ExperimentSpec, 'name' | 'engine'>;
+  return { ...(name === undefined ? {} : { name }), target: { selector: o.target }, options, probes, ...(engine === undefined ? {} : { engine }) };
 }
 
 function prometheusProbes(o: RunOptions): ProbeSpec[] {
@@ -290,18 +263,9 @@ function prometheusProbes(o: RunOptions): ProbeSpec[] {
 
 /** The flag that sets each SDK option of `run`, to name it in the SDK's own TypeErrors. */
 const OPTION_FLAGS: Readonly<Record<string, string>> = {
+  ...FLAG_OF_OPTION,
   selector: '--target',
   namespace: '-n/--namespace',
-  count: '--count',
-  percent: '--percent',
-  every: '--every',
-  for: '--for',
-  gracePeriod: '--grace-period',
-  minAvailable: '--min-available',
-  safety: '--safety-threshold',
-  steadyState: '--steady-state',
-  'safety.threshold': '--safety-threshold',
-  'expectRecovery.within': '--expect-recovery',
   'probes.http(url)': '--probe-http',
   url: '--prometheus-url',
   name: '--probe-readiness',

@@ -1,15 +1,13 @@
 import { LITMUS_EXPERIMENTS } from '../engines/litmus/catalog.ts';
 import { checkLitmusProbe, type LitmusProbe } from '../engines/litmus/litmus-probe.ts';
-import type { LitmusOverrides } from '../engines/select.ts';
+import type { Engine } from '../engines/engine.ts';
+import type { EngineName, LitmusOverrides } from '../engines/select.ts';
 import { validateEnv } from '../engines/litmus/preflight.ts';
-import type { Probe } from '../safety/probe.ts';
-import { describe, type Duration } from '../util/duration.ts';
+import { describe } from '../util/duration.ts';
 import { assertObject } from '../util/validate.ts';
-import { PodKillExperiment, type BodyContext, type RunOptions } from './builder.ts';
 import type { ClientContext } from './context.ts';
-import type { ExperimentHandle } from './handle.ts';
-import { assertProbe, mergeOptions, type NormalizedOptions, type PodKillOptions, type RecoveryOptions, type SafetyOptions } from './options.ts';
-import type { Report } from './report.ts';
+import { PodsExperiment } from './pods-experiment.ts';
+import { mergeOptions, type NormalizedOptions, type PodKillOptions } from './options.ts';
 import { normalizeTarget, type NormalizedTarget, type PodKillTarget } from './target.ts';
 
 /**
@@ -47,6 +45,13 @@ const EXPERIMENT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * deleted and its finalizer awaited, or reported as a leftover). The report carries `litmus`:
  * engine status, verdict and probe statuses.
  *
+ * It has every method of {@link Experiment}, read the Litmus way: `.for()` sets
+ * TOTAL_CHAOS_DURATION (whole seconds), `.every()` CHAOS_INTERVAL (for experiments that read it),
+ * `.dryRun()` reports the target pods and creates nothing (no ChaosExperiment, no ChaosEngine),
+ * a safety breach stops the ChaosEngine, `.teardownTimeout()` bounds stopping and deleting it,
+ * and `.engine()` takes `'litmus'` only; `count`, `percent` and `gracePeriod` ({@link PodsExperiment})
+ * set PODS_AFFECTED_PERC and pod-delete's FORCE. It adds `env` and `litmusProbe`.
+ *
  * @example
  * ```ts
  * const report = await chaos
@@ -59,12 +64,10 @@ const EXPERIMENT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
  * console.log(report.litmus?.engineStatus, report.litmus?.verdict);
  * ```
  */
-export class LitmusExperiment {
-  readonly #ctx: ClientContext;
+export class LitmusExperiment extends PodsExperiment<LitmusExperimentOptions> {
   readonly #experiment: string;
   readonly #env: Readonly<Record<string, string>>;
   readonly #overrides: LitmusOverrides;
-  readonly #inner: PodKillExperiment;
 
   /** @internal Use `chaos.litmus(experiment, target)` or `chaos.fromLitmus(chaosEngine)`. */
   constructor(
@@ -75,11 +78,10 @@ export class LitmusExperiment {
     options: NormalizedOptions,
     overrides: LitmusOverrides = {},
   ) {
-    this.#ctx = ctx;
+    super({ ...ctx, engine: ctx.engines.litmus(experiment, env, overrides) }, target, options);
     this.#experiment = experiment;
     this.#env = env;
     this.#overrides = overrides;
-    this.#inner = new PodKillExperiment({ ...ctx, engine: ctx.engines.litmus(experiment, env, overrides) }, target, options);
     Object.freeze(this);
   }
 
@@ -93,31 +95,22 @@ export class LitmusExperiment {
     return this.#env;
   }
 
-  /** The validated options, as plain data. @example `chaos.litmus('pod-delete', t).for('30s').options.durationMs // 30000` */
-  get options(): NormalizedOptions {
-    return this.#inner.options;
-  }
-
-  /** The validated target. @example `chaos.litmus('pod-delete', t).target.selector // 'app=web'` */
-  get target(): NormalizedTarget {
-    return this.#inner.target;
-  }
-
   /** The Litmus probes set with `.litmusProbe()`. @example `chaos.litmus('pod-delete', t).litmusProbe(p).litmusProbes.length // 1` */
   get litmusProbes(): readonly LitmusProbe[] {
     return this.#overrides.probes ?? [];
   }
 
-  /** Sets several options at once (plain data, unknown keys rejected). @example `.with({ for: '30s', env: { JITTER: '100' } })` */
-  with(options: LitmusExperimentOptions): LitmusExperiment {
+  /** Sets several options at once (plain data, unknown keys rejected), `env` and `litmusProbes` too. @example `.with({ for: '30s', env: { JITTER: '100' } })` */
+  override with(options: LitmusExperimentOptions): this {
     assertObject(options, 'options');
     const { env, litmusProbes, ...rest } = options;
     const merged = env === undefined ? this.#env : checkEnv(this.#experiment, env, this.#env);
     const current = this.#overrides.probes ?? [];
     const probes = litmusProbes === undefined ? current : [...current, ...checkLitmusProbes(litmusProbes, current)];
-    const next = mergeOptions(this.#inner.options, rest);
+    const next = mergeOptions(this.options, rest);
     if (rest.every !== undefined) checkInterval(this.#experiment);
-    return new LitmusExperiment(this.#ctx, this.#experiment, merged, this.#inner.target, next, probes === current ? this.#overrides : { ...this.#overrides, probes });
+    const overrides = probes === current ? this.#overrides : { ...this.#overrides, probes };
+    return new LitmusExperiment(this.context, this.#experiment, merged, this.target, next, overrides) as this;
   }
 
   /**
@@ -135,7 +128,7 @@ export class LitmusExperiment {
    * })
    * ```
    */
-  litmusProbe(probe: LitmusProbe): LitmusExperiment {
+  litmusProbe(probe: LitmusProbe): this {
     return this.with({ litmusProbes: [probe] });
   }
 
@@ -147,103 +140,19 @@ export class LitmusExperiment {
    *
    * @example `.env({ NETWORK_LATENCY: '2000', JITTER: '100' })`
    */
-  env(env: Readonly<Record<string, string>>): LitmusExperiment {
+  env(env: Readonly<Record<string, string>>): this {
     return this.with({ env });
   }
 
-  /** Percentage (0, 100] of target pods affected (PODS_AFFECTED_PERC). @example `.percent(50)` */
-  percent(p: number): LitmusExperiment {
-    return this.with({ percent: p });
+  /** @internal The options (and engine) of a Litmus experiment change only through `with()`. */
+  protected rebuild(_ctx: ClientContext, options: NormalizedOptions): this {
+    return new LitmusExperiment(this.context, this.#experiment, this.#env, this.target, options, this.#overrides) as this;
   }
 
-  /** Pods affected, as a percentage of the targets at start (PODS_AFFECTED_PERC, rounded up). @example `.count(1)` */
-  count(n: number): LitmusExperiment {
-    return this.with({ count: n });
-  }
-
-  /** Time between chaos iterations (CHAOS_INTERVAL), for experiments that read it. @example `.every('5s')` */
-  every(interval: Duration): LitmusExperiment {
-    return this.with({ every: interval });
-  }
-
-  /** Duration of the chaos (TOTAL_CHAOS_DURATION, whole seconds). @default '5m' @example `.for('60s')` */
-  for(duration: Duration): LitmusExperiment {
-    return this.with({ for: duration });
-  }
-
-  /** pod-delete: 0 sets FORCE=true, anything else FORCE=false. @default 0 @example `.gracePeriod(5)` */
-  gracePeriod(seconds: number): LitmusExperiment {
-    return this.with({ gracePeriod: seconds });
-  }
-
-  /** Health threshold in [0, 1]: preflight refuses below it; a drop below it stops the ChaosEngine. @example `.withSafety(0.9)` */
-  withSafety(threshold: number, options: Omit<SafetyOptions, 'threshold'> = {}): LitmusExperiment {
-    assertObject(options, 'withSafety options');
-    return this.with({ safety: { ...options, threshold } });
-  }
-
-  /** Adds a health probe; health is the minimum over probes. @example `.probe(probes.http(url))` */
-  probe(probe: Probe): LitmusExperiment {
-    return this.with({ probes: [assertProbe(probe, 'probe')] });
-  }
-
-  /** Reports the target pods, creates nothing (no ChaosExperiment, no ChaosEngine). @example `.dryRun()` */
-  dryRun(enabled = true): LitmusExperiment {
-    return this.with({ dryRun: enabled });
-  }
-
-  /** After the fault, wait until health is back over the threshold. @example `.expectRecovery({ within: '60s' })` */
-  expectRecovery(options: RecoveryOptions): LitmusExperiment {
-    return this.with({ expectRecovery: options });
-  }
-
-  /** Ready pods that must remain (preflight blast-radius check). @default 1 @example `.minAvailable(0)` */
-  minAvailable(n: number): LitmusExperiment {
-    return this.with({ minAvailable: n });
-  }
-
-  /** On a safety abort, resolve with the report instead of throwing. @example `.onAbort('report')` */
-  onAbort(mode: 'throw' | 'report'): LitmusExperiment {
-    return this.with({ onAbort: mode });
-  }
-
-  /**
-   * How long teardown (stopping and deleting the ChaosEngine, releasing the run) keeps retrying
-   * through transient failures before it reports leftovers. @default '30s' (or the client's
-   * `teardownTimeout`) @example `.teardownTimeout('1m')`
-   */
-  teardownTimeout(budget: Duration): LitmusExperiment {
-    return this.with({ teardownTimeout: budget });
-  }
-
-  /**
-   * Creates the ChaosEngine, runs `body` while it is active, always stops and deletes it, and
-   * resolves with the report (with `report.litmus`). Rejects like `PodKillExperiment.during`.
-   *
-   * @example
-   * ```ts
-   * const report = await chaos.litmus('pod-delete', target).for('30s').during(async ({ signal }) => {
-   *   await fetch(url, { signal });
-   * });
-   * ```
-   */
-  during(body: (context: BodyContext) => unknown, options: RunOptions = {}): Promise<Report> {
-    return this.#inner.during(body, options);
-  }
-
-  /**
-   * Creates the ChaosEngine and returns a handle; `stop()` patches `engineState: stop`, waits for
-   * `engineStatus: stopped`, deletes the engine and waits for the operator's finalizer.
-   *
-   * @example
-   * ```ts
-   * const exp = await chaos.litmus('pod-delete', target).for('60s').start();
-   * const report = await exp.stop();
-   * report.litmus?.engineStatus; // 'stopped'
-   * ```
-   */
-  start(options: RunOptions = {}): Promise<ExperimentHandle> {
-    return this.#inner.start(options);
+  /** @internal Only the Litmus engine runs a Litmus experiment. */
+  protected override engineNamed(name: EngineName): Engine {
+    if (name !== 'litmus') throw new TypeError(`Expected \`engine\` to be 'litmus': a Litmus experiment runs through its ChaosEngine, got ${describe(name)}.`);
+    return this.context.engine;
   }
 }
 

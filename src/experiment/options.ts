@@ -1,6 +1,8 @@
 import type { Probe } from '../safety/probe.ts';
-import { describe, parseDuration, type Duration } from '../util/duration.ts';
-import { assertInteger, assertObject, assertRange, rejectUnknownKeys } from '../util/validate.ts';
+import type { Duration } from '../util/duration.ts';
+import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
+import { OPTION_TABLE, WITH_KEYS } from './option-table.ts';
+import { assertProbe, checkOption } from './option-types.ts';
 
 /**
  * The options of a pod-kill experiment as plain data. Every builder method sets one of these;
@@ -96,107 +98,78 @@ export interface NormalizedOptions {
   readonly teardownTimeoutMs: number;
 }
 
-/** The default teardown budget: rides out an API server restart (3-8 s on the local control plane) with margin. */
-export const DEFAULT_TEARDOWN_TIMEOUT_MS = 30_000;
+type Mutable = { -readonly [K in keyof NormalizedOptions]: NormalizedOptions[K] };
+/** A checked value of one option (durations in ms, objects with their fields checked). */
+type Checked = any;
 
-export const DEFAULT_OPTIONS: NormalizedOptions = Object.freeze({
+/** Where each option's checked value lands in {@link NormalizedOptions}. */
+const SET: Readonly<Record<string, (next: Mutable, value: Checked, patch: PodKillOptions, base: NormalizedOptions) => void>> = {
+  name: (n, v) => (n.name = v),
+  count: (n, v, patch, base) => {
+    if (base.percent !== undefined || patch.percent !== undefined) throw exclusive();
+    n.count = v;
+  },
+  percent: (n, v, _patch, base) => {
+    if (base.count !== undefined) throw exclusive();
+    n.percent = v;
+  },
+  every: (n, v) => (n.intervalMs = v),
+  for: (n, v) => (n.durationMs = v),
+  gracePeriod: (n, v) => (n.gracePeriodSeconds = v),
+  safety: (n, v) => Object.assign(n, { threshold: v.threshold, safetyGraceMs: v.grace ?? 0, breakerThreshold: v.breakerThreshold ?? DEFAULT_BREAKER_THRESHOLD }),
+  probes: (n, v, _patch, base) => (n.probes = Object.freeze([...base.probes, ...v])),
+  steadyState: (n, v) => (n.steadyState = v),
+  minAvailable: (n, v) => (n.minAvailable = v),
+  expectRecovery: (n, v) => (n.recovery = Object.freeze({ withinMs: v.within, threshold: v.threshold })),
+  dryRun: (n, v) => (n.dryRun = v),
+  onAbort: (n, v) => (n.onAbort = v),
+  teardownTimeout: (n, v) => (n.teardownTimeoutMs = v),
+};
+
+/** Consecutive failed probe readings that open the health breaker when `safety` sets none. */
+const DEFAULT_BREAKER_THRESHOLD = 3;
+
+/** Validates `patch` against the option table and merges it over `base`. TypeErrors name the option. */
+export function mergeOptions(base: NormalizedOptions, patch: PodKillOptions): NormalizedOptions {
+  assertObject(patch, 'options');
+  rejectUnknownKeys(patch, WITH_KEYS, 'pod-kill options');
+  const next: Mutable = { ...base };
+  for (const row of OPTION_TABLE) {
+    const value = (patch as Record<string, unknown>)[row.key];
+    if (value === undefined || row.inWith === false) continue;
+    (SET[row.key] as (typeof SET)[string])(next, checkOption(row.type, value, row.key), patch, base);
+  }
+  return Object.freeze(next);
+}
+
+function exclusive(): TypeError {
+  return new TypeError('`count` and `percent` are exclusive: set one of them.');
+}
+
+/** What no option has set yet; the table's defaults go on top of it. */
+const UNSET: NormalizedOptions = Object.freeze({
   name: undefined,
   count: undefined,
   percent: undefined,
   intervalMs: undefined,
-  durationMs: 5 * 60_000,
+  durationMs: 0,
   gracePeriodSeconds: 0,
   threshold: null,
   safetyGraceMs: 0,
-  breakerThreshold: 3,
+  breakerThreshold: DEFAULT_BREAKER_THRESHOLD,
   probes: Object.freeze([]),
   dryRun: false,
   recovery: undefined,
-  minAvailable: 1,
+  minAvailable: 0,
   onAbort: 'throw',
-  steadyState: 'available',
-  teardownTimeoutMs: DEFAULT_TEARDOWN_TIMEOUT_MS,
+  steadyState: 'off',
+  teardownTimeoutMs: 0,
 });
 
-const KEYS = ['name', 'count', 'percent', 'every', 'for', 'gracePeriod', 'safety', 'probes', 'dryRun', 'expectRecovery', 'minAvailable', 'onAbort', 'steadyState', 'teardownTimeout'];
+/** The options of an experiment nothing has set: the defaults of the option table. @example `DEFAULT_OPTIONS.durationMs // 300000` */
+export const DEFAULT_OPTIONS: NormalizedOptions = mergeOptions(
+  UNSET,
+  Object.fromEntries(OPTION_TABLE.filter((row) => row.default !== undefined).map((row) => [row.key, row.default])),
+);
 
-/** Validates `patch` and merges it over `base`. TypeErrors name the option. */
-export function mergeOptions(base: NormalizedOptions, patch: PodKillOptions): NormalizedOptions {
-  assertObject(patch, 'options');
-  rejectUnknownKeys(patch, KEYS, 'pod-kill options');
-  const next: { -readonly [K in keyof NormalizedOptions]: NormalizedOptions[K] } = { ...base };
-  if (patch.name !== undefined) next.name = runName(patch.name);
-  if (patch.count !== undefined) {
-    next.count = assertInteger(patch.count, 'count', 1);
-    if (base.percent !== undefined || patch.percent !== undefined) throw new TypeError('`count` and `percent` are exclusive: set one of them.');
-  }
-  if (patch.percent !== undefined) {
-    next.percent = assertRange(patch.percent, 'percent', 0, 100, true);
-    if (base.count !== undefined) throw new TypeError('`count` and `percent` are exclusive: set one of them.');
-  }
-  if (patch.every !== undefined) next.intervalMs = parseDuration(patch.every, 'every');
-  if (patch.for !== undefined) next.durationMs = parseDuration(patch.for, 'for');
-  if (patch.gracePeriod !== undefined) next.gracePeriodSeconds = assertInteger(patch.gracePeriod, 'gracePeriod', 0);
-  if (patch.safety !== undefined) Object.assign(next, safety(patch.safety));
-  if (patch.probes !== undefined) {
-    if (!Array.isArray(patch.probes)) throw new TypeError(`Expected \`probes\` to be an array of probes, got ${describe(patch.probes)}.`);
-    next.probes = Object.freeze([...base.probes, ...patch.probes.map((p, i) => assertProbe(p, `probes[${i}]`))]);
-  }
-  if (patch.dryRun !== undefined) {
-    if (typeof patch.dryRun !== 'boolean') throw new TypeError(`Expected \`dryRun\` to be a boolean, got ${describe(patch.dryRun)}.`);
-    next.dryRun = patch.dryRun;
-  }
-  if (patch.expectRecovery !== undefined) next.recovery = recovery(patch.expectRecovery);
-  if (patch.minAvailable !== undefined) next.minAvailable = assertInteger(patch.minAvailable, 'minAvailable', 0);
-  if (patch.onAbort !== undefined) {
-    if (patch.onAbort !== 'throw' && patch.onAbort !== 'report') {
-      throw new TypeError(`Expected \`onAbort\` to be 'throw' or 'report', got ${describe(patch.onAbort)}.`);
-    }
-    next.onAbort = patch.onAbort;
-  }
-  if (patch.steadyState !== undefined) next.steadyState = steadyState(patch.steadyState);
-  if (patch.teardownTimeout !== undefined) next.teardownTimeoutMs = parseDuration(patch.teardownTimeout, 'teardownTimeout');
-  return Object.freeze(next);
-}
-
-/** Checks the probe brand. */
-export function assertProbe(value: unknown, option: string): Probe {
-  if (value === null || typeof value !== 'object' || (value as Probe).isProbe !== true) {
-    throw new TypeError(`Expected \`${option}\` to be a probe from probes.readiness/http/custom, got ${describe(value)}.`);
-  }
-  return value as Probe;
-}
-
-function safety(value: number | SafetyOptions): Partial<NormalizedOptions> {
-  if (typeof value === 'number') return { threshold: assertRange(value, 'safety', 0, 1) };
-  assertObject(value, 'safety');
-  rejectUnknownKeys(value, ['threshold', 'grace', 'breakerThreshold'], '`safety`');
-  return {
-    threshold: assertRange(value.threshold, 'safety.threshold', 0, 1),
-    safetyGraceMs: value.grace === undefined ? 0 : parseDuration(value.grace, 'safety.grace', { allowZero: true }),
-    breakerThreshold: value.breakerThreshold === undefined ? 3 : assertInteger(value.breakerThreshold, 'safety.breakerThreshold', 1),
-  };
-}
-
-function recovery(value: RecoveryOptions): NormalizedOptions['recovery'] {
-  assertObject(value, 'expectRecovery');
-  rejectUnknownKeys(value, ['within', 'threshold'], '`expectRecovery`');
-  return Object.freeze({
-    withinMs: parseDuration(value.within, 'expectRecovery.within'),
-    threshold: value.threshold === undefined ? undefined : assertRange(value.threshold, 'expectRecovery.threshold', 0, 1),
-  });
-}
-
-/** A run name is stored as a label value, so it follows that syntax. */
-function runName(value: unknown): string {
-  if (typeof value !== 'string' || !/^[A-Za-z0-9]([A-Za-z0-9_.-]{0,61}[A-Za-z0-9])?$/.test(value)) {
-    throw new TypeError(`Expected \`name\` to be a run name (at most 63 letters, digits, '-', '_' and '.', starting and ending with a letter or digit), got ${describe(value)}.`);
-  }
-  return value;
-}
-
-function steadyState(value: unknown): SteadyState {
-  if (value === 'available' || value === 'off') return value;
-  if (typeof value === 'number') return assertRange(value, 'steadyState', 0, 1);
-  throw new TypeError(`Expected \`steadyState\` to be 'available', 'off' or a health level in [0, 1], got ${describe(value)}.`);
-}
+export { assertProbe };

@@ -41,6 +41,10 @@ describe('immutable builder', () => {
       minAvailable: 1,
       dryRun: false,
       onAbort: 'throw',
+      steadyState: 'available',
+      teardownTimeoutMs: 30_000,
+      breakerThreshold: 3,
+      probes: [],
     });
   });
 

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { createChaos } from '../../src/chaos.ts';
+import { OPTION_TABLE, optionsMarkdown, shownDefault } from '../../src/experiment/option-table.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
 
 it('README shows exactly the example that runs in CI', () => {
@@ -42,4 +43,26 @@ it('the README options tables list every option of createChaos, podKill, withSaf
   expect(options).toContain('teardownTimeout');
   const missing = options.filter((name) => !new RegExp(`\`(\\.)?${name}[\`(:]|[{,] ${name}[ ,}]`).test(tables));
   expect(missing, 'options missing from the README tables').toEqual([]);
+});
+
+it("the README's options table is the option table, rendered (node scripts/readme-options.ts)", () => {
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const table = /<!-- options-table:start[^\n]*-->\n([\s\S]*?)\n<!-- options-table:end -->/.exec(readme)?.[1];
+  expect(table, 'README.md lost its options-table markers').toBeTruthy();
+  expect(table).toBe(optionsMarkdown());
+});
+
+it("the TSDoc of PodKillOptions states each default of the option table (typedoc shows it)", () => {
+  const source = readFileSync(new URL('../../src/experiment/options.ts', import.meta.url), 'utf8');
+  const body = source.slice(source.indexOf('export interface PodKillOptions'), source.indexOf('\n}\n', source.indexOf('export interface PodKillOptions')));
+  const wrong = OPTION_TABLE.filter((row) => row.default !== undefined).filter((row) => {
+    const doc = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*readonly ${row.key}\\?:`).exec(body)?.[1] ?? '';
+    return !new RegExp(`@default[^\\n]*${shownDefault(row.default).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(doc);
+  });
+  expect(wrong.map((row) => row.key), 'options whose TSDoc @default differs from the table').toEqual([]);
+});
+
+it('with() takes exactly the keys of the option table', () => {
+  const chaos = createChaos({ cluster: new FakeCluster(), handleSignals: false });
+  expect(knownOptions(() => chaos.podKill({ selector: 'app=web' }, { nope: 1 } as never))).toEqual(OPTION_TABLE.filter((r) => r.inWith !== false).map((r) => r.key));
 });
