@@ -156,3 +156,30 @@ describe('checkName', () => {
     expect(store.leases.size).toBe(1);
   });
 });
+
+describe('stopRuns with 500 runs and no watch', () => {
+  it('confirms through one list per tick, not one read per run', async () => {
+    const store = new FakeLeaseStore();
+    // stopRuns's own watch is refused (429 right after a burst of writes); the owners' watches work.
+    const watch = store.watchLeases.bind(store);
+    store.watchLeases = async (namespace, selectors, onChange, signal) => {
+      if (!selectors.labelSelector?.includes('run-id')) throw Object.assign(new Error('HTTP 429'), { code: 429 });
+      return watch(namespace, selectors, onChange, signal);
+    };
+    // A read takes 5 ms, as on a busy API server.
+    const get = store.getLease.bind(store);
+    store.getLease = async (...args) => {
+      await new Promise((r) => setTimeout(r, 5));
+      return get(...args);
+    };
+    for (let i = 0; i < 500; i++) await owner(store, `kc-${i}`);
+    store.log.length = 0;
+    const started = Date.now();
+    const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '10s' });
+    const ms = Date.now() - started;
+    expect(result.confirmed).toHaveLength(500);
+    // 500 reads one after another: 2.5 s and more.
+    expect(ms).toBeLessThan(1500);
+    expect(store.log.filter((op) => op === 'getLease' || op === 'listLeases').length).toBeLessThanOrEqual(4);
+  });
+});
