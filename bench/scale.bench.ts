@@ -330,41 +330,39 @@ writeResult('scale', metrics,
   goals.join('; ') + '.',
 );
 
-/** Two panels (targeted pods, concurrent runs), each with RSS (MiB) and API calls per round. */
+/** A 2 x 2 grid: RSS and API calls per round, against targeted pods and against concurrent runs. */
 function plot(pods: CurvePoint[], runs: CurvePoint[]): string {
   const W = 760;
-  const H = 300;
-  const panel = (ox: number, title: string, pts: CurvePoint[], xLabel: string, logX: boolean): string => {
-    const pw = 300;
-    const ph = 190;
-    const oy = 50;
+  const H = 560;
+  const panel = (ox: number, oy: number, title: string, pts: CurvePoint[], key: 'rssMiB' | 'callsPerRound', color: string, xLabel: string, logX: boolean): string => {
+    const pw = 330;
+    const ph = 170;
+    const left = ox + 50;
     const xs = pts.map((p) => (logX ? Math.log10(p.x) : p.x));
     const [x0, x1] = [Math.min(...xs), Math.max(...xs)];
-    const X = (v: number) => ox + 40 + ((v - x0) / (x1 - x0 || 1)) * (pw - 60);
-    const series = [
-      { key: 'rssMiB' as const, color: '#1f77b4', label: 'RSS (MiB)' },
-      { key: 'callsPerRound' as const, color: '#d62728', label: 'API calls / round' },
-    ];
-    let s = `<text x="${ox + pw / 2}" y="24" text-anchor="middle" font-size="14" font-weight="bold">${title}</text>`;
-    s += `<line x1="${ox + 40}" y1="${oy + ph}" x2="${ox + pw - 10}" y2="${oy + ph}" stroke="#333"/><line x1="${ox + 40}" y1="${oy}" x2="${ox + 40}" y2="${oy + ph}" stroke="#333"/>`;
-    pts.forEach((p, i) => (s += `<text x="${X(xs[i]!)}" y="${oy + ph + 16}" text-anchor="middle" font-size="11">${p.x}</text>`));
-    s += `<text x="${ox + pw / 2}" y="${oy + ph + 34}" text-anchor="middle" font-size="12">${xLabel}</text>`;
-    series.forEach((ser, si) => {
-      const vs = pts.map((p) => p[ser.key]);
-      const top = Math.max(...vs) * 1.15 || 1;
-      const Y = (v: number) => oy + ph - (v / top) * ph;
-      s += `<polyline fill="none" stroke="${ser.color}" stroke-width="2" points="${pts.map((p, i) => `${X(xs[i]!).toFixed(1)},${Y(p[ser.key]).toFixed(1)}`).join(' ')}"/>`;
-      pts.forEach((p, i) => {
-        s += `<circle cx="${X(xs[i]!).toFixed(1)}" cy="${Y(p[ser.key]).toFixed(1)}" r="3.5" fill="${ser.color}"/>`;
-        s += `<text x="${X(xs[i]!).toFixed(1)}" y="${(Y(p[ser.key]) - 7).toFixed(1)}" text-anchor="middle" font-size="10" fill="${ser.color}">${p[ser.key]}</text>`;
-      });
-      s += `<rect x="${ox + 50}" y="${oy - 18 + si * 0}" width="0" height="0"/><text x="${ox + 50 + si * 120}" y="${oy - 8}" font-size="11" fill="${ser.color}">— ${ser.label}</text>`;
+    const X = (v: number) => left + 15 + ((v - x0) / (x1 - x0 || 1)) * (pw - 80);
+    const top = Math.max(...pts.map((p) => p[key])) * 1.25 || 1;
+    const Y = (v: number) => oy + 30 + ph - (v / top) * ph;
+    let s = `<text x="${ox + pw / 2 + 20}" y="${oy + 14}" text-anchor="middle" font-size="13" font-weight="bold">${title}</text>`;
+    s += `<line x1="${left}" y1="${Y(0)}" x2="${ox + pw}" y2="${Y(0)}" stroke="#333"/><line x1="${left}" y1="${oy + 30}" x2="${left}" y2="${Y(0)}" stroke="#333"/>`;
+    for (const f of [0, 0.5, 1]) {
+      const v = (top / 1.25) * f;
+      s += `<line x1="${left - 4}" y1="${Y(v).toFixed(1)}" x2="${ox + pw}" y2="${Y(v).toFixed(1)}" stroke="#ddd"/><text x="${left - 7}" y="${(Y(v) + 4).toFixed(1)}" text-anchor="end" font-size="10">${Number(v.toFixed(1))}</text>`;
+    }
+    pts.forEach((p, i) => (s += `<text x="${X(xs[i]!).toFixed(1)}" y="${Y(0) + 15}" text-anchor="middle" font-size="11">${p.x}</text>`));
+    s += `<text x="${ox + pw / 2 + 20}" y="${Y(0) + 32}" text-anchor="middle" font-size="11">${xLabel}</text>`;
+    s += `<polyline fill="none" stroke="${color}" stroke-width="2" points="${pts.map((p, i) => `${X(xs[i]!).toFixed(1)},${Y(p[key]).toFixed(1)}`).join(' ')}"/>`;
+    pts.forEach((p, i) => {
+      s += `<circle cx="${X(xs[i]!).toFixed(1)}" cy="${Y(p[key]).toFixed(1)}" r="3.5" fill="${color}"/>`;
+      s += `<text x="${X(xs[i]!).toFixed(1)}" y="${(Y(p[key]) - 8).toFixed(1)}" text-anchor="middle" font-size="11" fill="${color}">${p[key]}</text>`;
     });
     return s;
   };
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="sans-serif">` +
     `<rect width="${W}" height="${H}" fill="white"/>` +
-    panel(20, 'Cost vs targeted pods (1 run)', pods, 'pods matched by the selector (log scale)', true) +
-    panel(400, 'Cost vs concurrent runs (one process)', runs, 'experiments running at once', false) +
+    panel(10, 10, 'RSS (MiB) vs targeted pods, 1 run', pods, 'rssMiB', '#1f77b4', 'pods matched (log scale)', true) +
+    panel(390, 10, 'RSS (MiB) vs concurrent runs', runs, 'rssMiB', '#1f77b4', 'experiments at once, one process', false) +
+    panel(10, 285, 'API calls per round vs targeted pods', pods, 'callsPerRound', '#d62728', 'pods matched (log scale)', true) +
+    panel(390, 285, 'API calls per round vs concurrent runs', runs, 'callsPerRound', '#d62728', 'experiments at once, one process', false) +
     `</svg>\n`;
 }
