@@ -183,3 +183,28 @@ describe('stopRuns with 200 runs and no watch', () => {
     expect(store.log.filter((op) => op === 'getLease' || op === 'listLeases').length).toBeLessThanOrEqual(4);
   }, 20_000);
 });
+
+describe('stopRuns with many runs', () => {
+  it('sends the stop annotations a bounded number at a time', async () => {
+    const { ANNOTATE_CONCURRENCY } = await import('../../../src/registry/control.ts');
+    const store = new FakeLeaseStore();
+    let inFlight = 0;
+    let most = 0;
+    const annotate = store.annotateLease.bind(store);
+    store.annotateLease = async (...args) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      try {
+        return await annotate(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    for (let i = 0; i < 100; i++) await owner(store, `kc-${i}`);
+    const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '10s' });
+    expect(result.confirmed).toHaveLength(100);
+    expect(most).toBeGreaterThan(1);
+    // All at once opened a connection (a TLS handshake) per run.
+    expect(most).toBeLessThanOrEqual(ANNOTATE_CONCURRENCY);
+  });
+});
