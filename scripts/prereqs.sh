@@ -33,9 +33,13 @@ esac
 case "$cmd" in
   test|ci) needs+=("chromium|chromium|the screenshot test of the SVG timeline") ;;
 esac
+case "$cmd" in
+  bench) needs+=("python3-venv|python3-venv|the virtualenv of Chaos Toolkit, the peer the peers bench runs (python3 -m venv)") ;;
+esac
 
 have() {
   case "$1" in
+    python3-venv) command -v python3 >/dev/null && python3 -c 'import venv, ensurepip' 2>/dev/null ;;
     chromium) command -v chromium >/dev/null || command -v chromium-browser >/dev/null || command -v google-chrome >/dev/null ;;
     *) command -v "$1" >/dev/null ;;
   esac

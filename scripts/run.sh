@@ -43,6 +43,13 @@ case "$cmd" in
   test|bench) bash scripts/build-prometheus.sh >/dev/null || echo "kubechaos: scripts/build-prometheus.sh failed; the Prometheus tests will say why" >&2 ;;
 esac
 
+# The peers bench runs Chaos Toolkit beside kubechaos: a venv from PyPI, made here because the
+# private network namespace below has no route to PyPI.
+if [ "$cmd" = bench ]; then
+  export KUBECHAOS_CTK_BIN
+  KUBECHAOS_CTK_BIN=$(bash scripts/build-chaostoolkit.sh | tail -n 1) || { KUBECHAOS_CTK_BIN=""; echo "kubechaos: scripts/build-chaostoolkit.sh failed; the peers bench will say why" >&2; }
+fi
+
 # Everything that talks to the cluster runs in a private network namespace (pod IPs live on its
 # lo) and a private PID namespace (if this script dies, every process it started dies with it).
 in_netns() {

@@ -180,8 +180,26 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
       ),
 
     missingPermissions: async (permissions, options) => {
+      // One SelfSubjectRulesReview per namespace answers what the rules allow (preflight asks for
+      // ~14 permissions: 14 SelfSubjectAccessReviews took 165 ms of the CLI's time to its first
+      // delete on the test bed). Only what the rules do not show as allowed (or a review that is
+      // incomplete, or failed) is asked with a SelfSubjectAccessReview, the authoritative answer.
+      const namespaces = [...new Set(permissions.map((p) => p.namespace))];
+      const rules = new Map(
+        await Promise.all(
+          namespaces.map(async (namespace) => {
+            const review = await withRetry(
+              'create selfsubjectrulesreview',
+              (signal) => authz.createSelfSubjectRulesReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } } }, signalOptions(signal)),
+              options,
+            ).catch(() => undefined);
+            return [namespace, review?.status?.incomplete === false ? review.status.resourceRules : []] as const;
+          }),
+        ),
+      );
+      const unknown = permissions.filter((p) => !rulesAllow(rules.get(p.namespace) ?? [], p));
       const results = await Promise.all(
-        permissions.map((p) =>
+        unknown.map((p) =>
           withRetry(
             'create selfsubjectaccessreview',
             async (signal) => {
@@ -240,3 +258,15 @@ export function loadKubeConfig(): KubeConfig {
 }
 
 export type { WorkloadKind };
+
+/** Whether RBAC resource rules (a SelfSubjectRulesReview's) allow `p` on any object of its resource. */
+export function rulesAllow(rules: readonly { verbs: string[]; apiGroups?: string[]; resources?: string[]; resourceNames?: string[] }[], p: Permission): boolean {
+  const base = p.resource.split('/')[0];
+  return rules.some(
+    (r) =>
+      (r.resourceNames === undefined || r.resourceNames.length === 0) &&
+      (r.verbs.includes('*') || r.verbs.includes(p.verb)) &&
+      (r.apiGroups ?? []).some((g) => g === '*' || g === p.group) &&
+      (r.resources ?? []).some((res) => res === '*' || res === p.resource || (p.resource.includes('/') && res === `${base}/*`)),
+  );
+}

@@ -46,22 +46,34 @@ export const nativeEngine: Engine = Object.freeze({
       if (victims.length === 0) {
         context.logger.info({ runId: context.runId, round: index, candidates: candidates(pods, plan).length }, 'pod-kill round skipped: no pod may be killed');
       }
-      for (const pod of victims) {
-        if (halted) return; // the emergency stop: checked right before every delete
-        const at = new Date().toISOString();
-        try {
-          // Not cut short by a stop: a delete already sent may take effect, and then it must be
-          // reported (stop() waits for it; no new delete starts after the stop).
-          const { signal: _notAborted, ...options } = callOptions('delete pod');
-          await context.cluster.deletePod(pod, plan.gracePeriodSeconds, options);
-        } catch (error) {
-          const status = statusOf((error as { cause?: unknown }).cause ?? error);
-          if (status === 404 || status === 409) continue; // already gone, or replaced under the same name
-          throw error;
+      // A big round (percent(50) of 500 pods) goes out DELETE_CONCURRENCY deletes at a time: one
+      // after another, 250 deletes took ~9 s on the test bed.
+      const queue = [...victims];
+      let failed = false;
+      const worker = async (): Promise<void> => {
+        for (let pod = queue.shift(); pod !== undefined; pod = queue.shift()) {
+          if (halted || failed) return; // the emergency stop: checked right before every delete
+          const at = new Date().toISOString();
+          try {
+            // Not cut short by a stop: a delete already sent may take effect, and then it must be
+            // reported (stop() waits for it; no new delete starts after the stop).
+            const { signal: _notAborted, ...options } = callOptions('delete pod');
+            await context.cluster.deletePod(pod, plan.gracePeriodSeconds, options);
+          } catch (error) {
+            const status = statusOf((error as { cause?: unknown }).cause ?? error);
+            if (status === 404 || status === 409) continue; // already gone, or replaced under the same name
+            failed = true;
+            throw error;
+          }
+          context.onKill({ pod: pod.name, uid: pod.uid, at, round: index }, pod);
+          context.logger.info({ runId: context.runId, pod: pod.name, round: index }, 'pod killed');
         }
-        context.onKill({ pod: pod.name, uid: pod.uid, at, round: index }, pod);
-        context.logger.info({ runId: context.runId, pod: pod.name, round: index }, 'pod killed');
-      }
+      };
+      const workers = Array.from({ length: Math.min(DELETE_CONCURRENCY, victims.length) }, worker);
+      // Every worker has settled before the round ends (stop() waits for deletes on the wire).
+      const settled = await Promise.allSettled(workers);
+      const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+      if (rejected) throw rejected.reason;
     };
 
     const finished = (async () => {
@@ -121,6 +133,9 @@ export const nativeEngine: Engine = Object.freeze({
     };
   },
 });
+
+/** Deletes of one round on the wire at once. */
+export const DELETE_CONCURRENCY = 16;
 
 /** A round that takes this long (or longer than `every`), or wakes this late, is a stall. */
 const STALL_MS = 1_000;

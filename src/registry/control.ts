@@ -143,24 +143,33 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
       void watchDeletions(store, options.namespace, resourceVersion, confirm, watching.signal);
       const me = processIdentity();
       const request: StopRequest = { at: new Date().toISOString(), by: options.by ?? `${me.host}/${me.pid}`, reason: options.reason ?? 'emergency stop' };
-      await Promise.all(
-        [...pending.values()].map(async (run) => {
+      // At most ANNOTATE_CONCURRENCY requests at once: 500 at once opened ~500 connections (a TLS
+      // handshake each) and the first answer came after 3.7 s on the test bed.
+      const queue = [...pending.values()];
+      const annotate = async (): Promise<void> => {
+        for (let run = queue.shift(); run !== undefined; run = queue.shift()) {
           try {
             await store.annotateLease(run.namespace, run.id, { [ANNOTATIONS.stop]: JSON.stringify(request) }, { signal: deadline });
           } catch (error) {
             if (httpStatus(error) === 404) confirm(`${run.namespace}/${run.id}`);
-            else if (!deadline.aborted) throw error;
+            else if (!deadline.aborted) {
+              queue.length = 0;
+              throw error;
+            }
           }
-        }),
-      );
-      // The watch confirms within milliseconds; a slow re-list covers a watch that failed.
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(ANNOTATE_CONCURRENCY, queue.length) }, annotate));
+      // The watch confirms within milliseconds; a slow re-list covers a watch that failed: one list
+      // call per tick, not a read per pending run (500 runs: 500 reads one after another, ~10 s).
       const wake = AbortSignal.any([deadline, allConfirmed.signal]);
       while (pending.size > 0 && !deadline.aborted) {
         await pause(500, wake);
-        if (deadline.aborted) break;
-        for (const run of [...pending.values()]) {
-          if (!(await store.getLease(run.namespace, run.id, { signal: deadline }).catch(() => true))) confirm(`${run.namespace}/${run.id}`);
-        }
+        if (deadline.aborted || pending.size === 0) break;
+        const listed = await store.listLeases(options.namespace, LEASE_SELECTOR, { signal: deadline }).catch(() => undefined);
+        if (!listed) continue;
+        const live = new Set(listed.leases.map((l) => `${l.namespace}/${l.name}`));
+        for (const key of [...pending.keys()]) if (!live.has(key)) confirm(key);
       }
     }
   } finally {
@@ -169,6 +178,9 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
   for (const run of pending.values()) unconfirmed.push({ run, why: `its owner did not release the Lease within ${timeoutMs} ms` });
   return { confirmed, unconfirmed, notFound };
 }
+
+/** Stop annotations on the wire at once. */
+export const ANNOTATE_CONCURRENCY = 16;
 
 async function watchDeletions(store: LeaseStore, namespace: string | undefined, resourceVersion: string, onDeleted: (key: string) => void, signal: AbortSignal): Promise<void> {
   const onChange = (change: LeaseChange): void => {

@@ -45,3 +45,22 @@ describe('probes.http warm-up', () => {
     expect(() => probes.http(url, { warmup: 0 })).toThrow(/`warmup`/);
   });
 });
+
+describe('probes.http against a URL that never answers', () => {
+  it('gives its first reading (0) after one timeout, not one per warm-up request', async () => {
+    const hanging = createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    const controller = new AbortController();
+    const started = performance.now();
+    const session = probes.http(`http://127.0.0.1:${(hanging.address() as { port: number }).port}/health`, { timeout: '300ms' })
+      .start({ signal: controller.signal, logger: silentLogger, onUpdate: () => {} } as never);
+    await session.firstReading;
+    const ms = performance.now() - started;
+    controller.abort();
+    hanging.closeAllConnections();
+    hanging.close();
+    expect(session.value()).toBe(0);
+    // Five warm-up requests one after another took 5 x 300 ms.
+    expect(ms).toBeLessThan(300 + 200);
+  });
+});

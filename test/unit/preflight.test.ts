@@ -1,3 +1,4 @@
+import { createServer } from 'node:http';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createChaos, isPreflightError, leaseRegistry, probes } from '../../src/index.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
@@ -123,6 +124,30 @@ describe('preflight refusals change nothing', () => {
     // It could never guard the run: refused as a probe failure that names the probe.
     expect(error).toMatchObject({ code: 'PROBE_FAILED', probe: 'custom' });
     expect(error.message).toContain('down');
+  });
+
+  it('reads the probes while it reads the cluster: a hanging probe refuses within one probe timeout plus 200 ms', async () => {
+    const hanging = createServer(() => {});
+    await new Promise<void>((resolve) => hanging.listen(0, '127.0.0.1', resolve));
+    try {
+      const chaos = setup();
+      // A slow API server: every pod list takes 300 ms.
+      const list = cluster.listPods.bind(cluster);
+      (cluster as { listPods: typeof list }).listPods = async (...args) => {
+        await new Promise((r) => setTimeout(r, 300));
+        return list(...args);
+      };
+      const url = `http://127.0.0.1:${(hanging.address() as { port: number }).port}/health`;
+      const started = performance.now();
+      const error = await refusal(chaos.podKill({ namespace: 'shop', selector: { app: 'web' } }).withSafety(0.5).probe(probes.http(url, { timeout: '400ms' })).during(body));
+      const ms = performance.now() - started;
+      expect(error.code).toBe('HEALTH_BELOW_THRESHOLD');
+      // Probes read after the cluster: 300 ms of lists + 400 ms; warm-up one request at a time: 5 x 400 ms.
+      expect(ms).toBeLessThan(400 + 200);
+    } finally {
+      hanging.closeAllConnections();
+      hanging.close();
+    }
   });
 
   it('start() refuses the same way', async () => {

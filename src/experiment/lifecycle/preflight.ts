@@ -42,8 +42,9 @@ export interface PreflightResult {
 
 /**
  * Refuses to start unless every check passes. Reads only: nothing in the cluster changes.
- * Order: namespace, selector, RBAC, targets, other runs on the target, steady state (waited for,
- * at most the preflight timeout), blast radius, probes, health.
+ * Order: namespace, selector, RBAC, then the experiment's probes start while the rest is read:
+ * targets, other runs on the target, steady state (waited for, at most the preflight timeout),
+ * blast radius; then the probes' first readings (or the fallback probes'), health.
  */
 export async function preflight(input: PreflightInput): Promise<PreflightResult> {
   const { plan, cluster, signal } = input;
@@ -59,6 +60,11 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
   ], signal);
 
   const deadline = Date.now() + input.sampleTimeoutMs;
+  // The experiment's own probes are read while the cluster is: a slow or hanging probe costs at
+  // most its own timeout, not that plus every read before it. (The fallback probes need the
+  // target's workloads, so they start below.) A refusal below stops them (run.ts: monitor.stop()).
+  const sampled = input.probes.length > 0 ? input.monitor.start(input.sampleTimeoutMs) : undefined;
+  sampled?.catch(() => {});
   let pods: readonly PodInfo[] = await cluster.listPods(plan.namespace, plan.selector, { signal });
   if (pods.length === 0) throw new NoTargetsError(plan.namespace, plan.selector);
   // Before the steady state and the blast radius: a run already on the target may have killed a
@@ -73,8 +79,8 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
   if (pool.length === 0) throw new NoTargetsError(plan.namespace, plan.selector, `matches ${pods.length} pod(s), none of them ready and not excluded`);
   checkBlastRadius(readyCount(pods), killsPerRound(pool.length, plan), plan.minAvailable);
 
-  const fallback = input.probes.length === 0 && groups ? targetHealthProbes(plan.namespace, plan.selector, groups) : [];
-  await input.monitor.start(input.sampleTimeoutMs, fallback);
+  if (sampled) await sampled;
+  else await input.monitor.start(input.sampleTimeoutMs, groups ? targetHealthProbes(plan.namespace, plan.selector, groups) : []);
   const failed = input.monitor.failedProbe();
   if (failed) throw new ProbeFailedError(failed.name, failed.error);
   const health = input.monitor.health();

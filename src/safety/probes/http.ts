@@ -25,7 +25,7 @@ export interface HttpProbeOptions {
   /** Key in report samples. @default `http <method> <url>` */
   readonly name?: string;
   /**
-   * Requests sent back to back before the first reading, so the window never judges health
+   * Requests sent at once before the first reading, so the window never judges health
    * from one or two requests (one failed request out of two would read as 0.5).
    * @default 5
    */
@@ -82,7 +82,8 @@ export function http(url: ProbeUrl, options: HttpProbeOptions = {}): Probe {
             record(false);
           }
         };
-        for (let i = 0; i < warmup && !signal.aborted; i++) await once();
+        // All at once: a URL that hangs gives its first reading after one timeout, not `warmup` of them.
+        await Promise.all(Array.from({ length: warmup }, () => once()));
         warm = true;
         if (results.length > 0) reading.set(results.filter((r) => r.ok).length / results.length);
         while (!signal.aborted) {

@@ -156,3 +156,55 @@ describe('checkName', () => {
     expect(store.leases.size).toBe(1);
   });
 });
+
+describe('stopRuns with 200 runs and no watch', () => {
+  it('confirms through one list per tick, not one read per run', async () => {
+    const store = new FakeLeaseStore();
+    // stopRuns's own watch is refused (429 right after a burst of writes); the owners' watches work.
+    const watch = store.watchLeases.bind(store);
+    store.watchLeases = async (namespace, selectors, onChange, signal) => {
+      if (!selectors.labelSelector?.includes('run-id')) throw Object.assign(new Error('HTTP 429'), { code: 429 });
+      return watch(namespace, selectors, onChange, signal);
+    };
+    // A read takes 10 ms, as on a busy API server.
+    const get = store.getLease.bind(store);
+    store.getLease = async (...args) => {
+      await new Promise((r) => setTimeout(r, 10));
+      return get(...args);
+    };
+    for (let i = 0; i < 200; i++) await owner(store, `kc-${i}`);
+    store.log.length = 0;
+    const started = Date.now();
+    const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '10s' });
+    const ms = Date.now() - started;
+    expect(result.confirmed).toHaveLength(200);
+    // 200 reads one after another: 2 s and more.
+    expect(ms).toBeLessThan(1500);
+    expect(store.log.filter((op) => op === 'getLease' || op === 'listLeases').length).toBeLessThanOrEqual(4);
+  }, 20_000);
+});
+
+describe('stopRuns with many runs', () => {
+  it('sends the stop annotations a bounded number at a time', async () => {
+    const { ANNOTATE_CONCURRENCY } = await import('../../../src/registry/control.ts');
+    const store = new FakeLeaseStore();
+    let inFlight = 0;
+    let most = 0;
+    const annotate = store.annotateLease.bind(store);
+    store.annotateLease = async (...args) => {
+      most = Math.max(most, ++inFlight);
+      await new Promise((r) => setTimeout(r, 2));
+      try {
+        return await annotate(...args);
+      } finally {
+        inFlight--;
+      }
+    };
+    for (let i = 0; i < 100; i++) await owner(store, `kc-${i}`);
+    const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '10s' });
+    expect(result.confirmed).toHaveLength(100);
+    expect(most).toBeGreaterThan(1);
+    // All at once opened a connection (a TLS handshake) per run.
+    expect(most).toBeLessThanOrEqual(ANNOTATE_CONCURRENCY);
+  });
+});
