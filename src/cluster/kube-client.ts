@@ -116,9 +116,16 @@ function buildClient(kubeConfig: KubeConfig): KubeClient {
     apis: pooled.makeApiClient(ApisApi),
     version: pooled.makeApiClient(VersionApi),
     objects: KubernetesObjectApi.makeApiClient(pooled),
-    call: <T>(operation: string, request: (options: RequestOptions) => Promise<T>, options?: CallOptions, tuning: RetryTuning = defaultRetry) =>
-      withRetry(operation, (signal) => request(signalOptions(signal)), options, tuning),
+    call: callWithRetry,
     watch: (path: string, query: WatchQuery, listener: WatchListener, signal: AbortSignal) => openWatch(pooled, path, query, listener, signal),
     reporter: EVENT_REPORTER,
   });
+}
+
+/**
+ * {@link KubeClient.call}: `request` under the retry policy, with each attempt's signal handed to
+ * client-node. Shared with the in-memory fake, so unit tests run the real policy.
+ */
+export function callWithRetry<T>(operation: string, request: (options: RequestOptions) => Promise<T>, options?: CallOptions, tuning: RetryTuning = defaultRetry): Promise<T> {
+  return withRetry(operation, (signal) => request(signalOptions(signal)), options, tuning);
 }

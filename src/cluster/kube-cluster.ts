@@ -63,7 +63,7 @@ export function clusterView(client: KubeClient, defaultNamespace: () => string, 
       const emit = (): void => listener([...pods.values()]);
       // The first list must succeed for the caller to have a value; the handle is returned as
       // soon as the first watch is open. Later cycles (after a watch ends) retry quietly.
-      await listWatch(client.watch, {
+      await listWatch(client, {
         path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
         query: { labelSelector },
         list: async (listSignal) => {

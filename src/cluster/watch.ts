@@ -96,10 +96,10 @@ const SHORT_CYCLE_PAUSE_MS = 200;
  *
  * @example
  * ```ts
- * await listWatch(client.watch, { path, query: { labelSelector }, list, onEvent, onFailure, signal });
+ * await listWatch(client, { path, query: { labelSelector }, list, onEvent, onFailure, signal });
  * ```
  */
-export async function listWatch(watch: WatchOpener, options: ListWatchOptions): Promise<void> {
+export async function listWatch(client: { readonly watch: WatchOpener }, options: ListWatchOptions): Promise<void> {
   const { signal, onFailure } = options;
   const backoff = options.backoff ?? ((_failures: number, stage: CycleStage) => (stage === 'list' ? 500 : 0));
   let failures = 0;
@@ -115,7 +115,7 @@ export async function listWatch(watch: WatchOpener, options: ListWatchOptions): 
   const cycle = async (): Promise<{ ended: Promise<number> }> => {
     const resourceVersion = await options.list(signal);
     try {
-      const { ended } = await watch(options.path, { ...options.query, resourceVersion }, listener, signal);
+      const { ended } = await client.watch(options.path, { ...options.query, resourceVersion }, listener, signal);
       return { ended: ended.then((error) => (error && !signal.aborted ? fail(error, 'watch') : 0)) };
     } catch (error) {
       return { ended: Promise.resolve(signal.aborted ? 0 : fail(error, 'watch')) };

@@ -152,7 +152,7 @@ export function litmusClientView(client: KubeClient): LitmusClient {
       const fieldSelector = `metadata.name=${name}`;
       // Ends everything in flight: the list, the open watch, the pause between attempts.
       const life = new AbortController();
-      void listWatch(client.watch, {
+      void listWatch(client, {
         path: `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}`,
         query: { fieldSelector },
         // One plain list per cycle: the loop's own backoff is its retry.
