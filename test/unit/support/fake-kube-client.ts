@@ -74,9 +74,11 @@ interface Watcher {
 /** Options of {@link FakeKubeClient}. */
 export interface FakeKubeOptions {
   /** Tokens the TokenReview accepts, to the user they belong to. */
-  readonly tokens?: Readonly<Record<string, { user: string; groups?: string[] }>>;
+  readonly tokens?: Readonly<Record<string, { user: string; groups?: readonly string[]; uid?: string }>>;
   /** Denied by SelfSubjectAccessReview and SubjectAccessReview, as `verb resource` (`delete pods`). */
   readonly deny?: readonly string[];
+  /** Decides a SubjectAccessReview (instead of `deny`): its spec as the API server receives it. */
+  readonly authorize?: (spec: SubjectAccessSpec) => boolean;
   readonly gitVersion?: string;
 }
 
@@ -158,7 +160,9 @@ export class FakeKubeClient implements KubeClient {
   readonly authn = this.#api('authn', {
     createTokenReview: ({ body }: { body: { spec: { token: string } } }) => {
       const user = this.#options.tokens?.[body.spec.token];
-      return { status: user ? { authenticated: true, user: { username: user.user, groups: user.groups ?? [] } } : { authenticated: false } };
+      return {
+        status: user ? { authenticated: true, user: { username: user.user, groups: [...(user.groups ?? [])], ...(user.uid ? { uid: user.uid } : {}) } } : { authenticated: false },
+      };
     },
   });
 
@@ -166,7 +170,11 @@ export class FakeKubeClient implements KubeClient {
     createSelfSubjectAccessReview: ({ body }: { body: { spec: { resourceAttributes: { verb: string; resource: string } } } }) => ({
       status: { allowed: !this.#denied(body.spec.resourceAttributes) },
     }),
-    createSubjectAccessReview: ({ body }: { body: { spec: { resourceAttributes?: { verb: string; resource: string; subresource?: string } } } }) => {
+    createSubjectAccessReview: ({ body }: { body: { spec: SubjectAccessSpec } }) => {
+      if (this.#options.authorize) {
+        const allowed = this.#options.authorize(body.spec);
+        return { status: { allowed, reason: allowed ? 'rule' : '' } };
+      }
       const attributes = body.spec.resourceAttributes;
       const resource = attributes?.subresource ? `${attributes.resource}/${attributes.subresource}` : attributes?.resource;
       return { status: { allowed: attributes === undefined || !this.#denied({ verb: attributes.verb, resource: resource ?? '' }), reason: 'fake' } };
@@ -385,6 +393,14 @@ export class FakeKubeClient implements KubeClient {
   #denied(attributes: { verb: string; resource: string }): boolean {
     return (this.#options.deny ?? []).includes(`${attributes.verb} ${attributes.resource}`);
   }
+}
+
+/** The spec of a SubjectAccessReview. */
+export interface SubjectAccessSpec {
+  readonly user?: string;
+  readonly groups?: readonly string[];
+  readonly resourceAttributes?: { readonly verb: string; readonly group?: string; readonly resource: string; readonly subresource?: string; readonly namespace?: string; readonly name?: string };
+  readonly nonResourceAttributes?: { readonly verb: string; readonly path: string };
 }
 
 interface NameArgs {
