@@ -125,6 +125,15 @@ export class FakeKubeClient implements KubeClient {
     return [...this.#objects.values()].filter((o) => o.apiVersion === resource.apiVersion && o.kind === resource.kind && (namespace === undefined || o.metadata?.namespace === namespace));
   }
 
+  /** Writes a new version of a stored object (a controller's write: status, finalizers); false when it is gone. */
+  update(apiVersion: string, kind: string, namespace: string | undefined, name: string, change: (current: FakeObject) => FakeObject): boolean {
+    const resource = byKind(apiVersion, kind);
+    const current = this.#objects.get(this.#key(resource, namespace, name));
+    if (!current) return false;
+    this.#store(resource, change(structuredClone(current)));
+    return true;
+  }
+
   /** Ends every open watch (as an API server does at its timeout), with `error` if given. */
   endWatches(error?: unknown): void {
     for (const w of [...this.#watchers]) w.end(error);
@@ -352,9 +361,16 @@ export class FakeKubeClient implements KubeClient {
     return this.#store(resource, merge(existing, patch) as FakeObject);
   }
 
+  /** Stores a new version; an object being deleted goes once it has no finalizer left (the API's rule). */
   #store(resource: Resource, object: FakeObject): FakeObject {
     const stored: FakeObject = { ...object, apiVersion: resource.apiVersion, kind: resource.kind, metadata: { ...object.metadata, resourceVersion: String(++this.#rv) } };
-    this.#objects.set(this.#key(resource, stored.metadata?.namespace, stored.metadata?.name ?? ''), stored);
+    const key = this.#key(resource, stored.metadata?.namespace, stored.metadata?.name ?? '');
+    if (stored.metadata?.deletionTimestamp && (stored.metadata.finalizers ?? []).length === 0) {
+      this.#objects.delete(key);
+      this.#emit('DELETED', stored);
+      return stored;
+    }
+    this.#objects.set(key, stored);
     this.#emit('MODIFIED', stored);
     return stored;
   }
