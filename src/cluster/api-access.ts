@@ -1,7 +1,8 @@
-import { AppsV1Api, AuthenticationV1Api, AuthorizationV1Api, CoreV1Api, VersionApi, type KubeConfig } from '@kubernetes/client-node';
-import { ClusterError, statusOf } from '../errors/cluster-error.ts';
-import { signalOptions } from './call-options.ts';
-import { withConnectionReuse } from './connection-reuse.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { ClusterError } from '../errors/cluster-error.ts';
+import { kubeClient, type KubeClient, type RequestOptions } from './kube-client.ts';
+import { orMissing } from './http-status.ts';
+import { singleAttempt } from './retry.ts';
 
 /** Who made a request, as the API server's TokenReview authenticated them. */
 export interface Caller {
@@ -49,32 +50,36 @@ export interface ApiAccess {
   version(signal: AbortSignal): Promise<string>;
 }
 
-/** The client-node {@link ApiAccess} over `kubeConfig` (connections reused, HTTP/1.1). */
+/** The {@link ApiAccess} over the {@link KubeClient} of `kubeConfig` (connections reused, HTTP/1.1). */
 export function createApiAccess(kubeConfig: KubeConfig): ApiAccess {
-  const kc = withConnectionReuse(kubeConfig);
-  const authn = kc.makeApiClient(AuthenticationV1Api);
-  const authz = kc.makeApiClient(AuthorizationV1Api);
-  const core = kc.makeApiClient(CoreV1Api);
-  const apps = kc.makeApiClient(AppsV1Api);
-  const versions = kc.makeApiClient(VersionApi);
-  const call = async <T>(operation: string, fn: () => Promise<T>): Promise<T> => {
+  return apiAccessView(kubeClient(kubeConfig));
+}
+
+/**
+ * The {@link ApiAccess} as a view over `client`. Each call is made once, within the request's
+ * `signal` (the server answers 502 at once rather than keep its caller waiting; the caller may
+ * retry), and every failure, an abort included, is a {@link ClusterError}.
+ */
+export function apiAccessView(client: KubeClient): ApiAccess {
+  const { authn, authz, core, apps, version } = client;
+  const call = async <T>(operation: string, signal: AbortSignal, request: (options: RequestOptions) => Promise<T>): Promise<T> => {
     try {
-      return await fn();
+      return await client.call(operation, request, { signal }, singleAttempt);
     } catch (error) {
-      throw new ClusterError(operation, error);
+      throw error instanceof ClusterError ? error : new ClusterError(operation, error);
     }
   };
   return {
     reviewToken: (token, signal) =>
-      call('create tokenreviews', async () => {
-        const review = await authn.createTokenReview({ body: { spec: { token } } }, signalOptions(signal));
+      call('create tokenreviews', signal, async (o) => {
+        const review = await authn.createTokenReview({ body: { spec: { token } } }, o);
         const status = review.status;
         if (!status?.authenticated || !status.user?.username) return undefined;
         const { username, uid, groups, extra } = status.user;
         return { user: username, groups: groups ?? [], ...(uid ? { uid } : {}), ...(extra ? { extra } : {}) };
       }),
     reviewAccess: (caller, access, signal) =>
-      call('create subjectaccessreviews', async () => {
+      call('create subjectaccessreviews', signal, async (o) => {
         const attributes =
           'path' in access
             ? { nonResourceAttributes: { verb: access.verb, path: access.path } }
@@ -91,31 +96,27 @@ export function createApiAccess(kubeConfig: KubeConfig): ApiAccess {
               },
             },
           },
-          signalOptions(signal),
+          o,
         );
         return { allowed: review.status?.allowed === true && review.status.denied !== true, reason: review.status?.reason ?? '' };
       }),
     namespaceExists: (namespace, signal) =>
-      call(`get namespace ${namespace}`, async () => {
-        try {
-          await core.readNamespace({ name: namespace }, signalOptions(signal));
+      call(
+        `get namespace ${namespace}`,
+        signal,
+        orMissing(false, async (o) => {
+          await core.readNamespace({ name: namespace }, o);
           return true;
-        } catch (error) {
-          if (statusOf(error) === 404) return false;
-          throw error;
-        }
-      }),
+        }),
+      ),
     workloadReadiness: (namespace, signal) =>
-      call(`list workloads in ${namespace}`, async () => {
-        const [deployments, statefulSets] = await Promise.all([
-          apps.listNamespacedDeployment({ namespace }, signalOptions(signal)),
-          apps.listNamespacedStatefulSet({ namespace }, signalOptions(signal)),
-        ]);
+      call(`list workloads in ${namespace}`, signal, async (o) => {
+        const [deployments, statefulSets] = await Promise.all([apps.listNamespacedDeployment({ namespace }, o), apps.listNamespacedStatefulSet({ namespace }, o)]);
         return [
           ...deployments.items.map((d) => ({ kind: 'Deployment' as const, name: d.metadata?.name ?? '', desired: d.spec?.replicas ?? 1, ready: d.status?.readyReplicas ?? 0 })),
           ...statefulSets.items.map((s) => ({ kind: 'StatefulSet' as const, name: s.metadata?.name ?? '', desired: s.spec?.replicas ?? 1, ready: s.status?.readyReplicas ?? 0 })),
         ];
       }),
-    version: (signal) => call('get version', async () => (await versions.getCode(signalOptions(signal))).gitVersion),
+    version: (signal) => call('get version', signal, async (o) => (await version.getCode(o)).gitVersion),
   };
 }

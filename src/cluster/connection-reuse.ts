@@ -27,10 +27,7 @@ export function withConnectionReuse(kubeConfig: KubeConfig): KubeConfig {
     await base.applySecurityAuthentication(context);
     const fresh = context.getDispatcher();
     if (fresh === undefined) return;
-    const cluster = kubeConfig.getCurrentCluster();
-    const user = kubeConfig.getCurrentUser();
-    // Credentials are part of the key, so a rotated client certificate gets its own pool.
-    const key = JSON.stringify([cluster?.name, cluster?.server, user?.name, user?.certData, user?.certFile, user?.keyData, user?.keyFile]);
+    const key = connectionKey(kubeConfig);
     const pooled = pools.get(key);
     if (pooled === undefined) pools.set(key, fresh);
     else {
@@ -40,4 +37,14 @@ export function withConnectionReuse(kubeConfig: KubeConfig): KubeConfig {
     }
   };
   return view;
+}
+
+/**
+ * The (cluster, user) identity of `kubeConfig`'s current context. Credentials are part of it, so a
+ * rotated client certificate gets its own pool.
+ */
+export function connectionKey(kubeConfig: KubeConfig): string {
+  const cluster = kubeConfig.getCurrentCluster();
+  const user = kubeConfig.getCurrentUser();
+  return JSON.stringify([cluster?.name, cluster?.server, user?.name, user?.certData, user?.certFile, user?.keyData, user?.keyFile]);
 }

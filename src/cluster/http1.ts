@@ -21,6 +21,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
  */
 export function http1Only(kubeConfig: KubeConfig): KubeConfig {
   const view = Object.create(kubeConfig) as KubeConfig;
+  Object.defineProperty(view, ROOT, { value: rootKubeConfig(kubeConfig) });
   view.createDispatcherOptions = (cluster, agentOptions) => {
     const options = kubeConfig.createDispatcherOptions.call(view, cluster, agentOptions);
     if (options.type === 'agent') return { ...options, connect: { ...options.connect, allowH2: false } };
@@ -32,4 +33,11 @@ export function http1Only(kubeConfig: KubeConfig): KubeConfig {
     return options;
   };
   return view;
+}
+
+const ROOT = Symbol('kubechaos.rootKubeConfig');
+
+/** The caller's own KubeConfig behind an {@link http1Only} view (or `kubeConfig` itself). */
+export function rootKubeConfig(kubeConfig: KubeConfig): KubeConfig {
+  return (kubeConfig as { [ROOT]?: KubeConfig })[ROOT] ?? kubeConfig;
 }

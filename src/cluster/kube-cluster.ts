@@ -1,29 +1,17 @@
-import {
-  AppsV1Api,
-  AuthorizationV1Api,
-  CoreV1Api,
-  EventsV1Api,
-  KubeConfig,
-  Watch,
-  type V1Pod,
-} from '@kubernetes/client-node';
+import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
 import type { Permission } from '../errors/forbidden-error.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
-import { pause } from '../util/abort.ts';
-import { signalOptions } from './call-options.ts';
 import { eventBody } from './event-body.ts';
-import { withConnectionReuse } from './connection-reuse.ts';
+import { kubeClient, type KubeClient } from './kube-client.ts';
 import { checkKubeConfig } from './kubeconfig-check.ts';
 import { toPodInfo } from './pod-info.ts';
 import type { CallOptions, ChaosEvent, ClusterPort, ObjectRef, PodInfo, WorkloadInfo, WorkloadKind } from './port.ts';
-import { withRetry } from './retry.ts';
 import { labelSelectorToString } from './selector.ts';
-
-const REPORTING_CONTROLLER = 'kubechaos.dev/kubechaos';
+import { listWatch } from './watch.ts';
 
 /**
- * The {@link ClusterPort} backed by @kubernetes/client-node: CoreV1Api, AppsV1Api,
- * AuthorizationV1Api, EventsV1Api and Watch, with p-retry for transient failures.
+ * The {@link ClusterPort} over the {@link KubeClient} of `kubeConfig` (one pooled client per
+ * cluster and user, shared with the registry and the Litmus engine).
  *
  * @example
  * ```ts
@@ -34,128 +22,82 @@ const REPORTING_CONTROLLER = 'kubechaos.dev/kubechaos';
  */
 export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silentLogger): ClusterPort {
   checkKubeConfig(kubeConfig, 'given');
-  // One connection pool for every call and watch (client-node would open a new one per request).
-  const pooled = withConnectionReuse(kubeConfig);
-  const core = pooled.makeApiClient(CoreV1Api);
-  const apps = pooled.makeApiClient(AppsV1Api);
-  const authz = pooled.makeApiClient(AuthorizationV1Api);
-  const events = pooled.makeApiClient(EventsV1Api);
-  const instance = `${process.pid}@${(process.env.HOSTNAME ?? 'local').slice(0, 40)}`;
+  return clusterView(kubeClient(kubeConfig), () => kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default', logger);
+}
+
+/** The {@link ClusterPort} as a view over `client` (a real one, or the in-memory fake of unit tests). */
+export function clusterView(client: KubeClient, defaultNamespace: () => string, logger: Logger = silentLogger): ClusterPort {
+  const { core, apps, authz, events } = client;
 
   const listPods = (namespace: string, labelSelector: string, options?: CallOptions) =>
-    withRetry(
+    client.call(
       'list pods',
-      async (signal) => {
-        const list = await core.listNamespacedPod({ namespace, labelSelector }, signalOptions(signal));
+      async (o) => {
+        const list = await core.listNamespacedPod({ namespace, labelSelector }, o);
         return { pods: list.items.map(toPodInfo), resourceVersion: list.metadata?.resourceVersion };
       },
       options,
     );
 
   return {
-    defaultNamespace: () => kubeConfig.getContextObject(kubeConfig.getCurrentContext())?.namespace ?? 'default',
+    defaultNamespace,
 
     listPods: async (namespace, labelSelector, options) => (await listPods(namespace, labelSelector, options)).pods,
 
     deletePod: async (pod, gracePeriodSeconds, options) => {
-      await withRetry(
+      await client.call(
         'delete pod',
-        (signal) =>
+        (o) =>
           core.deleteNamespacedPod(
-            {
-              name: pod.name,
-              namespace: pod.namespace,
-              gracePeriodSeconds,
-              body: { gracePeriodSeconds, preconditions: { uid: pod.uid } },
-            },
-            signalOptions(signal),
+            { name: pod.name, namespace: pod.namespace, gracePeriodSeconds, body: { gracePeriodSeconds, preconditions: { uid: pod.uid } } },
+            o,
           ),
         options,
       );
     },
 
     watchPods: async (namespace, labelSelector, listener, onError, signal) => {
-      const watch = new Watch(pooled);
-      const path = `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`;
       const local = new AbortController();
       const stopAll = AbortSignal.any([signal, local.signal]);
-      let current: AbortController | undefined;
-      stopAll.addEventListener('abort', () => current?.abort(), { once: true });
-
       const pods = new Map<string, PodInfo>();
       const emit = (): void => listener([...pods.values()]);
-
-      // One list+watch cycle: lists, emits, opens the watch, and resolves as soon as the watch is
-      // open (or failed to open) with a promise of its end, wrapped in an object: an async
-      // function returning a bare promise would adopt it and wait for the end after all.
-      const cycle = async (): Promise<{ end: Promise<void> }> => {
-        const listed = await listPods(namespace, labelSelector, { signal: stopAll });
-        pods.clear();
-        for (const pod of listed.pods) pods.set(pod.uid, pod);
-        emit();
-        let ended!: () => void;
-        const end = new Promise<void>((resolve) => { ended = resolve; });
-        try {
-          const controller = await watch.watch(
-            path,
-            { labelSelector, resourceVersion: listed.resourceVersion, allowWatchBookmarks: true },
-            (phase, object: V1Pod) => {
-              if (phase === 'BOOKMARK' || phase === 'ERROR' || stopAll.aborted) return;
-              const pod = toPodInfo(object);
-              if (phase === 'DELETED') pods.delete(pod.uid);
-              else pods.set(pod.uid, pod);
-              emit();
-            },
-            (error) => {
-              if (error && !stopAll.aborted) logger.debug({ namespace, ...errorFields(error) }, 'pod watch ended; re-listing');
-              ended();
-            },
-          );
-          current = controller;
-          if (stopAll.aborted) controller.abort();
-        } catch (error) {
-          if (!stopAll.aborted) logger.debug({ namespace, ...errorFields(error) }, 'pod watch did not open; re-listing');
-          ended();
-        }
-        return { end };
-      };
-
       // The first list must succeed for the caller to have a value; the handle is returned as
       // soon as the first watch is open. Later cycles (after a watch ends) retry quietly.
-      let began = Date.now();
-      const first = await cycle();
-      void (async () => {
-        let { end } = first;
-        while (!stopAll.aborted) {
-          await end;
-          if (stopAll.aborted) break;
-          if (Date.now() - began < 1000) await pause(200, stopAll);
-          if (stopAll.aborted) break;
-          began = Date.now();
-          try {
-            ({ end } = await cycle());
-          } catch (error) {
-            if (stopAll.aborted) break;
-            onError(error);
-            await pause(500, stopAll);
-            end = Promise.resolve();
-          }
-        }
-      })();
+      await listWatch(client, {
+        path: `/api/v1/namespaces/${encodeURIComponent(namespace)}/pods`,
+        query: { labelSelector },
+        list: async (listSignal) => {
+          const listed = await listPods(namespace, labelSelector, { signal: listSignal });
+          pods.clear();
+          for (const pod of listed.pods) pods.set(pod.uid, pod);
+          emit();
+          return listed.resourceVersion;
+        },
+        onEvent: (phase, object) => {
+          const pod = toPodInfo(object as V1Pod);
+          if (phase === 'DELETED') pods.delete(pod.uid);
+          else pods.set(pod.uid, pod);
+          emit();
+        },
+        onFailure: (error, _failures, stage) => {
+          if (stage === 'list') onError(error);
+          else logger.debug({ namespace, ...errorFields(error) }, 'pod watch ended; re-listing');
+        },
+        signal: stopAll,
+      });
       return { stop: () => local.abort() };
     },
 
     readWorkload: (namespace, kind, name, options) =>
-      withRetry(
+      client.call(
         `read ${kind}`,
-        async (signal): Promise<WorkloadInfo> => {
-          const opts = signalOptions(signal);
+        async (o): Promise<WorkloadInfo> => {
           const object =
             kind === 'Deployment'
-              ? await apps.readNamespacedDeployment({ namespace, name }, opts)
+              ? await apps.readNamespacedDeployment({ namespace, name }, o)
               : kind === 'StatefulSet'
-                ? await apps.readNamespacedStatefulSet({ namespace, name }, opts)
-                : await apps.readNamespacedReplicaSet({ namespace, name }, opts);
+                ? await apps.readNamespacedStatefulSet({ namespace, name }, o)
+                : await apps.readNamespacedReplicaSet({ namespace, name }, o);
           return {
             replicas: object.spec?.replicas ?? 1,
             selector: labelSelectorToString(object.spec?.selector ?? {}),
@@ -166,15 +108,13 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
       ),
 
     readOwner: (ref, options) =>
-      withRetry(
+      client.call(
         `read ${ref.kind}`,
-        async (signal): Promise<ObjectRef | undefined> => {
+        async (o): Promise<ObjectRef | undefined> => {
           if (ref.kind !== 'ReplicaSet') return undefined;
-          const rs = await apps.readNamespacedReplicaSet({ namespace: ref.namespace, name: ref.name }, signalOptions(signal));
-          const owner = rs.metadata?.ownerReferences?.find((o) => o.controller);
-          return owner
-            ? { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, namespace: ref.namespace }
-            : undefined;
+          const rs = await apps.readNamespacedReplicaSet({ namespace: ref.namespace, name: ref.name }, o);
+          const owner = rs.metadata?.ownerReferences?.find((r) => r.controller);
+          return owner ? { apiVersion: owner.apiVersion, kind: owner.kind, name: owner.name, uid: owner.uid, namespace: ref.namespace } : undefined;
         },
         options,
       ),
@@ -188,9 +128,9 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
       const rules = new Map(
         await Promise.all(
           namespaces.map(async (namespace) => {
-            const review = await withRetry(
+            const review = await client.call(
               'create selfsubjectrulesreview',
-              (signal) => authz.createSelfSubjectRulesReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } } }, signalOptions(signal)),
+              (o) => authz.createSelfSubjectRulesReview({ body: { apiVersion: 'authorization.k8s.io/v1', kind: 'SelfSubjectRulesReview', spec: { namespace } } }, o),
               options,
             ).catch(() => undefined);
             return [namespace, review?.status?.incomplete === false ? review.status.resourceRules : []] as const;
@@ -200,9 +140,9 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
       const unknown = permissions.filter((p) => !rulesAllow(rules.get(p.namespace) ?? [], p));
       const results = await Promise.all(
         unknown.map((p) =>
-          withRetry(
+          client.call(
             'create selfsubjectaccessreview',
-            async (signal) => {
+            async (o) => {
               const review = await authz.createSelfSubjectAccessReview(
                 {
                   body: {
@@ -211,7 +151,7 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
                     spec: { resourceAttributes: { verb: p.verb, resource: p.resource, group: p.group, namespace: p.namespace } },
                   },
                 },
-                signalOptions(signal),
+                o,
               );
               return review.status?.allowed === true ? undefined : p;
             },
@@ -223,15 +163,15 @@ export function createKubeCluster(kubeConfig: KubeConfig, logger: Logger = silen
     },
 
     createEvent: async (event: ChaosEvent, options) => {
-      await withRetry(
+      await client.call(
         'create event',
-        (signal) =>
+        (o) =>
           events.createNamespacedEvent(
             {
               namespace: event.namespace,
-              body: eventBody({ ...event, generateName: 'kubechaos-', reportingController: REPORTING_CONTROLLER, reportingInstance: instance }),
+              body: eventBody({ ...event, generateName: 'kubechaos-', reportingController: client.reporter.controller, reportingInstance: client.reporter.instance }),
             },
-            signalOptions(signal),
+            o,
           ),
         options,
       );

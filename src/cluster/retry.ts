@@ -65,6 +65,12 @@ export const defaultRetry: RetryTuning = Object.freeze({ retries: 4, minTimeout:
 export const persistentRetry: RetryTuning = Object.freeze({ retries: Number.POSITIVE_INFINITY, minTimeout: 100, maxTimeout: 2000, attemptTimeout: 10_000 });
 
 /**
+ * Calls made for a caller who has their own deadline and retries (the server's per-request
+ * checks): one attempt, bounded by the caller's signal only.
+ */
+export const singleAttempt: RetryTuning = Object.freeze({ retries: 0, minTimeout: 0, maxTimeout: 0 });
+
+/**
  * Runs `call` and retries transient failures with p-retry. Non-transient failures and the last
  * transient one become a {@link ClusterError} with the original error as `cause`; an abort
  * rejects with the signal's reason. With `persistent` (and a `signal`), transient failures are

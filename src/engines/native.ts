@@ -1,4 +1,4 @@
-import { statusOf } from '../errors/cluster-error.ts';
+import { isStatus } from '../cluster/http-status.ts';
 import { candidates, chooseVictims, podKillPermissions, type PodKillPlan } from '../faults/pod-kill.ts';
 import { errorFields } from '../logger.ts';
 import { isTransient } from '../cluster/retry.ts';
@@ -60,8 +60,7 @@ export const nativeEngine: Engine = Object.freeze({
             const { signal: _notAborted, ...options } = callOptions('delete pod');
             await context.cluster.deletePod(pod, plan.gracePeriodSeconds, options);
           } catch (error) {
-            const status = statusOf((error as { cause?: unknown }).cause ?? error);
-            if (status === 404 || status === 409) continue; // already gone, or replaced under the same name
+            if (isStatus(error, [404, 409])) continue; // already gone, or replaced under the same name
             failed = true;
             throw error;
           }

@@ -1,7 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
-import { statusOf } from '../errors/cluster-error.ts';
-import { withConnectionReuse } from '../cluster/connection-reuse.ts';
 import { loadKubeConfig } from '../cluster/kube-cluster.ts';
 import { checkKubeConfig } from '../cluster/kubeconfig-check.ts';
 import { createKubeLeaseStore } from './kube-store.ts';
@@ -19,7 +17,7 @@ export interface StoreOptions {
 export function storeOf(options: StoreOptions): LeaseStore {
   if (options.store) return options.store;
   if (options.kubeConfig) checkKubeConfig(options.kubeConfig, 'given');
-  return createKubeLeaseStore(withConnectionReuse(options.kubeConfig ?? loadKubeConfig()));
+  return createKubeLeaseStore(options.kubeConfig ?? loadKubeConfig());
 }
 
 /** Who this process is, as recorded in Leases and stop requests. */
@@ -28,7 +26,4 @@ export function processIdentity(): { host: string; pid: number } {
 }
 
 /** HTTP status of a failed store call: a ClusterError's `status`, or an ApiException's `code`. */
-export function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : statusOf(error);
-}
+export { httpStatus } from '../cluster/http-status.ts';

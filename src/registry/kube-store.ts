@@ -1,34 +1,17 @@
-import {
-  ApisApi,
-  CoordinationV1Api,
-  CoreV1Api,
-  CustomObjectsApi,
-  EventsV1Api,
-  KubernetesObjectApi,
-  PatchStrategy,
-  V1MicroTime,
-  Watch,
-  setHeaderOptions,
-  type KubeConfig,
-  type KubernetesObject,
-  type V1APIResourceList,
-  type V1Lease,
-} from '@kubernetes/client-node';
-import { hostname } from 'node:os';
-import { signalOptions } from '../cluster/call-options.ts';
+import { PatchStrategy, V1MicroTime, setHeaderOptions, type KubeConfig, type KubernetesObject, type V1APIResourceList, type V1Lease } from '@kubernetes/client-node';
 import { eventBody } from '../cluster/event-body.ts';
-import { withRetry } from '../cluster/retry.ts';
-import { statusOf } from '../errors/cluster-error.ts';
+import { kubeClient, type KubeClient } from '../cluster/kube-client.ts';
+import { orMissing } from '../cluster/http-status.ts';
 import type { EventRecord, LeaseRecord, LeaseStore, LeaseWrite, ObjectId, ObjectState } from './store.ts';
 
-const REPORTING_CONTROLLER = 'kubechaos.dev/registry';
 /** Kinds the label sweep leaves alone: the audit trail and the registry itself. */
 const SKIPPED = new Set(['v1/Event', 'events.k8s.io/v1/Event', 'coordination.k8s.io/v1/Lease']);
 const DISCOVERY_TTL_MS = 60_000;
 
 /**
- * The {@link LeaseStore} backed by @kubernetes/client-node: CoordinationV1Api for Leases,
- * EventsV1Api for end-of-run Events, discovery plus KubernetesObjectApi for the reaper's sweep.
+ * The {@link LeaseStore} over the {@link KubeClient} of `kubeConfig` (one pooled client per
+ * cluster and user): Leases, end-of-run Events, discovery plus generic objects for the reaper's
+ * sweep.
  *
  * @example
  * ```ts
@@ -37,10 +20,12 @@ const DISCOVERY_TTL_MS = 60_000;
  * ```
  */
 export function createKubeLeaseStore(kubeConfig: KubeConfig): LeaseStore {
-  const leases = kubeConfig.makeApiClient(CoordinationV1Api);
-  const events = kubeConfig.makeApiClient(EventsV1Api);
-  const objects = KubernetesObjectApi.makeApiClient(kubeConfig);
-  const instance = `${hostname()}/${process.pid}`.slice(0, 128);
+  return leaseStoreView(kubeClient(kubeConfig));
+}
+
+/** The {@link LeaseStore} as a view over `client` (a real one, or the in-memory fake of unit tests). */
+export function leaseStoreView(client: KubeClient): LeaseStore {
+  const { leases, events, objects } = client;
   let kinds: { at: number; list: Promise<Array<{ apiVersion: string; kind: string }>> } | undefined;
 
   const body = (lease: LeaseWrite, resourceVersion?: string): V1Lease => ({
@@ -63,7 +48,7 @@ export function createKubeLeaseStore(kubeConfig: KubeConfig): LeaseStore {
 
   const namespacedKinds = () => {
     if (!kinds || Date.now() - kinds.at > DISCOVERY_TTL_MS) {
-      kinds = { at: Date.now(), list: discoverKinds(kubeConfig) };
+      kinds = { at: Date.now(), list: discoverKinds(client) };
       kinds.list.catch(() => (kinds = undefined));
     }
     return kinds.list;
@@ -71,127 +56,82 @@ export function createKubeLeaseStore(kubeConfig: KubeConfig): LeaseStore {
 
   return {
     createLease: (lease, options) =>
-      withRetry('create lease', async (signal) => toLeaseRecord(await leases.createNamespacedLease({ namespace: lease.namespace, body: body(lease) }, signalOptions(signal))), options),
+      client.call('create lease', async (o) => toLeaseRecord(await leases.createNamespacedLease({ namespace: lease.namespace, body: body(lease) }, o)), options),
 
     getLease: (namespace, name, options) =>
-      withRetry(
-        'read lease',
-        async (signal) => {
-          try {
-            return toLeaseRecord(await leases.readNamespacedLease({ namespace, name }, signalOptions(signal)));
-          } catch (error) {
-            if (statusOf(error) === 404) return undefined;
-            throw error;
-          }
-        },
-        options,
-      ),
+      client.call('read lease', orMissing(undefined, async (o) => toLeaseRecord(await leases.readNamespacedLease({ namespace, name }, o))), options),
 
     replaceLease: (lease, resourceVersion, options) =>
-      withRetry(
+      client.call(
         'replace lease',
-        async (signal) =>
-          toLeaseRecord(
-            await leases.replaceNamespacedLease({ namespace: lease.namespace, name: lease.name, body: body(lease, resourceVersion) }, signalOptions(signal)),
-          ),
+        async (o) => toLeaseRecord(await leases.replaceNamespacedLease({ namespace: lease.namespace, name: lease.name, body: body(lease, resourceVersion) }, o)),
         options,
       ),
 
     annotateLease: (namespace, name, annotations, options) =>
-      withRetry(
+      client.call(
         'annotate lease',
-        async (signal) =>
-          toLeaseRecord(
-            await leases.patchNamespacedLease(
-              { namespace, name, body: { metadata: { annotations } } },
-              setHeaderOptions('Content-Type', PatchStrategy.MergePatch, signalOptions(signal)),
-            ),
-          ),
+        async (o) =>
+          toLeaseRecord(await leases.patchNamespacedLease({ namespace, name, body: { metadata: { annotations } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o))),
         options,
       ),
 
     deleteLease: (namespace, name, resourceVersion, options) =>
-      withRetry(
+      client.call(
         'delete lease',
-        async (signal) => {
-          try {
-            await leases.deleteNamespacedLease(
-              { namespace, name, body: resourceVersion === undefined ? {} : { preconditions: { resourceVersion } } },
-              signalOptions(signal),
-            );
-            return true;
-          } catch (error) {
-            if (statusOf(error) === 404) return false;
-            throw error;
-          }
-        },
+        orMissing(false, async (o) => {
+          await leases.deleteNamespacedLease({ namespace, name, body: resourceVersion === undefined ? {} : { preconditions: { resourceVersion } } }, o);
+          return true;
+        }),
         options,
       ),
 
     listLeases: (namespace, labelSelector, options) =>
-      withRetry(
+      client.call(
         'list leases',
-        async (signal) => {
+        async (o) => {
           const list =
-            namespace === undefined
-              ? await leases.listLeaseForAllNamespaces({ labelSelector }, signalOptions(signal))
-              : await leases.listNamespacedLease({ namespace, labelSelector }, signalOptions(signal));
+            namespace === undefined ? await leases.listLeaseForAllNamespaces({ labelSelector }, o) : await leases.listNamespacedLease({ namespace, labelSelector }, o);
           return { leases: list.items.map(toLeaseRecord), resourceVersion: list.metadata?.resourceVersion ?? '' };
         },
         options,
       ),
 
-    watchLeases: async (namespace, selectors, onChange, signal) => {
-      const path = namespace === undefined ? '/apis/coordination.k8s.io/v1/leases' : `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`;
-      let end!: () => void;
-      const ended = new Promise<void>((resolve) => (end = resolve));
-      let failure: unknown;
-      const controller = await new Watch(kubeConfig).watch(
-        path,
-        { allowWatchBookmarks: true, ...selectors },
-        (phase: string, object: V1Lease) => {
-          if (phase === 'ADDED' || phase === 'MODIFIED' || phase === 'DELETED') onChange({ type: phase, lease: toLeaseRecord(object) });
-        },
-        (error: unknown) => {
-          failure = error;
-          end();
-        },
-      );
-      if (failure) throw failure; // the watch was refused (e.g. 429 right after a create)
-      if (signal.aborted) controller.abort();
-      else signal.addEventListener('abort', () => controller.abort(), { once: true });
-      return { ended };
-    },
+    watchLeases: (namespace, selectors, onChange, signal) =>
+      client.watch(
+        namespace === undefined ? '/apis/coordination.k8s.io/v1/leases' : `/apis/coordination.k8s.io/v1/namespaces/${encodeURIComponent(namespace)}/leases`,
+        { ...selectors },
+        { onEvent: (type, object) => onChange({ type, lease: toLeaseRecord(object as V1Lease) }) },
+        signal,
+      ).then(({ ended }) => ({ ended: ended.then(() => undefined) })),
 
     createEvent: (event, options) =>
-      withRetry(
+      client.call(
         'create event',
-        async (signal) => {
+        async (o) => {
           await events.createNamespacedEvent(
             {
               namespace: event.namespace,
               body: eventBody({
                 ...event,
                 generateName: `${event.lease.name}-`,
-                reportingController: REPORTING_CONTROLLER,
-                reportingInstance: instance,
+                reportingController: client.reporter.controller,
+                reportingInstance: client.reporter.instance,
                 regarding: { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', namespace: event.namespace, name: event.lease.name, uid: event.lease.uid },
               }),
             },
-            signalOptions(signal),
+            o,
           );
         },
         options,
       ),
 
     listEvents: (namespace, labelSelector, options) =>
-      withRetry(
+      client.call(
         'list events',
-        async (signal): Promise<EventRecord[]> => {
+        async (o): Promise<EventRecord[]> => {
           const list =
-            namespace === undefined
-              ? await events.listEventForAllNamespaces({ labelSelector }, signalOptions(signal))
-              : await events.listNamespacedEvent({ namespace, labelSelector }, signalOptions(signal));
+            namespace === undefined ? await events.listEventForAllNamespaces({ labelSelector }, o) : await events.listNamespacedEvent({ namespace, labelSelector }, o);
           return list.items.map((e) => ({
             namespace: e.metadata?.namespace ?? '',
             name: e.metadata?.name ?? '',
@@ -205,20 +145,17 @@ export function createKubeLeaseStore(kubeConfig: KubeConfig): LeaseStore {
       ),
 
     findLabelled: (namespace, labelSelector, options) =>
-      withRetry(
+      client.call(
         'find labelled objects',
         async () => {
           const found = await Promise.all(
-            (await namespacedKinds()).map(async ({ apiVersion, kind }) => {
-              try {
+            (await namespacedKinds()).map(({ apiVersion, kind }) =>
+              // gone, not listable, or not ours to see: nothing of that kind to sweep
+              orMissing([] as ObjectId[], async () => {
                 const list = await objects.list(apiVersion, kind, namespace, undefined, undefined, undefined, undefined, labelSelector);
-                return list.items.map((o: KubernetesObject): ObjectId => ({ apiVersion, kind, namespace, name: o.metadata?.name ?? '' }));
-              } catch (error) {
-                const status = statusOf(error);
-                if (status === 404 || status === 405 || status === 403) return []; // gone, not listable, or not ours to see
-                throw error;
-              }
-            }),
+                return list.items.map((item: KubernetesObject): ObjectId => ({ apiVersion, kind, namespace, name: item.metadata?.name ?? '' }));
+              }, [404, 405, 403])(undefined),
+            ),
           );
           return found.flat();
         },
@@ -226,50 +163,37 @@ export function createKubeLeaseStore(kubeConfig: KubeConfig): LeaseStore {
       ),
 
     deleteObject: (object, options) =>
-      withRetry(
+      client.call(
         `delete ${object.kind}`,
-        async () => {
-          try {
-            await objects.delete(spec(object), undefined, undefined, undefined, undefined, 'Background');
-            return true;
-          } catch (error) {
-            if (statusOf(error) === 404) return false;
-            throw error;
-          }
-        },
+        orMissing(false, async () => {
+          await objects.delete(spec(object), undefined, undefined, undefined, undefined, 'Background');
+          return true;
+        }),
         options,
       ),
 
     objectState: (object, options) =>
-      withRetry(
+      client.call(
         `read ${object.kind}`,
-        async (): Promise<ObjectState | undefined> => {
-          try {
-            const found = await objects.read({ apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.name, namespace: object.namespace } });
-            const at = found.metadata?.deletionTimestamp as Date | string | undefined;
-            return { deletionTimestamp: at === undefined ? null : at instanceof Date ? at.toISOString() : String(at), finalizers: found.metadata?.finalizers ?? [] };
-          } catch (error) {
-            if (statusOf(error) === 404) return undefined;
-            throw error;
-          }
-        },
+        orMissing(undefined, async (): Promise<ObjectState> => {
+          const found = await objects.read({ apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.name, namespace: object.namespace } });
+          const at = found.metadata?.deletionTimestamp as Date | string | undefined;
+          return { deletionTimestamp: at === undefined ? null : at instanceof Date ? at.toISOString() : String(at), finalizers: found.metadata?.finalizers ?? [] };
+        }),
         options,
       ),
 
     updateEvent: (namespace, name, labels, annotations, options) =>
-      withRetry(
+      client.call(
         'update event',
-        async (signal) => {
-          await events.patchNamespacedEvent(
-            { namespace, name, body: { metadata: { labels, annotations } } },
-            setHeaderOptions('Content-Type', PatchStrategy.MergePatch, signalOptions(signal)),
-          );
+        async (o) => {
+          await events.patchNamespacedEvent({ namespace, name, body: { metadata: { labels, annotations } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o));
         },
         options,
       ),
 
     patchObject: (object, patch, options) =>
-      withRetry(
+      client.call(
         `patch ${object.kind}`,
         async () => {
           await objects.patch({ ...spec(object), ...(patch as object) }, undefined, undefined, 'kubechaos', undefined, PatchStrategy.MergePatch);
@@ -284,10 +208,7 @@ function spec(object: ObjectId): KubernetesObject {
 }
 
 /** Namespaced kinds that can be listed and deleted, one preferred version per group. */
-async function discoverKinds(kubeConfig: KubeConfig): Promise<Array<{ apiVersion: string; kind: string }>> {
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const apis = kubeConfig.makeApiClient(ApisApi);
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
+async function discoverKinds({ core, apis, custom }: KubeClient): Promise<Array<{ apiVersion: string; kind: string }>> {
   const groups = (await apis.getAPIVersions()).groups;
   const lists: Array<Promise<V1APIResourceList>> = [core.getAPIResources()];
   for (const group of groups) {

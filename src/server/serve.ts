@@ -3,7 +3,6 @@ import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createApiAccess, type ApiAccess } from '../cluster/api-access.ts';
 import { loadKubeConfig } from '../cluster/kube-cluster.ts';
-import { withConnectionReuse } from '../cluster/connection-reuse.ts';
 import { createKubeLeaseStore } from '../registry/kube-store.ts';
 import { isChaosError } from '../errors/guards.ts';
 import { silentLogger, type Logger } from '../logger.ts';
@@ -133,9 +132,8 @@ export async function serve(options: ServeOptions = {}): Promise<ControlServer> 
   const owner = new ExperimentOwner({ ...(kubeConfig ? { kubeConfig } : {}), logger, observers: chaosMetrics ? [chaosMetrics.observer] : [] });
   const ctx: ApiContext = {
     control,
-    // One store (one connection pool) for every request: storeOf() would build a new client and
-    // pool per registry call, so each request would pay fresh TLS handshakes and leave an Agent behind.
-    store: kubeConfig ? { kubeConfig, store: createKubeLeaseStore(withConnectionReuse(kubeConfig)) } : {},
+    // One store for every request (over the kubeconfig's one pooled client, shared with `access`).
+    store: kubeConfig ? { kubeConfig, store: createKubeLeaseStore(kubeConfig) } : {},
     access,
     auth: createAuthenticator({ access, anonymousLoopback, cacheTtlMs }),
     owner,

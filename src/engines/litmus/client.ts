@@ -1,14 +1,12 @@
 // The Kubernetes calls the Litmus engine makes: custom objects (litmuschaos.io/v1alpha1), the
 // chaos ServiceAccount, SubjectAccessReviews and watches. Kept apart so the engine logic reads
 // as Litmus, not as HTTP.
-import {
-  AuthorizationV1Api, BatchV1Api, CoreV1Api, CustomObjectsApi, KubeConfig, PatchStrategy, Watch, setHeaderOptions,
-} from '@kubernetes/client-node';
-import { statusOf } from '../../errors/cluster-error.ts';
+import { PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
 import { signalOptions } from '../../cluster/call-options.ts';
+import { kubeClient, type KubeClient } from '../../cluster/kube-client.ts';
+import { orMissing } from '../../cluster/http-status.ts';
 import type { CallOptions } from '../../cluster/port.ts';
-import { withRetry } from '../../cluster/retry.ts';
-import { pause } from '../../util/abort.ts';
+import { listWatch } from '../../cluster/watch.ts';
 import type { ServiceAccountPermission } from './errors.ts';
 
 export const GROUP = 'litmuschaos.io';
@@ -64,65 +62,64 @@ export interface LitmusClient {
   watch(plural: Plural, namespace: string, name: string, onEvent: (type: WatchEvent, object: KubeObject) => void, onError: (error: unknown) => void): ObjectWatch;
 }
 
+/**
+ * The {@link LitmusClient} over the {@link KubeClient} of `kubeConfig` (one pooled client per
+ * cluster and user, shared with the cluster port and the registry).
+ *
+ * @example
+ * ```ts
+ * const engine = createLitmusEngine(createLitmusClient(kc));
+ * ```
+ */
 export function createLitmusClient(kubeConfig: KubeConfig): LitmusClient {
-  const custom = kubeConfig.makeApiClient(CustomObjectsApi);
-  const core = kubeConfig.makeApiClient(CoreV1Api);
-  const batch = kubeConfig.makeApiClient(BatchV1Api);
-  const authz = kubeConfig.makeApiClient(AuthorizationV1Api);
+  return litmusClientView(kubeClient(kubeConfig));
+}
+
+/** Consecutive failed list+watch cycles before a Litmus watch reports them. */
+const WATCH_FAILURES_REPORTED = 10;
+
+/** The {@link LitmusClient} as a view over `client` (a real one, or the in-memory fake of unit tests). */
+export function litmusClientView(client: KubeClient): LitmusClient {
+  const { custom, core, batch, authz } = client;
   const ref = (plural: Plural, namespace: string) => ({ group: GROUP, version: VERSION, plural, namespace });
 
-  const get = async (plural: Plural, namespace: string, name: string, options?: CallOptions): Promise<KubeObject | undefined> => {
-    try {
-      return (await withRetry(`get ${plural}`, (signal) => custom.getNamespacedCustomObject({ ...ref(plural, namespace), name }, signalOptions(signal)), options)) as KubeObject;
-    } catch (error) {
-      if (statusOf((error as { cause?: unknown }).cause) === 404) return undefined;
-      throw error;
-    }
-  };
-
   return {
-    get,
+    get: async (plural, namespace, name, options) =>
+      (await client.call(`get ${plural}`, orMissing(undefined, (o) => custom.getNamespacedCustomObject({ ...ref(plural, namespace), name }, o)), options)) as KubeObject | undefined,
     list: async (plural, namespace, labelSelector) => {
-      const list = (await withRetry(`list ${plural}`, () => custom.listNamespacedCustomObject({ ...ref(plural, namespace), labelSelector }))) as { items?: KubeObject[] };
+      const list = (await client.call(`list ${plural}`, () => custom.listNamespacedCustomObject({ ...ref(plural, namespace), labelSelector }))) as { items?: KubeObject[] };
       return list.items ?? [];
     },
     create: async (plural, namespace, body) =>
-      (await withRetry(`create ${plural}`, () => custom.createNamespacedCustomObject({ ...ref(plural, namespace), body }))) as KubeObject,
-    mergePatch: async (plural, namespace, name, patch, options) => {
-      try {
-        return (await withRetry(
-          `patch ${plural}`,
-          (signal) => custom.patchNamespacedCustomObject({ ...ref(plural, namespace), name, body: patch }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, signalOptions(signal))),
-          options,
-        )) as KubeObject;
-      } catch (error) {
-        if (statusOf((error as { cause?: unknown }).cause) === 404) return undefined;
-        throw error;
-      }
-    },
-    delete: async (plural, namespace, name, options) => {
-      try {
-        await withRetry(`delete ${plural}`, (signal) => custom.deleteNamespacedCustomObject({ ...ref(plural, namespace), name }, signalOptions(signal)), options);
-        return true;
-      } catch (error) {
-        if (statusOf((error as { cause?: unknown }).cause) === 404) return false;
-        throw error;
-      }
-    },
-    serviceAccountExists: async (namespace, name) => {
-      try {
-        await withRetry('get serviceaccount', () => core.readNamespacedServiceAccount({ namespace, name }));
-        return true;
-      } catch (error) {
-        if (statusOf((error as { cause?: unknown }).cause) === 404) return false;
-        throw error;
-      }
-    },
+      (await client.call(`create ${plural}`, () => custom.createNamespacedCustomObject({ ...ref(plural, namespace), body }))) as KubeObject,
+    mergePatch: async (plural, namespace, name, patch, options) =>
+      (await client.call(
+        `patch ${plural}`,
+        orMissing(undefined, (o) => custom.patchNamespacedCustomObject({ ...ref(plural, namespace), name, body: patch }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o))),
+        options,
+      )) as KubeObject | undefined,
+    delete: (plural, namespace, name, options) =>
+      client.call(
+        `delete ${plural}`,
+        orMissing(false, async (o) => {
+          await custom.deleteNamespacedCustomObject({ ...ref(plural, namespace), name }, o);
+          return true;
+        }),
+        options,
+      ),
+    serviceAccountExists: (namespace, name) =>
+      client.call(
+        'get serviceaccount',
+        orMissing(false, async () => {
+          await core.readNamespacedServiceAccount({ namespace, name });
+          return true;
+        }),
+      ),
     deniedForServiceAccount: async (namespace, serviceAccount, permissions) => {
       const user = `system:serviceaccount:${namespace}:${serviceAccount}`;
       const groups = ['system:serviceaccounts', `system:serviceaccounts:${namespace}`, 'system:authenticated'];
       const results = await Promise.all(permissions.map(async (p) => {
-        const review = await withRetry('create subjectaccessreview', () => authz.createSubjectAccessReview({
+        const review = await client.call('create subjectaccessreview', () => authz.createSubjectAccessReview({
           body: {
             apiVersion: 'authorization.k8s.io/v1',
             kind: 'SubjectAccessReview',
@@ -135,71 +132,49 @@ export function createLitmusClient(kubeConfig: KubeConfig): LitmusClient {
     },
     deleteChaosPods: async (namespace, engineUid, options) => {
       const labelSelector = `chaosUID=${engineUid}`;
-      await withRetry('delete chaos jobs', (signal) => batch.deleteCollectionNamespacedJob({ namespace, labelSelector, propagationPolicy: 'Background' }, signalOptions(signal)), options);
-      await withRetry('delete chaos pods', (signal) => core.deleteCollectionNamespacedPod({ namespace, labelSelector, gracePeriodSeconds: 0 }, signalOptions(signal)), options);
+      await client.call('delete chaos jobs', (o) => batch.deleteCollectionNamespacedJob({ namespace, labelSelector, propagationPolicy: 'Background' }, o), options);
+      await client.call('delete chaos pods', (o) => core.deleteCollectionNamespacedPod({ namespace, labelSelector, gracePeriodSeconds: 0 }, o), options);
     },
     endExperiment: async (namespace, engineUid, options) => {
       // Experiment pods carry job-name (set by the Job controller); the runner pod does not. They
       // are listed before the Jobs go: the Job's deletion has the garbage collector delete them
       // too, and a list after it would miss pods that kubechaos's own call made terminate.
       const [pods] = await Promise.all([
-        withRetry('list experiment pods', (signal) => core.listNamespacedPod({ namespace, labelSelector: `chaosUID=${engineUid},job-name` }, signalOptions(signal)), options),
+        client.call('list experiment pods', (o) => core.listNamespacedPod({ namespace, labelSelector: `chaosUID=${engineUid},job-name` }, o), options),
         // First (or at once): a Job whose pod is deleted would otherwise start a replacement.
-        withRetry('delete experiment jobs', (signal) => batch.deleteCollectionNamespacedJob({ namespace, labelSelector: `chaosUID=${engineUid}`, propagationPolicy: 'Background' }, signalOptions(signal)), options),
+        client.call('delete experiment jobs', (o) => batch.deleteCollectionNamespacedJob({ namespace, labelSelector: `chaosUID=${engineUid}`, propagationPolicy: 'Background' }, o), options),
       ]);
       const names = pods.items.map((pod) => pod.metadata!.name!);
-      await Promise.all(names.map(async (name) => {
-        try {
-          await withRetry('delete experiment pod', (signal) => core.deleteNamespacedPod({ namespace, name }, signalOptions(signal)), options);
-        } catch (error) {
-          if (statusOf((error as { cause?: unknown }).cause) !== 404) throw error;
-        }
-      }));
+      await Promise.all(names.map((name) => client.call('delete experiment pod', orMissing(undefined, (o) => core.deleteNamespacedPod({ namespace, name }, o)), options)));
       return names;
     },
     watch: (plural, namespace, name, onEvent, onError) => {
-      const watch = new Watch(kubeConfig);
-      const path = `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}`;
       const fieldSelector = `metadata.name=${name}`;
       // Ends everything in flight: the list, the open watch, the pause between attempts.
       const life = new AbortController();
-      let current: AbortController | undefined;
-      let failures = 0;
-      const run = async (): Promise<void> => {
-        while (!life.signal.aborted) {
-          let resourceVersion: string | undefined;
-          try {
-            const list = (await custom.listNamespacedCustomObject({ ...ref(plural, namespace), fieldSelector }, signalOptions(life.signal))) as { items?: KubeObject[]; metadata?: { resourceVersion?: string } };
-            resourceVersion = list.metadata?.resourceVersion;
-            const item = list.items?.[0];
-            if (item) onEvent('ADDED', item);
-            else onEvent('DELETED', { metadata: { name, namespace } });
-            await new Promise<void>((resolve, reject) => {
-              watch.watch(path, { fieldSelector, resourceVersion, allowWatchBookmarks: true }, (type, object: KubeObject) => {
-                failures = 0;
-                if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') onEvent(type, object);
-              }, (error) => (error && !life.signal.aborted ? reject(error) : resolve()))
-                .then((controller) => {
-                  current = controller;
-                  if (life.signal.aborted) controller.abort();
-                })
-                .catch(reject);
-            });
-          } catch (error) {
-            if (life.signal.aborted) return;
-            failures++;
-            if (failures >= 10) onError(error);
-            await pause(Math.min(2000, 100 * failures), life.signal);
-          }
-        }
-      };
-      void run();
-      return {
-        stop: () => {
-          life.abort();
-          current?.abort();
+      void listWatch(client, {
+        path: `/apis/${GROUP}/${VERSION}/namespaces/${encodeURIComponent(namespace)}/${plural}`,
+        query: { fieldSelector },
+        // One plain list per cycle: the loop's own backoff is its retry.
+        list: async (signal) => {
+          const list = (await custom.listNamespacedCustomObject({ ...ref(plural, namespace), fieldSelector }, signalOptions(signal))) as {
+            items?: KubeObject[];
+            metadata?: { resourceVersion?: string };
+          };
+          const item = list.items?.[0];
+          if (item) onEvent('ADDED', item);
+          else onEvent('DELETED', { metadata: { name, namespace } });
+          return list.metadata?.resourceVersion;
         },
-      };
+        onEvent: (type, object) => onEvent(type, object as KubeObject),
+        onFailure: (error, failures) => {
+          if (failures >= WATCH_FAILURES_REPORTED) onError(error);
+        },
+        backoff: (failures) => Math.min(2000, 100 * failures),
+        firstListRejects: false,
+        signal: life.signal,
+      }).catch(onError); // never: with firstListRejects false every failure stays in the loop
+      return { stop: () => life.abort() };
     },
   };
 }

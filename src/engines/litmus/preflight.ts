@@ -1,6 +1,6 @@
 // Checks made before a ChaosEngine is created: env names, CRDs, ServiceAccount, ChaosExperiment
 // (installed when missing and known), and the ServiceAccount's RBAC against what the experiment lists.
-import { statusOf } from '../../errors/cluster-error.ts';
+import { isStatus } from '../../cluster/http-status.ts';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from '../../labels.ts';
 import { LITMUS_EXPERIMENTS, experimentDefinition, knownExperiments, unknownEnvNames, type PolicyRule } from './catalog.ts';
 import type { LitmusClient } from './client.ts';
@@ -79,7 +79,7 @@ export async function preflight(client: LitmusClient, options: PreflightOptions)
   try {
     await client.list('chaosengines', namespace);
   } catch (error) {
-    if (statusOf((error as { cause?: unknown }).cause) === 404) {
+    if (isStatus(error, [404])) {
       throw new LitmusNotReadyError('LITMUS_NOT_INSTALLED', 'Refusing to start: the Litmus CRDs (chaosengines.litmuschaos.io and friends) are not installed in this cluster.');
     }
     throw error;
@@ -125,7 +125,7 @@ export async function preflight(client: LitmusClient, options: PreflightOptions)
     await client.create('chaosexperiments', namespace, manifest);
     return { installed: true, permissions: known.permissions };
   } catch (error) {
-    if (statusOf((error as { cause?: unknown }).cause) !== 409) throw error;
+    if (!isStatus(error, [409])) throw error;
     return { installed: false, permissions: known.permissions }; // installed concurrently by another run
   }
 }

@@ -2,7 +2,7 @@ import { whenAborted } from '../../util/abort.ts';
 import { hostname } from 'node:os';
 import { ChaosError } from '../../errors/chaos-error.ts';
 import { CircuitOpenError } from '../../errors/circuit-open-error.ts';
-import { statusOf } from '../../errors/cluster-error.ts';
+import { httpStatus } from '../../cluster/http-status.ts';
 import type { BreakerChange } from '../../data/breaker-change.ts';
 import { errorFields, type Logger } from '../../logger.ts';
 import type { BreakerRecords, StoredBreaker } from '../../data/breaker-records.ts';
@@ -158,9 +158,4 @@ export class Breaker {
       reset: this.#records.scope === 'cluster' ? resetCommand(target) : 'create a new client (this breaker lives in this client only)',
     });
   }
-}
-
-function httpStatus(error: unknown): number | undefined {
-  const status = (error as { status?: unknown } | null)?.status;
-  return typeof status === 'number' ? status : statusOf(error);
 }

@@ -1,6 +1,7 @@
-// An in-memory stand-in for the API server's TokenReview and SubjectAccessReview: tokens map to
-// callers, and a caller may do what one of its rules allows (verb, resource, namespace; '*' any).
-import type { Access, ApiAccess, Caller } from '../../../src/cluster/api-access.ts';
+// The server's API access over the one in-memory fake of the KubeClient: tokens map to callers,
+// and a caller may do what one of its rules allows (verb, resource, namespace; '*' any).
+import { apiAccessView, type Access, type ApiAccess, type Caller } from '../../../src/cluster/api-access.ts';
+import { FakeKubeClient, type SubjectAccessSpec } from '../support/fake-kube-client.ts';
 
 export interface Rule {
   readonly user: string;
@@ -13,29 +14,26 @@ export interface Rule {
 
 export function fakeAccess(tokens: Record<string, Caller>, rules: Rule[], namespaces: string[] = ['shop', 'other', 'default']) {
   const reviews: Array<{ caller: Caller; access: Access }> = [];
-  let tokenReviews = 0;
-  const allows = (caller: Caller, access: Access): boolean =>
+  const allows = (spec: SubjectAccessSpec): boolean =>
     rules.some((r) => {
-      if (r.user !== caller.user || (r.verb !== '*' && r.verb !== access.verb)) return false;
-      if ('path' in access) return r.resource === access.path;
-      if (r.resource !== '*' && r.resource !== access.resource) return false;
-      return r.namespace === undefined || r.namespace === access.namespace;
+      const verb = spec.resourceAttributes?.verb ?? spec.nonResourceAttributes?.verb;
+      if (r.user !== spec.user || (r.verb !== '*' && r.verb !== verb)) return false;
+      if (spec.nonResourceAttributes) return r.resource === spec.nonResourceAttributes.path;
+      if (r.resource !== '*' && r.resource !== spec.resourceAttributes?.resource) return false;
+      return r.namespace === undefined || r.namespace === spec.resourceAttributes?.namespace;
     });
+  const kube = new FakeKubeClient({ tokens, authorize: allows, gitVersion: 'v1.36.3' });
+  for (const name of namespaces) kube.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  kube.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'shop' }, spec: { replicas: 4 }, status: { readyReplicas: 3 } });
+  const view = apiAccessView(kube);
   const access: ApiAccess = {
-    reviewToken: async (token) => {
-      tokenReviews++;
-      return tokens[token];
-    },
-    reviewAccess: async (caller, a) => {
+    ...view,
+    reviewAccess: (caller, a, signal) => {
       reviews.push({ caller, access: a });
-      const allowed = allows(caller, a);
-      return { allowed, reason: allowed ? 'rule' : '' };
+      return view.reviewAccess(caller, a, signal);
     },
-    namespaceExists: async (ns) => namespaces.includes(ns),
-    workloadReadiness: async (ns) => (ns === 'shop' ? [{ kind: 'Deployment', name: 'web', desired: 4, ready: 3 }] : []),
-    version: async () => 'v1.36.3',
   };
-  return { access, reviews, tokenReviews: () => tokenReviews };
+  return { access, reviews, tokenReviews: () => kube.calls.filter((c) => c === 'authn.createTokenReview').length };
 }
 
 export const ALICE: Caller = { user: 'alice', groups: ['dev'] };

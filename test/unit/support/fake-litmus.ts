@@ -1,11 +1,13 @@
 // An in-memory LitmusClient for unit tests of the wiring (createChaos({ engine }), .engine(),
-// chaos.litmus()). It stores the objects kubechaos writes and, when `operator` is on, plays the
-// two status transitions the tests need (engineStatus initialized on create, stopped on
-// engineState: stop). Deletes follow the API's finalizer rule: an object with finalizers gets a
-// deletionTimestamp and stays until they are removed. It is a test double of the Kubernetes API,
-// not of Litmus: the real operator's behaviour is verified in test/integration/litmus*.test.ts.
-import type { KubeObject, LitmusClient, ObjectWatch, Plural, WatchEvent } from '../../../src/engines/litmus/client.ts';
+// chaos.litmus()): the real Litmus client view over the one in-memory fake of the KubeClient,
+// plus, when `operator` is on, the two status transitions the tests need (engineStatus
+// initialized on create, stopped on engineState: stop, the finalizer released on delete).
+// Deletes follow the API's finalizer rule (the fake's). It is a test double of the Kubernetes
+// API, not of Litmus: the real operator's behaviour is verified in test/integration/litmus*.test.ts.
+import type { CallOptions } from '../../../src/cluster/port.ts';
+import { litmusClientView, type KubeObject, type LitmusClient, type ObjectWatch, type Plural, type WatchEvent } from '../../../src/engines/litmus/client.ts';
 import type { ServiceAccountPermission } from '../../../src/engines/litmus/errors.ts';
+import { FakeKubeClient } from './fake-kube-client.ts';
 
 export interface FakeLitmusOptions {
   /** Play initialized/stopped like an operator would. @default true */
@@ -15,21 +17,26 @@ export interface FakeLitmusOptions {
   readonly deny?: readonly string[];
 }
 
-type Listener = (type: WatchEvent, object: KubeObject) => void;
+const API_VERSION = 'litmuschaos.io/v1alpha1';
+const KINDS: Record<Plural, string> = { chaosengines: 'ChaosEngine', chaosexperiments: 'ChaosExperiment', chaosresults: 'ChaosResult' };
+const FINALIZER = 'chaosengine.litmuschaos.io/finalizer';
 
 export class FakeLitmus implements LitmusClient {
-  readonly objects = new Map<string, KubeObject>();
+  /** The Kubernetes API underneath. */
+  readonly kube: FakeKubeClient;
   /** Every write, in order: `create chaosengines shop/<name>`, `patch ...`, `delete ...`. */
   readonly log: string[] = [];
-  #rv = 1;
-  #seq = 0;
-  #listeners = new Map<string, Set<Listener>>();
-  #opts: FakeLitmusOptions;
+  /** Engine UIDs whose experiment was ended by kubechaos (`endExperiment`), in call order. */
+  readonly ended: string[] = [];
+  readonly #view: LitmusClient;
+  readonly #opts: FakeLitmusOptions;
   #operator: boolean;
 
   constructor(options: FakeLitmusOptions = {}) {
     this.#opts = options;
     this.#operator = options.operator !== false;
+    this.kube = new FakeKubeClient({ ...(options.deny ? { deny: options.deny } : {}) });
+    this.#view = litmusClientView(this.kube);
   }
 
   /** The operator stops acting (as if its process died): no status change, no finalizer removed. */
@@ -39,114 +46,81 @@ export class FakeLitmus implements LitmusClient {
 
   /** Plays the end of a run as the runner and operator write it: engineStatus completed. */
   complete(namespace: string, name: string): void {
-    this.#status(namespace, name, { engineStatus: 'completed' }, this.objects.get(key('chaosengines', namespace, name))?.metadata?.finalizers ?? []);
+    this.#status(namespace, name, { engineStatus: 'completed' });
   }
 
   of(plural: Plural): KubeObject[] {
-    return [...this.objects.entries()].filter(([k]) => k.startsWith(`${plural}/`)).map(([, v]) => v);
+    return this.kube.all(API_VERSION, KINDS[plural]) as KubeObject[];
   }
 
-  async get(plural: Plural, namespace: string, name: string) {
-    return this.objects.get(key(plural, namespace, name));
+  get(plural: Plural, namespace: string, name: string, options?: CallOptions) {
+    return this.#view.get(plural, namespace, name, options);
   }
 
-  async list(plural: Plural, namespace: string) {
-    return this.of(plural).filter((o) => o.metadata?.namespace === namespace);
+  list(plural: Plural, namespace: string, labelSelector?: string) {
+    return this.#view.list(plural, namespace, labelSelector);
   }
 
   async create(plural: Plural, namespace: string, body: KubeObject) {
-    const meta = (body.metadata ?? {}) as KubeObject['metadata'] & { generateName?: string };
-    const name = meta.name ?? `${meta.generateName}${String(this.#seq++).padStart(5, 'x')}`;
-    if (this.objects.has(key(plural, namespace, name))) throw Object.assign(new Error('exists'), { cause: { code: 409 } });
-    const object: KubeObject = structuredClone({ ...body, metadata: { ...meta, name, namespace, uid: `uid-${name}`, resourceVersion: String(this.#rv++) } });
-    delete (object.metadata as { generateName?: string }).generateName;
-    this.objects.set(key(plural, namespace, name), object);
+    const created = await this.#view.create(plural, namespace, body);
+    const name = created.metadata?.name ?? '';
     this.log.push(`create ${plural} ${namespace}/${name}`);
-    this.#emit(plural, namespace, name, 'ADDED', object);
-    if (plural === 'chaosengines' && this.#operator) {
-      setTimeout(() => this.#status(namespace, name, { engineStatus: 'initialized' }, ['chaosengine.litmuschaos.io/finalizer']), 5);
-    }
-    return structuredClone(object);
+    if (plural === 'chaosengines' && this.#operator) setTimeout(() => this.#status(namespace, name, { engineStatus: 'initialized' }, [FINALIZER]), 5);
+    return created;
   }
 
-  async mergePatch(plural: Plural, namespace: string, name: string, patch: unknown) {
-    const current = this.objects.get(key(plural, namespace, name));
-    if (!current) return undefined;
-    const p = patch as { spec?: Record<string, unknown>; metadata?: { finalizers?: null } };
-    const next: KubeObject = structuredClone({ ...current, spec: { ...current.spec, ...p.spec }, metadata: { ...current.metadata, resourceVersion: String(this.#rv++) } });
-    if (p.metadata && 'finalizers' in p.metadata) delete next.metadata!.finalizers;
+  async mergePatch(plural: Plural, namespace: string, name: string, patch: unknown, options?: CallOptions) {
+    const next = await this.#view.mergePatch(plural, namespace, name, patch, options);
+    if (next === undefined) return undefined;
     this.log.push(`patch ${plural} ${namespace}/${name} ${JSON.stringify(patch)}`);
-    this.#put(plural, namespace, name, next);
-    if (plural === 'chaosengines' && p.spec?.engineState === 'stop' && this.#operator && next.status?.engineStatus) {
-      setTimeout(() => this.#status(namespace, name, { engineStatus: 'stopped' }, []), 5);
-    }
-    return structuredClone(next);
+    const stop = (patch as { spec?: { engineState?: unknown } }).spec?.engineState === 'stop';
+    if (plural === 'chaosengines' && stop && this.#operator && next.status?.engineStatus) setTimeout(() => this.#status(namespace, name, { engineStatus: 'stopped' }, []), 5);
+    return next;
   }
 
-  async delete(plural: Plural, namespace: string, name: string) {
-    const current = this.objects.get(key(plural, namespace, name));
-    if (!current) return false;
+  async delete(plural: Plural, namespace: string, name: string, options?: CallOptions) {
+    const before = this.kube.get(API_VERSION, KINDS[plural], namespace, name);
+    const deleted = await this.#view.delete(plural, namespace, name, options);
+    if (!deleted) return false;
     this.log.push(`delete ${plural} ${namespace}/${name}`);
-    if (current.metadata?.deletionTimestamp) return true;
-    this.#put(plural, namespace, name, structuredClone({ ...current, metadata: { ...current.metadata, deletionTimestamp: new Date().toISOString(), resourceVersion: String(this.#rv++) } }));
-    if (plural === 'chaosengines' && this.#operator) setTimeout(() => this.#status(namespace, name, {}, []), 5);
+    if (plural === 'chaosengines' && this.#operator && !before?.metadata?.deletionTimestamp) setTimeout(() => this.#status(namespace, name, {}, []), 5);
     return true;
   }
 
-  /** Stores a new version; an object being deleted goes once it has no finalizer left (the API's rule). */
-  #put(plural: Plural, namespace: string, name: string, next: KubeObject): void {
-    const k = key(plural, namespace, name);
-    if (next.metadata?.deletionTimestamp && (next.metadata.finalizers ?? []).length === 0) {
-      this.objects.delete(k);
-      this.#emit(plural, namespace, name, 'DELETED', next);
-      return;
+  serviceAccountExists(namespace: string, name: string) {
+    // Every namespace has the configured ServiceAccounts.
+    for (const sa of this.#opts.serviceAccounts ?? ['litmus-chaos']) {
+      if (!this.kube.get('v1', 'ServiceAccount', namespace, sa)) this.kube.put({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: sa, namespace } });
     }
-    this.objects.set(k, next);
-    this.#emit(plural, namespace, name, 'MODIFIED', next);
+    return this.#view.serviceAccountExists(namespace, name);
   }
 
-  async serviceAccountExists(_namespace: string, name: string) {
-    return (this.#opts.serviceAccounts ?? ['litmus-chaos']).includes(name);
+  deniedForServiceAccount(namespace: string, serviceAccount: string, permissions: readonly ServiceAccountPermission[]) {
+    return this.#view.deniedForServiceAccount(namespace, serviceAccount, permissions);
   }
 
-  async deniedForServiceAccount(_namespace: string, _sa: string, permissions: readonly ServiceAccountPermission[]) {
-    return permissions.filter((p) => (this.#opts.deny ?? []).includes(`${p.verb} ${p.resource}`));
+  deleteChaosPods(namespace: string, engineUid: string, options?: CallOptions) {
+    return this.#view.deleteChaosPods(namespace, engineUid, options);
   }
 
-  async deleteChaosPods() {}
-  /** Engine UIDs whose experiment was ended by kubechaos (`endExperiment`), in call order. */
-  readonly ended: string[] = [];
-  async endExperiment(_namespace: string, engineUid: string): Promise<string[]> {
+  endExperiment(namespace: string, engineUid: string, options?: CallOptions): Promise<string[]> {
     this.ended.push(engineUid);
-    return [];
+    return this.#view.endExperiment(namespace, engineUid, options);
   }
 
-  watch(plural: Plural, namespace: string, name: string, onEvent: Listener): ObjectWatch {
-    const k = key(plural, namespace, name);
-    const set = this.#listeners.get(k) ?? new Set<Listener>();
-    this.#listeners.set(k, set);
-    set.add(onEvent);
-    const existing = this.objects.get(k);
-    if (existing) queueMicrotask(() => onEvent('ADDED', structuredClone(existing)));
-    return { stop: () => set.delete(onEvent) };
+  watch(plural: Plural, namespace: string, name: string, onEvent: (type: WatchEvent, object: KubeObject) => void, onError: (error: unknown) => void): ObjectWatch {
+    return this.#view.watch(plural, namespace, name, onEvent, onError);
   }
 
-  #status(namespace: string, name: string, status: Record<string, unknown>, finalizers: string[]): void {
-    const k = key('chaosengines', namespace, name);
-    const current = this.objects.get(k);
-    if (!current) return;
+  /** The operator's write of an engine's status (and finalizers, when given); nothing once it died. */
+  #status(namespace: string, name: string, status: Record<string, unknown>, finalizers?: string[]): void {
     if (!this.#operator) return; // it died before getting to it
-    const next: KubeObject = structuredClone({ ...current, status: { ...current.status, ...status }, metadata: { ...current.metadata, finalizers, resourceVersion: String(this.#rv++) } });
-    this.#put('chaosengines', namespace, name, next);
+    this.kube.update(API_VERSION, 'ChaosEngine', namespace, name, (current) => ({
+      ...current,
+      status: { ...(current.status as object | undefined), ...status },
+      metadata: { ...current.metadata, ...(finalizers ? { finalizers } : {}) },
+    }));
   }
-
-  #emit(plural: Plural, namespace: string, name: string, type: WatchEvent, object: KubeObject): void {
-    for (const l of this.#listeners.get(key(plural, namespace, name)) ?? []) l(type, structuredClone(object));
-  }
-}
-
-function key(plural: Plural, namespace: string, name: string): string {
-  return `${plural}/${namespace}/${name}`;
 }
 
 /** The env of the first experiment of a ChaosEngine, as a map. */

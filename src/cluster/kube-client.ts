@@ -1,0 +1,131 @@
+import {
+  ApisApi,
+  AppsV1Api,
+  AuthenticationV1Api,
+  AuthorizationV1Api,
+  BatchV1Api,
+  CoordinationV1Api,
+  CoreV1Api,
+  CustomObjectsApi,
+  EventsV1Api,
+  KubernetesObjectApi,
+  VersionApi,
+  type ConfigurationOptions,
+  type KubeConfig,
+  type ObservableMiddleware,
+} from '@kubernetes/client-node';
+import { signalOptions } from './call-options.ts';
+import { connectionKey, withConnectionReuse } from './connection-reuse.ts';
+import { EVENT_REPORTER } from './event-reporter.ts';
+import { rootKubeConfig } from './http1.ts';
+import type { CallOptions } from './port.ts';
+import { defaultRetry, withRetry, type RetryTuning } from './retry.ts';
+import { openWatch, type OpenWatch, type WatchListener, type WatchQuery } from './watch.ts';
+
+/** Per-request client-node options: the attempt's signal, as middleware. */
+export type RequestOptions = ConfigurationOptions<ObservableMiddleware> | undefined;
+
+/**
+ * The one Kubernetes client of a cluster and user: typed sub-clients (only the operations
+ * kubechaos makes, so an in-memory fake can stand in), one call wrapper with the retry policy,
+ * and one watch helper. Every adapter (the cluster port, the Lease store, the Litmus client, the
+ * server's API access) is a view over it. Made by {@link kubeClient}.
+ */
+export interface KubeClient {
+  readonly core: Pick<
+    CoreV1Api,
+    'listNamespacedPod' | 'deleteNamespacedPod' | 'deleteCollectionNamespacedPod' | 'readNamespacedServiceAccount' | 'readNamespace' | 'getAPIResources'
+  >;
+  readonly apps: Pick<
+    AppsV1Api,
+    'readNamespacedDeployment' | 'readNamespacedStatefulSet' | 'readNamespacedReplicaSet' | 'listNamespacedDeployment' | 'listNamespacedStatefulSet'
+  >;
+  readonly batch: Pick<BatchV1Api, 'deleteCollectionNamespacedJob'>;
+  readonly authn: Pick<AuthenticationV1Api, 'createTokenReview'>;
+  readonly authz: Pick<AuthorizationV1Api, 'createSelfSubjectAccessReview' | 'createSelfSubjectRulesReview' | 'createSubjectAccessReview'>;
+  readonly events: Pick<EventsV1Api, 'createNamespacedEvent' | 'listNamespacedEvent' | 'listEventForAllNamespaces' | 'patchNamespacedEvent'>;
+  readonly leases: Pick<
+    CoordinationV1Api,
+    | 'createNamespacedLease'
+    | 'readNamespacedLease'
+    | 'replaceNamespacedLease'
+    | 'patchNamespacedLease'
+    | 'deleteNamespacedLease'
+    | 'listNamespacedLease'
+    | 'listLeaseForAllNamespaces'
+  >;
+  readonly custom: Pick<
+    CustomObjectsApi,
+    | 'getNamespacedCustomObject'
+    | 'listNamespacedCustomObject'
+    | 'createNamespacedCustomObject'
+    | 'patchNamespacedCustomObject'
+    | 'deleteNamespacedCustomObject'
+    | 'getAPIResources'
+  >;
+  readonly apis: Pick<ApisApi, 'getAPIVersions'>;
+  readonly version: Pick<VersionApi, 'getCode'>;
+  /** Any kind by apiVersion and kind (the reaper's sweep and restore). */
+  readonly objects: Pick<KubernetesObjectApi, 'list' | 'read' | 'delete' | 'patch'>;
+  /**
+   * One API call under the retry policy ({@link withRetry}): transient failures retried, each
+   * attempt cut after `tuning.attemptTimeout`, `persistent` calls retried until their signal
+   * aborts. `request` carries the attempt's signal to client-node.
+   */
+  call<T>(operation: string, request: (options: RequestOptions) => Promise<T>, options?: CallOptions, tuning?: RetryTuning): Promise<T>;
+  /** Opens one watch on `path`; see {@link openWatch}. */
+  watch(path: string, query: WatchQuery, listener: WatchListener, signal: AbortSignal): Promise<OpenWatch>;
+  /** Who writes the Events: one controller name, one instance per process. */
+  readonly reporter: Readonly<{ controller: string; instance: string }>;
+}
+
+const clients = new WeakMap<KubeConfig, Map<string, KubeClient>>();
+
+/**
+ * The {@link KubeClient} of `kubeConfig`'s current cluster and user, built once and then shared
+ * by every adapter made from that kubeconfig (or from an HTTP/1.1 view of it): one connection
+ * pool, HTTP/1.1 only (see {@link withConnectionReuse}).
+ *
+ * @example
+ * ```ts
+ * const client = kubeClient(kc);
+ * const pods = await client.call('list pods', (o) => client.core.listNamespacedPod({ namespace: 'shop' }, o));
+ * ```
+ */
+export function kubeClient(kubeConfig: KubeConfig): KubeClient {
+  const root = rootKubeConfig(kubeConfig);
+  let byIdentity = clients.get(root);
+  if (byIdentity === undefined) clients.set(root, (byIdentity = new Map()));
+  const key = connectionKey(kubeConfig);
+  let client = byIdentity.get(key);
+  if (client === undefined) byIdentity.set(key, (client = buildClient(kubeConfig)));
+  return client;
+}
+
+function buildClient(kubeConfig: KubeConfig): KubeClient {
+  const pooled = withConnectionReuse(kubeConfig);
+  return Object.freeze({
+    core: pooled.makeApiClient(CoreV1Api),
+    apps: pooled.makeApiClient(AppsV1Api),
+    batch: pooled.makeApiClient(BatchV1Api),
+    authn: pooled.makeApiClient(AuthenticationV1Api),
+    authz: pooled.makeApiClient(AuthorizationV1Api),
+    events: pooled.makeApiClient(EventsV1Api),
+    leases: pooled.makeApiClient(CoordinationV1Api),
+    custom: pooled.makeApiClient(CustomObjectsApi),
+    apis: pooled.makeApiClient(ApisApi),
+    version: pooled.makeApiClient(VersionApi),
+    objects: KubernetesObjectApi.makeApiClient(pooled),
+    call: callWithRetry,
+    watch: (path: string, query: WatchQuery, listener: WatchListener, signal: AbortSignal) => openWatch(pooled, path, query, listener, signal),
+    reporter: EVENT_REPORTER,
+  });
+}
+
+/**
+ * {@link KubeClient.call}: `request` under the retry policy, with each attempt's signal handed to
+ * client-node. Shared with the in-memory fake, so unit tests run the real policy.
+ */
+export function callWithRetry<T>(operation: string, request: (options: RequestOptions) => Promise<T>, options?: CallOptions, tuning: RetryTuning = defaultRetry): Promise<T> {
+  return withRetry(operation, (signal) => request(signalOptions(signal)), options, tuning);
+}
