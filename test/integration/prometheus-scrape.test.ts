@@ -23,7 +23,9 @@ describe.skipIf(!havePrometheus)('kubechaos metrics scraped by a real Prometheus
     namespace = await createTestNamespace(kc, 'prom-scrape');
     await deployHttpApp(kc, { namespace, replicas: 3, onProcessNode: false });
     metrics = await createMetrics();
-    server = await serve({ port: 0, kubeConfig: kc, metrics });
+    // Tokenless on loopback, the local mode (`--anonymous-loopback`): this Prometheus has no token.
+    // In a cluster it scrapes with its ServiceAccount's token (docs/serve.md).
+    server = await serve({ port: 0, kubeConfig: kc, metrics, anonymousLoopback: true });
     prom = await startPrometheus({ namespaces: [namespace], staticTargets: [new URL(server.url).host] });
   });
 
