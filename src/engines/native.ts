@@ -1,5 +1,8 @@
 import { isStatus } from '../cluster/http-status.ts';
 import { candidates, chooseVictims, podKillPermissions, type PodKillPlan } from '../faults/pod-kill.ts';
+import type { FaultPlan } from '../faults/plan.ts';
+import { scalePermissions } from '../faults/scale.ts';
+import { injectScale } from './native-scale.ts';
 import { errorFields } from '../logger.ts';
 import { isTransient } from '../cluster/retry.ts';
 import type { RetriedCall } from '../data/stall.ts';
@@ -8,8 +11,9 @@ import type { Engine, EngineContext, Injection } from './engine.ts';
 import { nextRound } from './round-schedule.ts';
 
 /**
- * The native engine: kubechaos itself deletes pods through the Kubernetes API, one round
- * right away and then one every `interval`, until `for` elapses or it is stopped.
+ * The native engine: kubechaos itself acts through the Kubernetes API. A pod kill deletes pods,
+ * one round right away and then one every `interval`, until `for` elapses or it is stopped; a
+ * scale patches the workload's replicas and sets them back (see native-scale.ts).
  *
  * @example
  * ```ts
@@ -19,8 +23,13 @@ import { nextRound } from './round-schedule.ts';
  */
 export const nativeEngine: Engine = Object.freeze({
   name: 'native',
-  permissions: podKillPermissions,
-  inject: (plan: PodKillPlan, context: EngineContext): Injection => {
+  permissions: (plan: FaultPlan) => (plan.kind === 'scale' ? scalePermissions(plan) : podKillPermissions(plan)),
+  inject: (plan: FaultPlan, context: EngineContext): Injection => (plan.kind === 'scale' ? injectScale(plan, context) : injectPodKill(plan, context)),
+});
+
+/** The native pod kill: rounds of deletes (see {@link nativeEngine}). */
+function injectPodKill(plan: PodKillPlan, context: EngineContext): Injection {
+  {
     let halted = false;
     const loop = new AbortController();
     const deadline = Date.now() + plan.durationMs;
@@ -130,8 +139,8 @@ export const nativeEngine: Engine = Object.freeze({
       },
       leftovers: () => [],
     };
-  },
-});
+  }
+}
 
 /** Deletes of one round on the wire at once. */
 export const DELETE_CONCURRENCY = 16;
