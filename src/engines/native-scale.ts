@@ -26,6 +26,8 @@ export function injectScale(plan: ScalePlan, context: EngineContext): Injection 
   /** Whether the scale patch may have reached the API server: then teardown restores. */
   let sent = false;
   const leftovers: Leftover[] = [];
+  let stopping: Promise<void> | undefined;
+  const restoreBudget = new AbortController();
 
   const finished = (async () => {
     if (plan.dryRun) return; // reports what it would do (report.scale), writes nothing
@@ -41,30 +43,37 @@ export function injectScale(plan: ScalePlan, context: EngineContext): Injection 
 
   return {
     finished,
-    stop: async (budget?: AbortSignal) => {
-      hold.abort();
-      await finished.catch(() => {});
-      if (!sent || setReplicas === undefined || restoredAt !== null) return;
-      try {
-        // Persistent: the restore rides out an API server restart until the teardown budget ends.
-        await setReplicas(namespace, workload.kind, workload.name, plan.from, { signal: budget, persistent: true });
-        restoredAt = new Date().toISOString();
-        context.logger.info({ runId: context.runId, workload: `${workload.kind}/${workload.name}`, replicas: plan.from }, 'workload replicas restored');
-      } catch (error) {
-        const reason = errorFields(error).err.message;
-        leftovers.push({
-          kind: workload.kind,
-          apiVersion: 'apps/v1',
-          namespace,
-          name: workload.name,
-          reason: `replicas not restored to ${plan.from}: ${reason}`,
-          command: `kubectl scale ${workload.kind.toLowerCase()}/${workload.name} -n ${namespace} --replicas=${plan.from}`,
-        });
-      }
+    // halt() (no budget) and teardown (its budget) both call stop(): one restore, bounded by
+    // the teardown budget whichever call started it.
+    stop: (budget?: AbortSignal) => {
+      if (budget) budget.aborted ? restoreBudget.abort() : budget.addEventListener('abort', () => restoreBudget.abort(), { once: true });
+      return (stopping ??= restore(restoreBudget.signal));
     },
     leftovers: () => [...leftovers],
     reportDetails: () => ({ scale: section() }),
   };
+
+  async function restore(budget: AbortSignal): Promise<void> {
+    hold.abort();
+    await finished.catch(() => {});
+    if (!sent || setReplicas === undefined) return;
+    try {
+      // Persistent: the restore rides out an API server restart until the teardown budget ends.
+      await setReplicas(namespace, workload.kind, workload.name, plan.from, { signal: budget, persistent: true });
+      restoredAt = new Date().toISOString();
+      context.logger.info({ runId: context.runId, workload: `${workload.kind}/${workload.name}`, replicas: plan.from }, 'workload replicas restored');
+    } catch (error) {
+      const reason = errorFields(error).err.message;
+      leftovers.push({
+        kind: workload.kind,
+        apiVersion: 'apps/v1',
+        namespace,
+        name: workload.name,
+        reason: `replicas not restored to ${plan.from}: ${reason}`,
+        command: `kubectl scale ${workload.kind.toLowerCase()}/${workload.name} -n ${namespace} --replicas=${plan.from}`,
+      });
+    }
+  }
 
   function section(): ScaleReport {
     return { kind: workload.kind, name: workload.name, from: plan.from, to: plan.to, scaledAt, restoredAt };
