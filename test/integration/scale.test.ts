@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { AppsV1Api, AutoscalingV2Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, deployHttpApp, isReady, listPods, loadKubeConfig, waitForReadyReplicas, waitUntil } from '../cluster/fixtures.ts';
-import { createChaos, getRun, probes, reap } from '../../src/index.ts';
+import { createChaos, getRun, probes, reap, reportOf } from '../../src/index.ts';
 import { cli, startCli } from './registry-support.ts';
 import { chaosEvents, snapshot } from './support/snapshot.ts';
 
@@ -77,6 +77,29 @@ describe('scale on the real control plane', () => {
     expect(report.scale!.restoredAt).not.toBeNull();
     // Restored right after the halt: one PATCH, not at the end of `for`.
     expect(Date.parse(report.scale!.restoredAt!) - Date.parse(report.stoppedAt!)).toBeLessThan(5_000);
+    expect(await replicas()).toBe(3);
+    await waitForReadyReplicas(kc, namespace, 'web', 3);
+  });
+
+  it('stops from anywhere: exp.stop() and `kubechaos stop NAME` (the registry) both restore the replicas', async () => {
+    await waitForReadyReplicas(kc, namespace, 'web', 3);
+    const chaos = createChaos({ kubeConfig: kc });
+    const local = await chaos.scale(web()).to(1).for('5m').start();
+    await waitUntil('web to run 1 pod', async () => (await livePods()).length === 1, 30_000, 100);
+    const stopped = await local.stop('enough');
+    expect(stopped).toMatchObject({ stopCause: 'stop', scale: { from: 3, to: 1 } });
+    expect(stopped.scale!.restoredAt).not.toBeNull();
+    expect(await replicas()).toBe(3);
+    await waitForReadyReplicas(kc, namespace, 'web', 3);
+
+    const remote = await chaos.scale(web()).by(-50).for('5m').with({ name: 'web-halved' }).start();
+    await waitUntil('web to run 1 pod', async () => (await livePods()).length === 1, 30_000, 100);
+    const res = await cli(['stop', 'web-halved', '-n', namespace], { timeoutMs: 30_000 });
+    expect(res.code, res.stderr).toBe(0);
+    // A stop through the registry is not the caller's own: done rejects (STOPPED), the report attached.
+    const report = await remote.done.then((r) => r, (e: unknown) => reportOf(e)!);
+    expect(report.stopCause).toBe('registry');
+    expect(report.scale!.restoredAt).not.toBeNull();
     expect(await replicas()).toBe(3);
     await waitForReadyReplicas(kc, namespace, 'web', 3);
   });
