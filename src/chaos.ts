@@ -10,6 +10,8 @@ import { assertEngineName, assertLitmusOptions, createEngines, type EngineName, 
 import type { ClientContext } from './experiment/context.ts';
 import { noopRegistry, type Registry } from './experiment/lifecycle/register.ts';
 import { PodKillExperiment } from './experiment/builder.ts';
+import { ScaleExperiment, type ScaleOptions } from './experiment/scale-experiment.ts';
+import { normalizeScaleTarget, type ScaleTarget } from './experiment/scale-target.ts';
 import { litmusExperiment, type LitmusExperiment, type LitmusExperimentOptions } from './experiment/litmus-builder.ts';
 import { litmusFromChaosEngine, type FromLitmusOptions } from './experiment/litmus-file/from-litmus.ts';
 import { leaseRegistry } from './registry/lease-registry.ts';
@@ -110,6 +112,17 @@ export interface Chaos {
    * with the same safety, stop and teardown guarantees; `.env()` sets the experiment's env.
    */
   litmus(experiment: string, target: PodKillTarget, options?: LitmusExperimentOptions): LitmusExperiment;
+  /**
+   * A scale experiment on a Deployment or StatefulSet: `.to(n)` or `.by(percent)` sets its
+   * replicas for `for`, and they are restored at the end (by the reaper if this process dies).
+   * Native engine only; a workload managed by an HPA is refused unless `.allowAutoscaler()`.
+   *
+   * @example
+   * ```ts
+   * await chaos.scale({ namespace: 'shop', kind: 'Deployment', name: 'web' }).to(1).for('30s').during(body);
+   * ```
+   */
+  scale(target: ScaleTarget, options?: ScaleOptions): ScaleExperiment;
   /**
    * The experiment a LitmusChaos ChaosEngine describes (YAML text or the parsed object): the file
    * a Litmus user already has, run under kubechaos's preflight, Lease, safety and teardown. Its
@@ -230,5 +243,8 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
       new PodKillExperiment(ctx, normalizeTarget(target), mergeOptions(ctx.defaults, podKillOptions)),
     litmus: (experiment: string, target: PodKillTarget, litmusOptions: LitmusExperimentOptions = {}) => litmusExperiment(ctx, experiment, target, litmusOptions),
     fromLitmus: (chaosEngine: string | object, fromOptions: FromLitmusOptions = {}) => litmusFromChaosEngine(ctx, chaosEngine, fromOptions),
+    // Whatever the client's engine, a scale goes through the native one (see ScaleExperiment).
+    scale: (target: ScaleTarget, scaleOptions: ScaleOptions = {}) =>
+      new ScaleExperiment({ ...ctx, engine: engines.get('native') }, normalizeScaleTarget(target), ctx.defaults).with(scaleOptions),
   });
 }

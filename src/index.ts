@@ -91,6 +91,12 @@ export {
   type ServiceAccountPermission,
 } from './engines/litmus/errors.ts';
 export type { PodKillPlan } from './faults/pod-kill.ts';
+export type { ScalePlan, ScalableKind } from './faults/scale.ts';
+export type { FaultPlan } from './faults/plan.ts';
+export { ScaleExperiment, type ScaleOptions } from './experiment/scale-experiment.ts';
+export type { ScaleTarget } from './experiment/scale-target.ts';
+export type { ScaleReport } from './data/scale-report.ts';
+export type { AutoscalerTarget } from './cluster/port.ts';
 
 export { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
 export type {
@@ -125,6 +131,9 @@ export { ChaosError } from './errors/chaos-error.ts';
 export { PreflightError } from './errors/preflight-error.ts';
 export { EmptySelectorError } from './errors/empty-selector-error.ts';
 export { NoTargetsError } from './errors/no-targets-error.ts';
+export { UnknownWorkloadError } from './errors/unknown-workload-error.ts';
+export { AutoscaledError } from './errors/autoscaled-error.ts';
+export { NoChangeError } from './errors/no-change-error.ts';
 export { ProtectedNamespaceError } from './errors/protected-namespace-error.ts';
 export { BlastRadiusError } from './errors/blast-radius-error.ts';
 export { ForbiddenError } from './errors/forbidden-error.ts';

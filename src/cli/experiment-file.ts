@@ -5,7 +5,7 @@ import { describe, readDuration } from '../util/duration.ts';
 import { isDnsLabel, isDnsSubdomain } from '../util/names.ts';
 import { OPTION_TABLE } from '../experiment/option-table.ts';
 import { RUN_NAME, type OptionType } from '../experiment/option-types.ts';
-import type { ExperimentSpec } from './experiment-spec.ts';
+import type { ExperimentSpec, ScaleSpec } from './experiment-spec.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
 
 export { ExperimentFileError };
@@ -47,28 +47,47 @@ const PROMETHEUS_PROBE: Type = {
   },
 };
 
-/** The schema of an experiment file (docs/cli.md documents it field by field). */
-const SCHEMA: Type = {
-  t: 'object',
-  required: ['apiVersion', 'kind', 'spec'],
-  fields: {
-    apiVersion: { t: 'enum', values: [API_VERSION] },
-    kind: { t: 'enum', values: ['PodKill'] },
-    metadata: { t: 'object', fields: { ...optionFields('metadata'), namespace } },
-    spec: {
-      t: 'object',
-      required: ['target'],
-      fields: {
-        target: {
-          t: 'object',
-          required: ['selector'],
-          fields: { selector: { t: 'selector' }, exclude: { t: 'object', fields: { names: { t: 'list', item: name }, selector: { t: 'selector' } } } },
-        },
-        ...optionFields('spec'),
-      },
+/** The file's `kind` per fault. */
+const KINDS = ['PodKill', 'Scale'] as const;
+
+/** Options of a pod kill that a scale (one change held for `for`) does not take. */
+const POD_KILL_ONLY = ['count', 'percent', 'every', 'gracePeriod'];
+
+/** An experiment file: apiVersion, kind, metadata, and the fault's `spec` (required `target`). */
+function fileSchema(spec: Readonly<Record<string, Type>>): Type {
+  return {
+    t: 'object',
+    required: ['apiVersion', 'kind', 'spec'],
+    fields: {
+      apiVersion: { t: 'enum', values: [API_VERSION] },
+      kind: { t: 'enum', values: [...KINDS] },
+      metadata: { t: 'object', fields: { ...optionFields('metadata'), namespace } },
+      spec: { t: 'object', required: ['target'], fields: spec },
     },
+  };
+}
+
+/** The schema of a `kind: PodKill` file (docs/cli.md documents it field by field). */
+const SCHEMA: Type = fileSchema({
+  target: {
+    t: 'object',
+    required: ['selector'],
+    fields: { selector: { t: 'selector' }, exclude: { t: 'object', fields: { names: { t: 'list', item: name }, selector: { t: 'selector' } } } },
   },
-};
+  ...optionFields('spec'),
+});
+
+/**
+ * The schema of a `kind: Scale` file: the workload as `spec.target`, the change as `spec.to` or
+ * `spec.by`, the options every fault has (docs/scale-fault.md).
+ */
+const SCALE_SCHEMA: Type = fileSchema({
+  target: { t: 'object', required: ['kind', 'name'], fields: { kind: { t: 'enum', values: ['Deployment', 'StatefulSet'] }, name } },
+  to: { t: 'integer', min: 0 },
+  by: { t: 'number', min: -100, max: 1000 },
+  allowAutoscaler: { t: 'boolean' },
+  ...Object.fromEntries(Object.entries(optionFields('spec')).filter(([key]) => !POD_KILL_ONLY.includes(key))),
+});
 
 /** The types of the options the table places in a file's `spec` (or `metadata`). */
 function optionFields(where: 'spec' | 'metadata'): Record<string, Type> {
@@ -233,19 +252,29 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
       return [key as string, pair.value as Node, p];
     });
 
-  const doc1 = check(doc.contents as Node, SCHEMA, '') as {
+  // The fault decides the schema of `spec`: read `kind` first (checked again, with its line, below).
+  const isScale = isMap(doc.contents) && (doc.contents.get('kind') as unknown) === 'Scale';
+  const doc1 = check(doc.contents as Node, isScale ? SCALE_SCHEMA : SCHEMA, '') as {
     metadata?: { name?: string; namespace?: string };
     spec: { target: ExperimentSpec['target']; probes?: ExperimentSpec['probes']; engine?: ExperimentSpec['engine'] } & Record<string, unknown>;
   };
   const { target, probes = [], engine, ...options } = doc1.spec;
   const namespace = doc1.metadata?.namespace;
+  let scale: ScaleSpec | undefined;
+  if (isScale) {
+    const { to, by, allowAutoscaler } = options as { to?: number; by?: number; allowAutoscaler?: boolean };
+    for (const key of ['to', 'by', 'allowAutoscaler']) delete options[key];
+    if ((to === undefined) === (by === undefined)) fail(nodes.get('spec') ?? doc.contents, 'spec.to', 'a Scale needs exactly one of `to` (replicas) or `by` (percent)');
+    scale = { workload: target as unknown as ScaleSpec['workload'], ...(to === undefined ? {} : { to }), ...(by === undefined ? {} : { by }), ...(allowAutoscaler ? { allowAutoscaler } : {}) };
+  }
   return {
     spec: {
       ...(doc1.metadata?.name ? { name: doc1.metadata.name } : {}),
-      target: { ...target, ...(namespace ? { namespace } : {}) },
+      target: scale ? { selector: '', ...(namespace ? { namespace } : {}) } : { ...target, ...(namespace ? { namespace } : {}) },
       options,
       probes,
       ...(engine ? { engine } : {}),
+      ...(scale ? { scale } : {}),
     },
     namespace,
     locate: (error: TypeError) => {

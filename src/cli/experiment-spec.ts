@@ -1,5 +1,7 @@
 import type { Chaos } from '../chaos.ts';
 import type { PodKillExperiment } from '../experiment/builder.ts';
+import type { ScaleExperiment, ScaleOptions } from '../experiment/scale-experiment.ts';
+import type { ScalableKind } from '../faults/scale.ts';
 import type { PodKillOptions } from '../experiment/options.ts';
 import type { PodKillTarget } from '../experiment/target.ts';
 import type { Probe } from '../safety/probe.ts';
@@ -23,10 +25,28 @@ export interface ExperimentSpec {
   readonly probes: readonly ProbeSpec[];
   /** The engine that injects the fault. @default 'native' */
   readonly engine?: 'native' | 'litmus';
+  /** Present for a scale (`run --type scale`, a file's `kind: Scale`): the workload and the change; `target.selector` is unused. */
+  readonly scale?: ScaleSpec;
+}
+
+/** The scale part of an {@link ExperimentSpec}. @example `{ workload: { kind: 'Deployment', name: 'web' }, to: 1 }` */
+export interface ScaleSpec {
+  readonly workload: { readonly kind: ScalableKind; readonly name: string };
+  readonly to?: number;
+  readonly by?: number;
+  readonly allowAutoscaler?: boolean;
 }
 
 /** Builds the SDK experiment; the SDK's TypeErrors name the option that is wrong. */
-export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment {
+export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment | ScaleExperiment {
+  if (spec.scale !== undefined) {
+    const { workload, ...change } = spec.scale;
+    const scale = chaos.scale(
+      { ...workload, ...(spec.target.namespace === undefined ? {} : { namespace: spec.target.namespace }) },
+      { ...(spec.options as ScaleOptions), ...change, ...(spec.name === undefined ? {} : { name: spec.name }), probes: spec.probes.map(toProbe) },
+    );
+    return spec.engine ? scale.engine(spec.engine) : scale;
+  }
   const experiment = chaos.podKill(spec.target, { ...spec.options, ...(spec.name === undefined ? {} : { name: spec.name }), probes: spec.probes.map(toProbe) });
   return spec.engine ? experiment.engine(spec.engine) : experiment;
 }

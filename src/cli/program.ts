@@ -12,7 +12,7 @@ import { ExperimentFileError } from './experiment-file-error.ts';
 import { durationTextFlag, integerFlag, namespaceFlag, prometheusConditionFlag, selectorFlag, urlFlag, workloadFlag, type PrometheusCondition } from './flag-values.ts';
 import { optionRow } from '../experiment/option-table.ts';
 import { FLAG_OF_OPTION, optionFlag, optionFlags, optionsFromFlags } from './option-flags.ts';
-import type { ExperimentSpec, ProbeSpec } from './experiment-spec.ts';
+import type { ExperimentSpec, ProbeSpec, ScaleSpec } from './experiment-spec.ts';
 import type { CliIO } from './io.ts';
 import type { KubeFlags } from './kube.ts';
 import type { OutputFormat } from './output.ts';
@@ -105,10 +105,18 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
       .addHelpText('after', EXIT_HELP);
 
-  const run = sub('run', 'run a pod-kill experiment in this process, with live progress; prints the report')
-    .addOption(new Option('--type <fault>', "fault type (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
+  const run = sub('run', 'run a pod-kill or scale experiment in this process, with live progress; prints the report')
+    .addOption(new Option('--type <fault>', "fault type: pod-kill or scale (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
     .addOption(pointedFlag('--duration <value>', '--duration is spelled --for in kubechaos, with a unit: --for 30s'))
-    .requiredOption('--target <selector>', 'label selector of the target pods, e.g. app=web,tier!=db', selectorFlag('--target'));
+    .option('--target <selector>', 'pod-kill: label selector of the target pods, e.g. app=web,tier!=db (required)', selectorFlag('--target'))
+    .option('--workload <kind/name>', 'scale: the workload to scale, Deployment/NAME or StatefulSet/NAME (required)', scaleWorkloadFlag('--workload'))
+    .option('--to <n>', 'scale: replicas during the fault, an integer >= 0 (exclusive with --by)', integerFlag('--to', 0))
+    .option('--by <percent>', 'scale: change of the replicas in percent, e.g. -50 or 100 (exclusive with --to)', (v: string) => {
+      const n = Number(v);
+      if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--by expects a percentage such as -50 or 100, got "${v}".`);
+      return n;
+    })
+    .option('--allow-autoscaler', 'scale: run even if a HorizontalPodAutoscaler manages the workload (refused by default: AUTOSCALED)');
   for (const option of optionFlags()) run.addOption(option);
   run
     .option('--probe-http <url>', 'health probe: HTTP success ratio of an http:// or https:// URL (repeatable)', urlFlag('--probe-http'), [])
@@ -116,7 +124,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--probe-prometheus <query<n|query>n>', "health probe: a PromQL instant query, healthy while the condition holds, e.g. 'QUERY<0.01' (repeatable; needs --prometheus-url)", prometheusConditionFlag('--probe-prometheus'), [])
     .option('--prometheus-url <url>', 'the Prometheus server --probe-prometheus queries, e.g. http://prometheus:9090');
   runnerFlags(run, 'Lease TTL: how long after a crash before a reaper may clean up, at least 1s (default 15s)')
-    .addHelpText('before', 'Example:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n')
+    .addHelpText('before', 'Examples:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type scale --workload Deployment/web -n shop --to 1 --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n')
     .action(async (opts: RunOptions, cmd: Command) => {
       const spec = specFromFlags(opts);
       const { runExperiment } = await import('./run-experiment.ts');
@@ -216,10 +224,20 @@ function breakerFlags(o: BreakerFlags): { breaker?: { threshold?: number; halfOp
   };
 }
 
+/** `--workload` of a scale: a readiness workload, less ReplicaSet (a Deployment owns its ReplicaSets' replicas). */
+function scaleWorkloadFlag(flag: string) {
+  const parse = workloadFlag(flag);
+  return (value: string): { kind: 'Deployment' | 'StatefulSet'; name: string } => {
+    const [w] = parse(value, []);
+    if (w === undefined || w.kind === 'ReplicaSet') throw new InvalidArgumentError(`${flag} expects Deployment/NAME or StatefulSet/NAME, got "${value}".`);
+    return { kind: w.kind, name: w.name };
+  };
+}
+
 /** `--type`: kubechaos's fault names; the platform's spelling (`pod_kill`) is read as `pod-kill`. */
 function faultType(value: string): string {
   const fault = value.trim().toLowerCase().replaceAll('_', '-');
-  if (fault !== 'pod-kill') throw new InvalidArgumentError(`--type must be pod-kill (the only fault of \`run\`), got "${value}".`);
+  if (fault !== 'pod-kill' && fault !== 'scale') throw new InvalidArgumentError(`--type must be pod-kill or scale, got "${value}".`);
   return fault;
 }
 
@@ -233,7 +251,11 @@ function pointedFlag(flags: string, message: string): Option {
 /** The flags of `run`: those of the option table (see option-flags.ts), and the target, probes and run's own. */
 interface RunOptions extends BreakerFlags, Record<string, unknown> {
   type: string;
-  target: string;
+  target?: string;
+  workload?: { kind: 'Deployment' | 'StatefulSet'; name: string };
+  to?: number;
+  by?: number;
+  allowAutoscaler?: boolean;
   count?: number;
   percent?: number;
   probeHttp: string[];
@@ -252,7 +274,21 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
     ...prometheusProbes(o),
   ];
   const { name, engine, ...options } = optionsFromFlags(o) as ExperimentSpec['options'] & Pick<ExperimentSpec, 'name' | 'engine'>;
-  return { ...(name === undefined ? {} : { name }), target: { selector: o.target }, options, probes, ...(engine === undefined ? {} : { engine }) };
+  const common = { ...(name === undefined ? {} : { name }), options, probes, ...(engine === undefined ? {} : { engine }) };
+  if (o.type === 'scale') return { ...common, target: { selector: '' }, scale: scaleFromFlags(o) };
+  if (o.target === undefined) throw usage("required option '--target <selector>' not specified (the pods a pod-kill targets, e.g. --target app=web)");
+  for (const flag of ['workload', 'to', 'by', 'allowAutoscaler'] as const) {
+    if (o[flag] !== undefined) throw usage(`--${flag === 'allowAutoscaler' ? 'allow-autoscaler' : flag} is an option of --type scale; remove it, or add --type scale`);
+  }
+  return { ...common, target: { selector: o.target } };
+}
+
+/** The scale part of `run --type scale`: --workload and one of --to/--by. */
+function scaleFromFlags(o: RunOptions): ScaleSpec {
+  if (o.workload === undefined) throw usage("--type scale needs --workload Deployment/NAME (or StatefulSet/NAME): the workload to scale");
+  if (o.target !== undefined) throw usage('--target is an option of --type pod-kill; a scale targets --workload');
+  if ((o.to === undefined) === (o.by === undefined)) throw usage('--type scale needs one of --to N (replicas) or --by PERCENT');
+  return { workload: o.workload, ...(o.to === undefined ? {} : { to: o.to }), ...(o.by === undefined ? {} : { by: o.by }), ...(o.allowAutoscaler ? { allowAutoscaler: true } : {}) };
 }
 
 function prometheusProbes(o: RunOptions): ProbeSpec[] {
@@ -270,6 +306,8 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
   url: '--prometheus-url',
   name: '--probe-readiness',
   ttl: '--ttl',
+  to: '--to',
+  by: '--by',
 };
 
 /** An SDK TypeError from `run`'s flags, as a usage error that names the flag. */

@@ -15,7 +15,8 @@ export function reportTable(report: Report): string {
     ['reason', report.abortReason],
     ['dry run', report.dryRun ? 'yes' : null],
     ['would kill', report.dryRun ? report.wouldKill.map((p) => p.name).join(', ') || 'none' : null],
-    ['kills', report.kills.length],
+    ['scaled', scaleLine(report)],
+    ['kills', report.scale ? null : report.kills.length],
     ['min health', report.minHealth === null ? null : report.minHealth.toFixed(2)],
     ['recovered in', report.timeToRecover === null ? null : `${(report.timeToRecover / 1000).toFixed(1)}s`],
     ['duration', ms === null ? null : `${(ms / 1000).toFixed(1)}s`],
@@ -24,6 +25,14 @@ export function reportTable(report: Report): string {
   ]);
   if (report.kills.length === 0) return head;
   return `${head}\n${columns(['ROUND', 'POD', 'AT'], report.kills.map((k) => [String(k.round), k.pod, k.at]))}`;
+}
+
+/** A scale run's change and whether it was undone: `Deployment/web 3 -> 1, restored`. */
+function scaleLine(report: Report): string | null {
+  const s = report.scale;
+  if (s === undefined) return null;
+  const end = report.dryRun ? 'dry run, not applied' : s.restoredAt !== null ? 'restored' : s.scaledAt === null ? 'not applied' : 'NOT restored (see leftovers)';
+  return `${s.kind}/${s.name} ${s.from} -> ${s.to}, ${end}`;
 }
 
 /** `kubechaos list` rows. */
@@ -50,7 +59,12 @@ export function runsTable(runs: readonly RunInfo[], withNamespace: boolean): str
 
 /** `kubechaos status NAME`, kubectl-describe style. */
 export function runDetails(run: RunInfo): string {
-  const spec = (run.spec ?? {}) as { selector?: string; count?: number; percent?: number; intervalMs?: number; durationMs?: number; dryRun?: boolean };
+  const spec = (run.spec ?? {}) as {
+    selector?: string; count?: number; percent?: number; intervalMs?: number; durationMs?: number; dryRun?: boolean;
+    workload?: { kind: string; name: string }; from?: number; to?: number;
+  };
+  // A scale's spec names its workload and replicas instead of rounds.
+  const scale = spec.workload ? `${spec.workload.kind}/${spec.workload.name} ${spec.from} -> ${spec.to}` : null;
   return fields([
     ['Name', run.name ?? run.id],
     ['ID', run.name ? run.id : null],
@@ -62,8 +76,9 @@ export function runDetails(run: RunInfo): string {
     ['Reason', run.reason],
     ['Kills', run.kills],
     ['Target', spec.selector],
-    ['Per round', spec.percent === undefined || spec.percent === null ? (spec.count ?? 1) : `${spec.percent}%`],
-    ['Every', spec.intervalMs ? `${spec.intervalMs / 1000}s` : 'single round'],
+    ['Scale', scale],
+    ['Per round', scale ? null : spec.percent === undefined || spec.percent === null ? (spec.count ?? 1) : `${spec.percent}%`],
+    ['Every', scale ? null : spec.intervalMs ? `${spec.intervalMs / 1000}s` : 'single round'],
     ['For', spec.durationMs ? `${spec.durationMs / 1000}s` : null],
     ['Dry run', spec.dryRun ? 'yes' : null],
     ['Owner', run.owner ? `${run.owner.host}/${run.owner.pid}` : null],

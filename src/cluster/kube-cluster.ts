@@ -1,11 +1,11 @@
-import { KubeConfig, type V1Pod } from '@kubernetes/client-node';
+import { KubeConfig, PatchStrategy, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
 import type { Permission } from '../errors/forbidden-error.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { eventBody } from './event-body.ts';
 import { kubeClient, type KubeClient } from './kube-client.ts';
 import { checkKubeConfig } from './kubeconfig-check.ts';
 import { toPodInfo } from './pod-info.ts';
-import type { CallOptions, ChaosEvent, ClusterPort, ObjectRef, PodInfo, WorkloadInfo, WorkloadKind } from './port.ts';
+import type { AutoscalerTarget, CallOptions, ChaosEvent, ClusterPort, ObjectRef, PodInfo, WorkloadInfo, WorkloadKind } from './port.ts';
 import { labelSelectorToString } from './selector.ts';
 import { listWatch } from './watch.ts';
 
@@ -103,6 +103,29 @@ export function clusterView(client: KubeClient, defaultNamespace: () => string, 
             selector: labelSelectorToString(object.spec?.selector ?? {}),
             ref: { apiVersion: 'apps/v1', kind, name, namespace, uid: object.metadata?.uid ?? '' },
           };
+        },
+        options,
+      ),
+
+    setReplicas: (namespace, kind, name, replicas, options) =>
+      client.call(
+        `scale ${kind}`,
+        async () => {
+          // A merge patch of spec.replicas, the same write the reaper's restore step makes.
+          await client.objects.patch(
+            { apiVersion: 'apps/v1', kind, metadata: { name, namespace }, spec: { replicas } } as KubernetesObject,
+            undefined, undefined, 'kubechaos', undefined, PatchStrategy.MergePatch,
+          );
+        },
+        options,
+      ),
+
+    listAutoscalerTargets: (namespace, options) =>
+      client.call(
+        'list horizontalpodautoscalers',
+        async (): Promise<AutoscalerTarget[]> => {
+          const list = await client.objects.list<KubernetesObject & { spec?: { scaleTargetRef?: { kind?: string; name?: string } } }>('autoscaling/v2', 'HorizontalPodAutoscaler', namespace);
+          return list.items.map((h) => ({ name: h.metadata?.name ?? '', kind: h.spec?.scaleTargetRef?.kind ?? '', target: h.spec?.scaleTargetRef?.name ?? '' }));
         },
         options,
       ),

@@ -104,11 +104,24 @@ export interface ClusterPort {
     signal: AbortSignal,
   ): Promise<WatchHandle>;
   readWorkload(namespace: string, kind: WorkloadKind, name: string, options?: CallOptions): Promise<WorkloadInfo>;
+  /** Sets a Deployment's or StatefulSet's `spec.replicas` (a JSON merge patch). Needed by the scale fault only, so optional: a port without it refuses scale runs. */
+  setReplicas?(namespace: string, kind: 'Deployment' | 'StatefulSet', name: string, replicas: number, options?: CallOptions): Promise<void>;
+  /** The `scaleTargetRef`s of the namespace's HorizontalPodAutoscalers (autoscaling/v2), with the HPA's name. */
+  listAutoscalerTargets?(namespace: string, options?: CallOptions): Promise<AutoscalerTarget[]>;
   /** The controller owner of a namespaced object (e.g. a ReplicaSet's Deployment), or undefined. */
   readOwner(ref: ObjectRef, options?: CallOptions): Promise<ObjectRef | undefined>;
   /** SelfSubjectAccessReview for each permission; returns the ones that are not allowed. */
   missingPermissions(permissions: readonly Permission[], options?: CallOptions): Promise<Permission[]>;
   createEvent(event: ChaosEvent, options?: CallOptions): Promise<void>;
+}
+
+/** A HorizontalPodAutoscaler and the workload it scales. @example `{ name: 'web', kind: 'Deployment', target: 'web' }` */
+export interface AutoscalerTarget {
+  /** The HPA's own name. */
+  readonly name: string;
+  /** `spec.scaleTargetRef.kind` and `.name`. */
+  readonly kind: string;
+  readonly target: string;
 }
 
 /** Workload kinds a readiness probe can watch. @example `probes.readiness({ kind: 'StatefulSet', name: 'db' })` */

@@ -1,5 +1,6 @@
 // Plain data of a run, shared by every layer: this folder imports nothing outside itself.
 import type { LitmusReport } from './litmus-report.ts';
+import type { ScaleReport } from './scale-report.ts';
 
 /**
  * The sections an engine adds to a report, one key per engine. The core copies whatever the
@@ -11,4 +12,6 @@ import type { LitmusReport } from './litmus-report.ts';
 export interface EngineSections {
   /** Present when the run went through the Litmus engine: ChaosEngine status, verdict, probe statuses. */
   readonly litmus?: LitmusReport;
+  /** Present for a scale run: the workload, its replicas before and during the fault, when it was scaled and restored. */
+  readonly scale?: ScaleReport;
 }

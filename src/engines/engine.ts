@@ -4,7 +4,7 @@ import type { EngineSections } from '../data/engine-sections.ts';
 import type { Kill, PodRef } from '../data/kill.ts';
 import type { Leftover } from '../data/leftover.ts';
 import type { RetriedCall, SkippedRound, Stall } from '../data/stall.ts';
-import type { PodKillPlan } from '../faults/pod-kill.ts';
+import type { FaultPlan } from '../faults/plan.ts';
 import type { Logger } from '../logger.ts';
 import type { Probe } from '../safety/probe.ts';
 
@@ -32,16 +32,16 @@ export interface Engine {
    * the injection's `finished` resolves, and `for` plus this is only the hard bound. Undefined:
    * the run ends at `for` (the native engine).
    */
-  overrunMs?(plan: PodKillPlan): number;
+  overrunMs?(plan: FaultPlan): number;
   /** Permissions the engine needs for `plan` (checked in preflight). */
-  permissions(plan: PodKillPlan): Permission[];
+  permissions(plan: FaultPlan): Permission[];
   /**
    * Engine-specific checks, run after the SDK's own preflight and before anything is registered
    * or injected; a rejection refuses the run. Optional.
    */
-  preflight?(plan: PodKillPlan, context: EnginePreflightContext): Promise<void>;
+  preflight?(plan: FaultPlan, context: EnginePreflightContext): Promise<void>;
   /** Starts the fault. Must not throw synchronously. */
-  inject(plan: PodKillPlan, context: EngineContext): Injection;
+  inject(plan: FaultPlan, context: EngineContext): Injection;
 }
 
 /** What {@link Engine.preflight} gets. @example `await engine.preflight?.(plan, { runId, cluster, logger, signal })` */

@@ -1,5 +1,8 @@
 import { isStatus } from '../cluster/http-status.ts';
 import { candidates, chooseVictims, podKillPermissions, type PodKillPlan } from '../faults/pod-kill.ts';
+import type { FaultPlan } from '../faults/plan.ts';
+import { scalePermissions } from '../faults/scale.ts';
+import { injectScale } from './native-scale.ts';
 import { errorFields } from '../logger.ts';
 import { isTransient } from '../cluster/retry.ts';
 import type { RetriedCall } from '../data/stall.ts';
@@ -8,8 +11,9 @@ import type { Engine, EngineContext, Injection } from './engine.ts';
 import { nextRound } from './round-schedule.ts';
 
 /**
- * The native engine: kubechaos itself deletes pods through the Kubernetes API, one round
- * right away and then one every `interval`, until `for` elapses or it is stopped.
+ * The native engine: kubechaos itself acts through the Kubernetes API. A pod kill deletes pods,
+ * one round right away and then one every `interval`, until `for` elapses or it is stopped; a
+ * scale patches the workload's replicas and sets them back (see native-scale.ts).
  *
  * @example
  * ```ts
@@ -19,119 +23,122 @@ import { nextRound } from './round-schedule.ts';
  */
 export const nativeEngine: Engine = Object.freeze({
   name: 'native',
-  permissions: podKillPermissions,
-  inject: (plan: PodKillPlan, context: EngineContext): Injection => {
-    let halted = false;
-    const loop = new AbortController();
-    const deadline = Date.now() + plan.durationMs;
-    /** Transient failures of the current round, for its stall entry. */
-    let failedCalls: RetriedCall[] = [];
-    const callOptions = (operation: string) => ({
-      signal: loop.signal,
-      mayRetry: () => !halted,
-      onRetry: (error: unknown, attempt: number) => {
-        const call: RetriedCall = { operation, at: new Date().toISOString(), attempt, error: errorFields(error).err.message };
-        failedCalls.push(call);
-        context.onRetry?.(call);
-      },
-    });
+  permissions: (plan: FaultPlan) => (plan.kind === 'scale' ? scalePermissions(plan) : podKillPermissions(plan)),
+  inject: (plan: FaultPlan, context: EngineContext): Injection => (plan.kind === 'scale' ? injectScale(plan, context) : injectPodKill(plan, context)),
+});
 
-    const round = async (index: number): Promise<void> => {
-      const pods = index === 0 && context.pods ? context.pods : await context.cluster.listPods(plan.namespace, plan.selector, callOptions('list pods'));
-      if (plan.dryRun) {
-        context.onWouldKill(chooseVictims(pods, plan, context.random).map((p) => ({ name: p.name, uid: p.uid })));
+/** The native pod kill: rounds of deletes (see {@link nativeEngine}). */
+function injectPodKill(plan: PodKillPlan, context: EngineContext): Injection {
+  let halted = false;
+  const loop = new AbortController();
+  const deadline = Date.now() + plan.durationMs;
+  /** Transient failures of the current round, for its stall entry. */
+  let failedCalls: RetriedCall[] = [];
+  const callOptions = (operation: string) => ({
+    signal: loop.signal,
+    mayRetry: () => !halted,
+    onRetry: (error: unknown, attempt: number) => {
+      const call: RetriedCall = { operation, at: new Date().toISOString(), attempt, error: errorFields(error).err.message };
+      failedCalls.push(call);
+      context.onRetry?.(call);
+    },
+  });
+
+  const round = async (index: number): Promise<void> => {
+    const pods = index === 0 && context.pods ? context.pods : await context.cluster.listPods(plan.namespace, plan.selector, callOptions('list pods'));
+    if (plan.dryRun) {
+      context.onWouldKill(chooseVictims(pods, plan, context.random).map((p) => ({ name: p.name, uid: p.uid })));
+      return;
+    }
+    const victims = chooseVictims(pods, plan, context.random);
+    if (victims.length === 0) {
+      context.logger.info({ runId: context.runId, round: index, candidates: candidates(pods, plan).length }, 'pod-kill round skipped: no pod may be killed');
+    }
+    // A big round (percent(50) of 500 pods) goes out DELETE_CONCURRENCY deletes at a time: one
+    // after another, 250 deletes took ~9 s on the test bed.
+    const queue = [...victims];
+    let failed = false;
+    const worker = async (): Promise<void> => {
+      for (let pod = queue.shift(); pod !== undefined; pod = queue.shift()) {
+        if (halted || failed) return; // the emergency stop: checked right before every delete
+        const at = new Date().toISOString();
+        try {
+          // Not cut short by a stop: a delete already sent may take effect, and then it must be
+          // reported (stop() waits for it; no new delete starts after the stop).
+          const { signal: _notAborted, ...options } = callOptions('delete pod');
+          await context.cluster.deletePod(pod, plan.gracePeriodSeconds, options);
+        } catch (error) {
+          if (isStatus(error, [404, 409])) continue; // already gone, or replaced under the same name
+          failed = true;
+          throw error;
+        }
+        context.onKill({ pod: pod.name, uid: pod.uid, at, round: index }, pod);
+        context.logger.info({ runId: context.runId, pod: pod.name, round: index }, 'pod killed');
+      }
+    };
+    const workers = Array.from({ length: Math.min(DELETE_CONCURRENCY, victims.length) }, worker);
+    // Every worker has settled before the round ends (stop() waits for deletes on the wire).
+    const settled = await Promise.allSettled(workers);
+    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
+  };
+
+  const finished = (async () => {
+    const started = Date.now();
+    const stallMs = Math.max(STALL_MS, plan.intervalMs ?? 0);
+    for (let index = 0, due = started; !halted; ) {
+      const roundAt = Date.now();
+      // Woken long after the round was due: this process did not run (paused, or blocked).
+      if (roundAt - due > stallMs) context.onStall?.({ kind: 'process', at: new Date(due).toISOString(), durationMs: roundAt - due, failedCalls: [] });
+      failedCalls = [];
+      let failure: unknown;
+      try {
+        await round(index);
+      } catch (error) {
+        if (halted && isAbortError(error)) return;
+        // A round that fails for a transient reason (the API server frozen, restarting or
+        // unreachable) is a stall: recorded, and the fault goes on at the next round's time.
+        // Anything else (403, a bug) ends the fault.
+        if (!isTransient((error as { cause?: unknown }).cause ?? error) || plan.intervalMs === undefined) {
+          context.logger.error({ runId: context.runId, ...errorFields(error) }, 'pod-kill round failed');
+          throw error;
+        }
+        failure = error;
+      }
+      const roundEnd = Date.now();
+      const stalled = failure !== undefined || roundEnd - roundAt > stallMs;
+      if (stalled) {
+        context.onStall?.({ kind: 'api', at: new Date(roundAt).toISOString(), durationMs: roundEnd - roundAt, failedCalls });
+        if (failure !== undefined) context.logger.warn({ runId: context.runId, round: index, ...errorFields(failure) }, 'pod-kill round stalled');
+      }
+      if (plan.intervalMs === undefined || plan.dryRun || halted) return;
+      const next = nextRound({ started, intervalMs: plan.intervalMs, index, lastRoundAt: stalled ? roundEnd : roundAt, now: roundEnd });
+      const interval = plan.intervalMs;
+      const skipped = next.skipped.map((i) => ({ round: i, at: started + i * interval })).filter((r) => r.at < deadline);
+      if (skipped.length > 0) context.onSkippedRounds?.(skipped.map((r) => ({ round: r.round, due: new Date(r.at).toISOString() })));
+      if (next.at >= deadline) {
+        await pause(deadline - Date.now(), loop.signal); // the fault lasts its whole `for`
         return;
       }
-      const victims = chooseVictims(pods, plan, context.random);
-      if (victims.length === 0) {
-        context.logger.info({ runId: context.runId, round: index, candidates: candidates(pods, plan).length }, 'pod-kill round skipped: no pod may be killed');
-      }
-      // A big round (percent(50) of 500 pods) goes out DELETE_CONCURRENCY deletes at a time: one
-      // after another, 250 deletes took ~9 s on the test bed.
-      const queue = [...victims];
-      let failed = false;
-      const worker = async (): Promise<void> => {
-        for (let pod = queue.shift(); pod !== undefined; pod = queue.shift()) {
-          if (halted || failed) return; // the emergency stop: checked right before every delete
-          const at = new Date().toISOString();
-          try {
-            // Not cut short by a stop: a delete already sent may take effect, and then it must be
-            // reported (stop() waits for it; no new delete starts after the stop).
-            const { signal: _notAborted, ...options } = callOptions('delete pod');
-            await context.cluster.deletePod(pod, plan.gracePeriodSeconds, options);
-          } catch (error) {
-            if (isStatus(error, [404, 409])) continue; // already gone, or replaced under the same name
-            failed = true;
-            throw error;
-          }
-          context.onKill({ pod: pod.name, uid: pod.uid, at, round: index }, pod);
-          context.logger.info({ runId: context.runId, pod: pod.name, round: index }, 'pod killed');
-        }
-      };
-      const workers = Array.from({ length: Math.min(DELETE_CONCURRENCY, victims.length) }, worker);
-      // Every worker has settled before the round ends (stop() waits for deletes on the wire).
-      const settled = await Promise.allSettled(workers);
-      const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-      if (rejected) throw rejected.reason;
-    };
+      await pause(next.at - Date.now(), loop.signal);
+      index = next.index;
+      due = next.at;
+    }
+  })();
+  finished.catch(() => {}); // observed by the lifecycle; never an unhandled rejection
 
-    const finished = (async () => {
-      const started = Date.now();
-      const stallMs = Math.max(STALL_MS, plan.intervalMs ?? 0);
-      for (let index = 0, due = started; !halted; ) {
-        const roundAt = Date.now();
-        // Woken long after the round was due: this process did not run (paused, or blocked).
-        if (roundAt - due > stallMs) context.onStall?.({ kind: 'process', at: new Date(due).toISOString(), durationMs: roundAt - due, failedCalls: [] });
-        failedCalls = [];
-        let failure: unknown;
-        try {
-          await round(index);
-        } catch (error) {
-          if (halted && isAbortError(error)) return;
-          // A round that fails for a transient reason (the API server frozen, restarting or
-          // unreachable) is a stall: recorded, and the fault goes on at the next round's time.
-          // Anything else (403, a bug) ends the fault.
-          if (!isTransient((error as { cause?: unknown }).cause ?? error) || plan.intervalMs === undefined) {
-            context.logger.error({ runId: context.runId, ...errorFields(error) }, 'pod-kill round failed');
-            throw error;
-          }
-          failure = error;
-        }
-        const roundEnd = Date.now();
-        const stalled = failure !== undefined || roundEnd - roundAt > stallMs;
-        if (stalled) {
-          context.onStall?.({ kind: 'api', at: new Date(roundAt).toISOString(), durationMs: roundEnd - roundAt, failedCalls });
-          if (failure !== undefined) context.logger.warn({ runId: context.runId, round: index, ...errorFields(failure) }, 'pod-kill round stalled');
-        }
-        if (plan.intervalMs === undefined || plan.dryRun || halted) return;
-        const next = nextRound({ started, intervalMs: plan.intervalMs, index, lastRoundAt: stalled ? roundEnd : roundAt, now: roundEnd });
-        const interval = plan.intervalMs;
-        const skipped = next.skipped.map((i) => ({ round: i, at: started + i * interval })).filter((r) => r.at < deadline);
-        if (skipped.length > 0) context.onSkippedRounds?.(skipped.map((r) => ({ round: r.round, due: new Date(r.at).toISOString() })));
-        if (next.at >= deadline) {
-          await pause(deadline - Date.now(), loop.signal); // the fault lasts its whole `for`
-          return;
-        }
-        await pause(next.at - Date.now(), loop.signal);
-        index = next.index;
-        due = next.at;
-      }
-    })();
-    finished.catch(() => {}); // observed by the lifecycle; never an unhandled rejection
-
-    return {
-      finished,
-      stop: async () => {
-        halted = true;
-        // A dry run's single round only reads: let it finish, so that a body that returns at
-        // once still gets its answer (wouldKill). A real run's calls are cut short.
-        if (!plan.dryRun) loop.abort();
-        await finished.catch(() => {});
-      },
-      leftovers: () => [],
-    };
-  },
-});
+  return {
+    finished,
+    stop: async () => {
+      halted = true;
+      // A dry run's single round only reads: let it finish, so that a body that returns at
+      // once still gets its answer (wouldKill). A real run's calls are cut short.
+      if (!plan.dryRun) loop.abort();
+      await finished.catch(() => {});
+    },
+    leftovers: () => [],
+  };
+}
 
 /** Deletes of one round on the wire at once. */
 export const DELETE_CONCURRENCY = 16;

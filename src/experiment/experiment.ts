@@ -3,9 +3,10 @@ import { attachReport, isRecoveryError, isSafetyAbortError } from '../errors/gua
 import { BodyTimeoutError } from '../errors/body-timeout-error.ts';
 import type { Engine } from '../engines/engine.ts';
 import { assertEngineName, type EngineName } from '../engines/select.ts';
-import type { PodKillPlan } from '../faults/pod-kill.ts';
+import type { FaultPlan } from '../faults/plan.ts';
 import type { Probe } from '../safety/probe.ts';
 import type { Duration } from '../util/duration.ts';
+import { anySignal } from '../util/abort.ts';
 import { assertFunction, assertObject, assertSignal, rejectUnknownKeys } from '../util/validate.ts';
 import type { ClientContext } from './context.ts';
 import { ExperimentHandle } from './handle.ts';
@@ -112,8 +113,12 @@ export abstract class Experiment<O extends PodKillOptions = PodKillOptions> {
   /** @internal The same fault with another context (engine) or options: the one place a builder is made. */
   protected abstract rebuild(ctx: ClientContext, options: NormalizedOptions): this;
 
-  /** @internal What the engine injects: the fault's plan, from its target and options. */
-  protected abstract plan(): PodKillPlan;
+  /**
+   * @internal What the engine injects: the fault's plan, from its target and options. A fault
+   * whose plan depends on the cluster (a scale reads its workload's replicas) resolves it here,
+   * reading only: a refusal here has written nothing.
+   */
+  protected abstract plan(signal?: AbortSignal): FaultPlan | Promise<FaultPlan>;
 
   /**
    * @internal The engine `name` runs this fault through. Default: the client's engine of that
@@ -229,7 +234,7 @@ export abstract class Experiment<O extends PodKillOptions = PodKillOptions> {
     const budgetMs = this.#options.teardownTimeoutMs;
     return this.#settle(
       (async () => {
-        const run = new Run(this.plan(), this.#options, this.#ctx);
+        const run = new Run(await this.plan(anySignal(signal, this.#ctx.signal)), this.#options, this.#ctx);
         await run.begin(signal);
         const view: ExperimentView = {
           id: run.id,
@@ -267,7 +272,7 @@ export abstract class Experiment<O extends PodKillOptions = PodKillOptions> {
    */
   async start(options: RunOptions = {}): Promise<ExperimentHandle> {
     const signal = runSignal(options);
-    const run = new Run(this.plan(), this.#options, this.#ctx);
+    const run = new Run(await this.plan(anySignal(signal, this.#ctx.signal)), this.#options, this.#ctx);
     await run.begin(signal);
     const done = this.#settle(
       (async () => {

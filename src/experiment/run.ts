@@ -5,7 +5,7 @@ import { attachReport } from '../errors/guards.ts';
 import { RecoveryError } from '../errors/recovery-error.ts';
 import { SafetyAbortError } from '../errors/safety-abort-error.ts';
 import { TeardownError } from '../errors/teardown-error.ts';
-import type { PodKillPlan } from '../faults/pod-kill.ts';
+import type { FaultPlan } from '../faults/plan.ts';
 import { runLabels } from '../labels.ts';
 import { errorFields } from '../logger.ts';
 import { EventWriter } from '../report/events.ts';
@@ -14,6 +14,7 @@ import type { Verdict } from '../safety/breaker/state.ts';
 import type { HealthMonitor } from '../safety/health-monitor.ts';
 import { newRunId } from '../util/ids.ts';
 import type { ClientContext } from './context.ts';
+import { describePlan, restoreSteps } from '../faults/catalogue.ts';
 import { inject } from './lifecycle/inject.ts';
 import { createMonitor } from './lifecycle/monitor.ts';
 import { preflight } from './lifecycle/preflight.ts';
@@ -42,7 +43,7 @@ export type { StopCause } from './stop-cause.ts';
 export class Run {
   readonly id = newRunId();
   readonly report: ReportBuilder;
-  readonly #plan: PodKillPlan;
+  readonly #plan: FaultPlan;
   readonly #options: NormalizedOptions;
   readonly #ctx: ClientContext;
   readonly #controller = new AbortController();
@@ -64,7 +65,7 @@ export class Run {
   #ticket: BreakerTicket | undefined;
   #verdict: Promise<void> | undefined;
 
-  constructor(plan: PodKillPlan, options: NormalizedOptions, ctx: ClientContext) {
+  constructor(plan: FaultPlan, options: NormalizedOptions, ctx: ClientContext) {
     this.#plan = plan;
     this.#options = options;
     this.#ctx = ctx;
@@ -158,7 +159,7 @@ export class Run {
           fault: this.#fault(),
           engine: this.#ctx.engine.name,
           ttlMs: this.#maxRunMs() + 60_000,
-          restore: [],
+          restore: restoreSteps(this.#plan),
           labels: runLabels(this.id),
           spec: this.#plan,
           ...(this.#options.name === undefined ? {} : { name: this.#options.name }),
@@ -363,11 +364,4 @@ export class Run {
 function describeReason(reason: unknown): string {
   if (reason instanceof Error) return `${reason.name}: ${reason.message}`;
   return String(reason);
-}
-
-/** One line for the audit trail: what the run does, to what, how often, for how long. */
-function describePlan(plan: PodKillPlan, fault: string, engine: string): string {
-  const size = plan.percent === undefined ? `${plan.count ?? 1} pod(s)` : `${plan.percent}% of the pods`;
-  const rate = plan.intervalMs === undefined ? 'once' : `every ${plan.intervalMs} ms for at most ${plan.durationMs} ms`;
-  return `${fault} of ${size} matching "${plan.selector}", ${rate}, grace period ${plan.gracePeriodSeconds}s, engine ${engine}`;
 }

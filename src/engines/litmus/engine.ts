@@ -6,6 +6,7 @@ import type { PodInfo } from '../../cluster/port.ts';
 import type { Permission } from '../../data/permission.ts';
 import type { Leftover } from '../../data/leftover.ts';
 import { chooseVictims, type PodKillPlan } from '../../faults/pod-kill.ts';
+import type { FaultPlan } from '../../faults/plan.ts';
 import { errorFields } from '../../logger.ts';
 import type { Engine, EngineContext, EnginePreflightContext, EngineReportDetails, Injection } from '../engine.ts';
 import { LITMUS_EXPERIMENTS } from './catalog.ts';
@@ -122,7 +123,7 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
     // the pre-chaos status check; then the post-chaos check. Each check waits at most
     // STATUS_CHECK_TIMEOUT (default 180 s); start-up gets 30 s.
     overrunMs: () => 2 * (options.statusCheckTimeouts?.timeout ?? DEFAULT_STATUS_CHECK_TIMEOUT_S) * 1000 + 30_000,
-    permissions: (plan: PodKillPlan): Permission[] => {
+    permissions: (plan: FaultPlan): Permission[] => {
       const ns = plan.namespace;
       const p = (verb: string, resource: string, group: string): Permission => ({ verb, resource, group, namespace: ns });
       return [
@@ -134,7 +135,10 @@ export function litmusEngine(options: LitmusEngineOptions): Engine & { readonly 
         p('create', 'subjectaccessreviews', 'authorization.k8s.io'),
       ].filter((x) => x.resource !== 'subjectaccessreviews'); // cluster-scoped; checked when used
     },
-    preflight: async (plan: PodKillPlan, context: EnginePreflightContext): Promise<void> => {
+    preflight: async (faultPlan: FaultPlan, context: EnginePreflightContext): Promise<void> => {
+      // The lifecycle calls preflight before inject: a plan Litmus cannot run is refused here.
+      if (faultPlan.kind !== 'pod-kill') throw new TypeError(`The litmus engine runs pod faults only, not '${faultPlan.kind}': use the native engine.`);
+      const plan = faultPlan;
       if (plan.dryRun) return; // a dry run writes nothing (installing a ChaosExperiment would)
       const pods = await context.cluster.listPods(plan.namespace, plan.selector, { signal: context.signal });
       await check(plan, context.runId, { ...litmusEnv(experiment, plan, pods.length), ...options.env });

@@ -1,6 +1,6 @@
 import type { ClusterPort, PodInfo } from '../../cluster/port.ts';
 import type { Engine, Injection } from '../../engines/engine.ts';
-import type { PodKillPlan } from '../../faults/pod-kill.ts';
+import type { FaultPlan } from '../../faults/plan.ts';
 import type { Logger } from '../../logger.ts';
 import type { Probe } from '../../safety/probe.ts';
 import type { RunSink } from '../events/run-fact.ts';
@@ -8,7 +8,7 @@ import type { RunSink } from '../events/run-fact.ts';
 /** Starts the engine; what it does (kills, stalls, skipped rounds, retries) goes to the run's stream. */
 export function inject(input: {
   engine: Engine;
-  plan: PodKillPlan;
+  plan: FaultPlan;
   runId: string;
   cluster: ClusterPort;
   logger: Logger;

@@ -5,21 +5,20 @@ import { ProbeFailedError } from '../../errors/probe-failed-error.ts';
 import { SteadyStateError, type SteadyStateGap } from '../../errors/steady-state-error.ts';
 import { UnhealthyError } from '../../errors/unhealthy-error.ts';
 import type { Engine } from '../../engines/engine.ts';
-import { candidates, readyCount, type PodKillPlan } from '../../faults/pod-kill.ts';
-import { checkBlastRadius, killsPerRound } from '../../safety/guards/blast-radius.ts';
+import { checkFaultTargets, defaultHealth } from '../../faults/catalogue.ts';
+import type { FaultPlan } from '../../faults/plan.ts';
 import { checkNamespace } from '../../safety/guards/namespaces.ts';
 import { checkPermissions } from '../../safety/guards/rbac.ts';
 import { checkSelector } from '../../safety/guards/selector.ts';
 import type { HealthMonitor } from '../../safety/health-monitor.ts';
 import type { Probe } from '../../safety/probe.ts';
-import { targetHealthProbes } from '../../safety/probes/target-health.ts';
 import { countReady, resolveTargetGroups, targetWorkloadPermissions, type TargetGroups } from '../../safety/target-workloads.ts';
 import type { SteadyState } from '../options.ts';
 import type { Registry } from '../../data/registry.ts';
 import { checkTargetFree } from './shared-target.ts';
 
 export interface PreflightInput {
-  readonly plan: PodKillPlan;
+  readonly plan: FaultPlan;
   readonly engine: Engine;
   /** The registry the run will register with (none for a dry run). */
   readonly registry: Registry;
@@ -75,12 +74,10 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
   // A test that runs right after another fault finds replacements still starting: wait for the
   // steady state (at most the preflight timeout) rather than refuse a target that is recovering.
   if (input.steadyState === 'available' && groups) pods = await awaitAvailable(cluster, plan, pods, groups, deadline, signal);
-  const pool = candidates(pods, plan);
-  if (pool.length === 0) throw new NoTargetsError(plan.namespace, plan.selector, `matches ${pods.length} pod(s), none of them ready and not excluded`);
-  checkBlastRadius(readyCount(pods), killsPerRound(pool.length, plan), plan.minAvailable);
+  const first = checkFaultTargets(plan, pods);
 
   if (sampled) await sampled;
-  else await input.monitor.start(input.sampleTimeoutMs, groups ? targetHealthProbes(plan.namespace, plan.selector, groups) : []);
+  else await input.monitor.start(input.sampleTimeoutMs, groups ? defaultHealth(plan, groups) : []);
   const failed = input.monitor.failedProbe();
   if (failed) throw new ProbeFailedError(failed.name, failed.error);
   const health = input.monitor.health();
@@ -91,7 +88,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
     const reached = await input.monitor.waitFor(input.steadyState, Math.max(0, deadline - Date.now()), signal);
     if (!reached.recovered) throw new SteadyStateError({ health: input.monitor.health(), required: input.steadyState });
   }
-  return { pods, first: pool[0] as PodInfo };
+  return { pods, first };
 }
 
 /**
@@ -100,7 +97,7 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
  */
 async function awaitAvailable(
   cluster: ClusterPort,
-  plan: PodKillPlan,
+  plan: FaultPlan,
   initial: readonly PodInfo[],
   groups: TargetGroups,
   deadline: number,
@@ -117,7 +114,7 @@ async function awaitAvailable(
 
 const STEADY_STATE_POLL_MS = 250;
 
-async function steadyStateGaps(cluster: ClusterPort, plan: PodKillPlan, pods: readonly PodInfo[], groups: TargetGroups, signal: AbortSignal): Promise<SteadyStateGap[]> {
+async function steadyStateGaps(cluster: ClusterPort, plan: FaultPlan, pods: readonly PodInfo[], groups: TargetGroups, signal: AbortSignal): Promise<SteadyStateGap[]> {
   const gaps: SteadyStateGap[] = [];
   for (const w of groups.workloads) {
     // The usual case targets a workload by its own selector: its pods were just listed.

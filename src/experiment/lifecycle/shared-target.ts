@@ -30,7 +30,7 @@
  */
 import type { ClusterPort, PodInfo } from '../../cluster/port.ts';
 import { TargetBusyError, type BusyTarget } from '../../errors/target-busy-error.ts';
-import type { PodKillPlan } from '../../faults/pod-kill.ts';
+import type { FaultPlan } from '../../faults/plan.ts';
 import { footprintOf, isDryRunSpec, overlaps, registeredBefore, targetOf, type Footprint } from '../../safety/guards/shared-target.ts';
 import { pause } from '../../util/abort.ts';
 import type { LiveRun, Registration, Registry } from '../../data/registry.ts';
@@ -40,7 +40,7 @@ export const WAIT_MS = 10_000;
 const POLL_MS = 100;
 
 export interface SharedTargetInput {
-  readonly plan: PodKillPlan;
+  readonly plan: FaultPlan;
   readonly cluster: ClusterPort;
   readonly registry: Registry;
   readonly signal: AbortSignal;

@@ -73,7 +73,7 @@ spec:
   it.each([
     ['an unknown top-level field', `${head}spec:\n  target: { selector: app=web }\nstatus: {}\n`, 5, 1, 'status', /unknown field "status" \(known fields: apiVersion, kind, metadata, spec\)/],
     ['an unknown nested field', `${head}spec:\n  target:\n    selector: app=web\n    namespace: shop\n`, 6, 5, 'spec.target.namespace', /unknown field "namespace" in spec.target/],
-    ['a wrong kind', `apiVersion: kubechaos.dev/v1alpha1\nkind: NetworkDelay\nspec: {}\n`, 2, 7, 'kind', /expected "PodKill", got "NetworkDelay"/],
+    ['a wrong kind', `apiVersion: kubechaos.dev/v1alpha1\nkind: NetworkDelay\nspec: {}\n`, 2, 7, 'kind', /expected "PodKill" or "Scale", got "NetworkDelay"/],
     ['a missing spec', head, 1, 1, 'spec', /missing required field "spec"/],
     ['a bad duration', `${head}spec:\n  target: { selector: app=web }\n  for: 30 seconds\n`, 5, 8, 'spec.for', /expected a duration/],
     ['a string count', `${head}spec:\n  target: { selector: app=web }\n  count: "2"\n`, 5, 10, 'spec.count', /expected an integer >= 1, got "2"/],
@@ -93,5 +93,29 @@ spec:
     const located = file.locate(new TypeError('`count` and `percent` are exclusive: set one of them.'));
     expect(located.message).toBe('exp.yaml:5:10: spec.count: `count` and `percent` are exclusive: set one of them.');
     expect(file.locate(new TypeError('Expected `selector` to be ...')).field).toBe('spec.target.selector');
+  });
+});
+
+// Issue 11, part 2: `kind: Scale` files.
+const scaleHead = `apiVersion: kubechaos.dev/v1alpha1\nkind: Scale\nmetadata:\n  namespace: shop\n`;
+
+describe('parseExperimentFile, kind: Scale', () => {
+  it('read the workload, the change and the common options', () => {
+    const { spec } = parseExperimentFile(`${scaleHead}spec:\n  target: { kind: Deployment, name: web }\n  by: -50\n  allowAutoscaler: true\n  for: 30s\n  safety: { threshold: 0.9 }\n`, 'exp.yaml');
+    expect(spec.scale).toEqual({ workload: { kind: 'Deployment', name: 'web' }, by: -50, allowAutoscaler: true });
+    expect(spec.target).toEqual({ selector: '', namespace: 'shop' });
+    expect(spec.options).toEqual({ for: 30_000, safety: { threshold: 0.9 } });
+  });
+
+  it('name the field and its line when wrong', () => {
+    const both = error(`${scaleHead}spec:\n  target: { kind: Deployment, name: web }\n  to: 1\n  by: 10\n`);
+    expect(both.field).toBe('spec.to');
+    expect(both.message).toContain('exactly one of `to` (replicas) or `by` (percent)');
+    const count = error(`${scaleHead}spec:\n  target: { kind: Deployment, name: web }\n  to: 1\n  count: 2\n`);
+    expect(count.field).toBe('spec.count');
+    expect(count.line).toBe(8);
+    expect(error(`${scaleHead}spec:\n  target: { kind: ReplicaSet, name: web }\n  to: 1\n`).message).toContain('expected "Deployment" or "StatefulSet"');
+    expect(error(`${scaleHead}spec:\n  target: { kind: Deployment, name: web }\n  to: -1\n`).field).toBe('spec.to');
+    expect(error(`${scaleHead}spec:\n  target: { selector: app=web }\n  to: 1\n`).message).toContain('unknown field "selector"');
   });
 });

@@ -15,3 +15,11 @@ describe('list and status show run names', () => {
     expect(runDetails({ ...run('kc-1', 'shop'), name: 'nightly' })).toMatch(/^Name:\s+nightly\nID:\s+kc-1\n/);
   });
 });
+
+describe('a scale run as the CLI shows it', () => {
+  it('status names the workload and the replicas, not rounds', () => {
+    const details = runDetails({ ...run('kc-1', 'shop'), fault: 'scale', spec: { kind: 'scale', selector: 'app=web', workload: { kind: 'Deployment', name: 'web' }, from: 3, to: 1, durationMs: 30_000 } });
+    expect(details).toMatch(/Scale:\s+Deployment\/web 3 -> 1\n/);
+    expect(details).not.toMatch(/Per round|Every/);
+  });
+});
