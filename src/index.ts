@@ -91,10 +91,11 @@ export {
   type ServiceAccountPermission,
 } from './engines/litmus/errors.ts';
 export type { PodKillPlan } from './faults/pod-kill.ts';
-export type { ScalePlan, ScalableKind } from './faults/scale.ts';
+export type { ScalePlan, ScalableKind, ScaleChange } from './faults/scale.ts';
 export type { FaultPlan } from './faults/plan.ts';
-export { ScaleExperiment, type ScaleOptions } from './experiment/scale-experiment.ts';
-export type { ScaleTarget } from './experiment/scale-target.ts';
+export { ScaleExperiment, type ScaleOptions, type ScaleSpec } from './experiment/scale-experiment.ts';
+export type { EngineSections } from './data/engine-sections.ts';
+export type { ScaleTarget, NormalizedScaleTarget } from './experiment/scale-target.ts';
 export type { ScaleReport } from './data/scale-report.ts';
 export type { AutoscalerTarget } from './cluster/port.ts';
 

@@ -10,7 +10,7 @@ import { labelSelectorToString } from './selector.ts';
 import { listWatch } from './watch.ts';
 
 /**
- * The {@link ClusterPort} over the {@link KubeClient} of `kubeConfig` (one pooled client per
+ * The {@link ClusterPort} over the one Kubernetes client (`KubeClient`) of `kubeConfig` (one pooled client per
  * cluster and user, shared with the registry and the Litmus engine).
  *
  * @example

@@ -29,7 +29,7 @@ export type ScaleOptions = Omit<PodKillOptions, 'count' | 'percent' | 'gracePeri
 };
 
 /** What only a scale has: the workload, the change, and whether an HPA is accepted. */
-interface ScaleSpec {
+export interface ScaleSpec {
   readonly workload: NormalizedScaleTarget;
   readonly change: ScaleChange | undefined;
   readonly allowAutoscaler: boolean;

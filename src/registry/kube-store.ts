@@ -9,7 +9,7 @@ const SKIPPED = new Set(['v1/Event', 'events.k8s.io/v1/Event', 'coordination.k8s
 const DISCOVERY_TTL_MS = 60_000;
 
 /**
- * The {@link LeaseStore} over the {@link KubeClient} of `kubeConfig` (one pooled client per
+ * The {@link LeaseStore} over the one Kubernetes client (`KubeClient`) of `kubeConfig` (one pooled client per
  * cluster and user): Leases, end-of-run Events, discovery plus generic objects for the reaper's
  * sweep.
  *
