@@ -46,10 +46,17 @@ export async function getRun(id: string, options: ScopeOptions = {}): Promise<Ru
 
 async function readRuns(store: LeaseStore, namespace: string | undefined, only: string | undefined, signal?: AbortSignal): Promise<RunInfo[]> {
   only ??= '';
-  const [{ leases }, events] = await Promise.all([
+  // Both lists at once, but a failure is reported in a fixed order (Leases first): with
+  // Promise.all, whichever 403 came back first won, so the same missing rights gave a different
+  // error from run to run.
+  const [leaseList, eventList] = await Promise.allSettled([
     store.listLeases(namespace, LEASE_SELECTOR + only, { signal }),
     store.listEvents(namespace, ENDED_SELECTOR + only, { signal }),
   ]);
+  if (leaseList.status === 'rejected') throw leaseList.reason;
+  if (eventList.status === 'rejected') throw eventList.reason;
+  const { leases } = leaseList.value;
+  const events = eventList.value;
   const runs = new Map<string, RunInfo>();
   const now = Date.now();
   for (const lease of leases) runs.set(`${lease.namespace}/${lease.name}`, runFromLease(lease, now));

@@ -208,3 +208,15 @@ describe('stopRuns with many runs', () => {
     expect(most).toBeLessThanOrEqual(ANNOTATE_CONCURRENCY);
   });
 });
+
+describe('listRuns', () => {
+  it('with both lists refused, reports the Lease list\'s error, whichever answer came first', async () => {
+    const store = new FakeLeaseStore();
+    const leasesDenied = new Error('forbidden: list leases');
+    const eventsDenied = new Error('forbidden: list events');
+    // The Events refusal arrives first; before the fix, Promise.all reported it.
+    store.listLeases = () => new Promise((_, reject) => setTimeout(() => reject(leasesDenied), 20));
+    store.listEvents = () => Promise.reject(eventsDenied);
+    await expect(listRuns({ store })).rejects.toBe(leasesDenied);
+  });
+});
