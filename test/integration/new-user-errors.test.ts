@@ -6,12 +6,13 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoordinationV1Api, CoreV1Api, KubeConfig, RbacAuthorizationV1Api, V1MicroTime } from '@kubernetes/client-node';
+import { CoordinationV1Api, KubeConfig, V1MicroTime } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, loadKubeConfig } from '../cluster/fixtures.ts';
 import { createChaos } from '../../src/index.ts';
 import { leaseLabels } from '../../src/registry/keys.ts';
 import { cli } from './registry-support.ts';
+import { apiUser } from './support/api-users.ts';
 
 let kc: KubeConfig;
 let namespace: string;
@@ -41,18 +42,7 @@ function kubeconfigFile(name: string, user: { token?: string }, caData?: string)
 
 /** A ServiceAccount token with exactly `rules` in the test namespace. */
 async function serviceAccount(name: string, rules: Array<{ apiGroups: string[]; resources: string[]; verbs: string[] }>): Promise<string> {
-  const core = kc.makeApiClient(CoreV1Api);
-  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name } } });
-  if (rules.length > 0) {
-    await rbac.createNamespacedRole({ namespace, body: { metadata: { name }, rules } });
-    await rbac.createNamespacedRoleBinding({
-      namespace,
-      body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name }, subjects: [{ kind: 'ServiceAccount', name, namespace }] },
-    });
-  }
-  const token = await core.createNamespacedServiceAccountToken({ name, namespace, body: { spec: { audiences: [], expirationSeconds: 600 } } });
-  return token.status!.token!;
+  return (await apiUser(kc, namespace, name, rules)).token;
 }
 
 /** A run's Lease as the registry writes it: renewed now (running) or an hour ago (stale). */
