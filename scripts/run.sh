@@ -24,6 +24,15 @@ if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.j
 fi
 
 needs_cluster() { case "$cmd" in test|demo|cluster|bench|in-netns) return 0;; *) return 1;; esac; }
+# One build at a time per cache: parallel checkouts (worktrees, a CI clone beside a session) that
+# start on an empty cache wait for the first one's Go builds instead of racing it into the cache.
+cache_root="${KUBECHAOS_CACHE:-$HOME/.cache/kubechaos}"
+mkdir -p "$cache_root"
+exec 9>"$cache_root/.build.lock"
+if ! flock -n 9; then
+  echo "kubechaos: another checkout is building into $cache_root; waiting for it" >&2
+  flock 9
+fi
 if needs_cluster; then
   export KUBECHAOS_BIN_DIR
   KUBECHAOS_BIN_DIR=$(bash scripts/build-cluster.sh | tail -n 1)
@@ -49,6 +58,9 @@ if [ "$cmd" = bench ]; then
   export KUBECHAOS_CTK_BIN
   KUBECHAOS_CTK_BIN=$(bash scripts/build-chaostoolkit.sh | tail -n 1) || { KUBECHAOS_CTK_BIN=""; echo "kubechaos: scripts/build-chaostoolkit.sh failed; the peers bench will say why" >&2; }
 fi
+
+flock -u 9
+exec 9>&-
 
 # Everything that talks to the cluster runs in a private network namespace (pod IPs live on its
 # lo) and a private PID namespace (if this script dies, every process it started dies with it).
