@@ -44,6 +44,7 @@ const RESOURCES: readonly Resource[] = [
   { apiVersion: 'apps/v1', plural: 'statefulsets', kind: 'StatefulSet' },
   { apiVersion: 'apps/v1', plural: 'replicasets', kind: 'ReplicaSet' },
   { apiVersion: 'batch/v1', plural: 'jobs', kind: 'Job' },
+  { apiVersion: 'autoscaling/v2', plural: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler' },
   { apiVersion: 'events.k8s.io/v1', plural: 'events', kind: 'Event' },
   { apiVersion: 'coordination.k8s.io/v1', plural: 'leases', kind: 'Lease' },
   { apiVersion: 'litmuschaos.io/v1alpha1', plural: 'chaosengines', kind: 'ChaosEngine' },
