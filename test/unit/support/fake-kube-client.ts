@@ -126,6 +126,11 @@ export class FakeKubeClient implements KubeClient {
     return [...this.#objects.values()].filter((o) => o.apiVersion === resource.apiVersion && o.kind === resource.kind && (namespace === undefined || o.metadata?.namespace === namespace));
   }
 
+  /** Every stored object, of every kind, in the order they were created. */
+  everything(): FakeObject[] {
+    return [...this.#objects.values()];
+  }
+
   /** Writes a new version of a stored object (a controller's write: status, finalizers); false when it is gone. */
   update(apiVersion: string, kind: string, namespace: string | undefined, name: string, change: (current: FakeObject) => FakeObject): boolean {
     const resource = byKind(apiVersion, kind);
