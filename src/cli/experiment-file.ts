@@ -3,7 +3,7 @@ import { parseSelector } from '../cluster/selector.ts';
 import { probeUrl } from '../safety/probes/http.ts';
 import { describe, readDuration } from '../util/duration.ts';
 import { isDnsLabel, isDnsSubdomain } from '../util/names.ts';
-import { appliesTo, OPTION_TABLE, type FaultKind } from '../experiment/option-table.ts';
+import { appliesTo, OPTION_TABLE, ownOptions, type FaultKind } from '../experiment/option-table.ts';
 import { RUN_NAME, type OptionType } from '../experiment/option-types.ts';
 import type { ExperimentSpec, ScaleSpec } from './experiment-spec.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
@@ -257,7 +257,8 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
   let scale: ScaleSpec | undefined;
   if (isScale) {
     const { to, by, allowAutoscaler } = options as { to?: number; by?: number; allowAutoscaler?: boolean };
-    for (const key of ['to', 'by', 'allowAutoscaler']) delete options[key];
+    // The scale's own options go to its spec, not to the options every fault shares.
+    for (const { key } of ownOptions('scale')) delete options[key];
     if ((to === undefined) === (by === undefined)) fail(nodes.get('spec') ?? doc.contents, 'spec.to', 'a Scale needs exactly one of `to` (replicas) or `by` (percent)');
     scale = { workload: target as unknown as ScaleSpec['workload'], ...(to === undefined ? {} : { to }), ...(by === undefined ? {} : { by }), ...(allowAutoscaler ? { allowAutoscaler } : {}) };
   }

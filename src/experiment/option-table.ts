@@ -11,21 +11,30 @@
 //   checks the value with the row's type (`checkOption(optionRow('to').type, n, 'to')`) and keeps
 //   it in the fault's own spec; `with({ key })` calls that method (ownOptions()). The file puts
 //   them in `spec` of the fault's `kind`; `kubechaos run` takes their flag with `--type <fault>`.
-// A new fault (drain, isolate): add its name to FaultPlan (faults/plan.ts), its own rows at the end
-// of the table with `faults: ['<fault>'], own: true`, its name to the `faults` of the shared rows it
-// takes (or leave them without `faults`), a sample of each row in test/unit/option-table.test.ts,
-// then `node scripts/readme-options.ts`. Cross-field rules (`to` xor `by`) stay with the fault.
+// A new fault (drain, isolate), once its plan is in FaultPlan (faults/plan.ts):
+// 1. a title in FAULT_TITLES below (the type requires one per FaultPlan kind);
+// 2. its own rows after the last block of own rows, with `faults: ['<fault>'], own: true`, and a
+//    builder method named like each key that checks with `checkOption(optionRow(key).type, …)`;
+// 3. its name in the `faults` of the narrowed shared rows it takes (`every`: `[...POD_KILL, 'drain']`);
+//    rows without `faults` apply to it already;
+// 4. a sample of each new row in test/unit/option-table.test.ts (GOOD, and its file kind in `file()`);
+// 5. `node scripts/readme-options.ts` (the README's tables; test/unit/readme.test.ts checks them).
+// The CLI's --help lists a fault's flags under its title; cross-field rules (`to` xor `by`) stay
+// with the fault.
 import type { FaultPlan } from '../faults/plan.ts';
 import type { OptionType } from './option-types.ts';
 
 /** A fault by the name `kubechaos run --type` and a plan's `kind` give it. @example `'scale'` */
 export type FaultKind = FaultPlan['kind'];
 
-/** The faults in the order the README and `--help` show their options. */
-export const FAULTS: readonly FaultKind[] = Object.freeze<FaultKind[]>(['pod-kill', 'scale']);
+/** How the README and `--help` name a fault (every FaultPlan kind needs one: the type says so). */
+const FAULT_TITLES: Readonly<Record<FaultKind, string>> = {
+  'pod-kill': 'Pod kill (`chaos.podKill`, `--type pod-kill`)',
+  scale: 'Scale (`chaos.scale`, `--type scale`)',
+};
 
-/** How the README and `--help` name a fault. */
-const FAULT_TITLES: Readonly<Record<FaultKind, string>> = { 'pod-kill': 'Pod kill (`chaos.podKill`, `--type pod-kill`)', scale: 'Scale (`chaos.scale`, `--type scale`)' };
+/** The faults in the order the README and `--help` show their options. */
+export const FAULTS: readonly FaultKind[] = Object.freeze(Object.keys(FAULT_TITLES) as FaultKind[]);
 
 /**
  * One option: its key, type and rule, its default, how the builder sets it, and where else it is
