@@ -9,8 +9,9 @@
 // - a fault's own rows (`own: true`, one fault in `faults`) hold what only that fault has (scale's
 //   `to`, `by`, `allowAutoscaler`). The fault's builder has a method named like the key, which
 //   checks the value with the row's type (`checkOption(optionRow('to').type, n, 'to')`) and keeps
-//   it in the fault's own spec; `with({ key })` calls that method (ownOptions()). The file puts
-//   them in `spec` of the fault's `kind`; `kubechaos run` takes their flag with `--type <fault>`.
+//   it in the fault's own spec; its `with({ key })` hands them to those methods (ownOptions() lists
+//   them). The file puts them in `spec` of the fault's `kind`; `kubechaos run` takes their flag
+//   with `--type <fault>` (and refuses it with another).
 // A new fault (drain, isolate), once its plan is in FaultPlan (faults/plan.ts):
 // 1. a title in FAULT_TITLES below (the type requires one per FaultPlan kind);
 // 2. its own rows after the last block of own rows, with `faults: ['<fault>'], own: true`, and a

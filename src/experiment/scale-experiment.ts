@@ -37,9 +37,9 @@ export interface ScaleSpec {
   readonly allowAutoscaler: boolean;
 }
 
-/** The scale's own options (option-table.ts): `with()` sets each through the method of its name. */
-const OWN = ownOptions('scale');
-/** Pod kill's options, which a scale refuses. */
+/** The scale's own options (option-table.ts): `to`, `by`, `allowAutoscaler`. */
+const OWN_KEYS = ownOptions('scale').map((row) => row.key);
+/** Pod kill's options (option-table.ts), which a scale refuses. */
 const NOT_FOR_SCALE = foreignOptions('scale').map((row) => row.key);
 
 /**
@@ -109,8 +109,10 @@ export class ScaleExperiment extends Experiment<ScaleOptions> {
     }
     if (given.to !== undefined && given.by !== undefined) throw new TypeError('`to` and `by` are exclusive: set one of them.');
     let next: this = this;
-    for (const { key } of OWN) if (given[key] !== undefined) next = (next[key as 'to'] as (value: unknown) => this).call(next, given[key]);
-    const rest = Object.fromEntries(Object.entries(given).filter(([k]) => !OWN.some((row) => row.key === k)));
+    if (given.to !== undefined) next = next.to(given.to as number);
+    if (given.by !== undefined) next = next.by(given.by as number);
+    if (given.allowAutoscaler !== undefined) next = next.allowAutoscaler(given.allowAutoscaler as boolean);
+    const rest = Object.fromEntries(Object.entries(given).filter(([k]) => !(OWN_KEYS as readonly string[]).includes(k)));
     return super.with.call(next, rest as ScaleOptions) as this;
   }
 
