@@ -2,7 +2,15 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', vitest: 'src/vitest/index.ts', 'vitest-reporter': 'src/vitest/reporter.ts' },
+    entry: {
+      index: 'src/index.ts',
+      // Subpath entries (package.json `exports`): what running experiments does not need.
+      cluster: 'src/entries/cluster.ts',
+      registry: 'src/entries/registry.ts',
+      engine: 'src/entries/engine.ts',
+      vitest: 'src/vitest/index.ts',
+      'vitest-reporter': 'src/vitest/reporter.ts',
+    },
     // Optional at run time: loaded only by `kubechaos/vitest` and `createMetrics()`.
     external: ['vitest', 'vitest/node', 'prom-client'],
     format: ['esm', 'cjs'],

@@ -5,6 +5,9 @@ export default defineConfig({
   // Examples import the package by name, as users do; in this repo that is the source.
   resolve: {
     alias: [
+      { find: /^kubechaos\/cluster$/, replacement: fileURLToPath(new URL('./src/entries/cluster.ts', import.meta.url)) },
+      { find: /^kubechaos\/registry$/, replacement: fileURLToPath(new URL('./src/entries/registry.ts', import.meta.url)) },
+      { find: /^kubechaos\/engine$/, replacement: fileURLToPath(new URL('./src/entries/engine.ts', import.meta.url)) },
       { find: /^kubechaos\/vitest\/reporter$/, replacement: fileURLToPath(new URL('./src/vitest/reporter.ts', import.meta.url)) },
       { find: /^kubechaos\/vitest$/, replacement: fileURLToPath(new URL('./src/vitest/index.ts', import.meta.url)) },
       { find: /^kubechaos$/, replacement: fileURLToPath(new URL('./src/index.ts', import.meta.url)) },

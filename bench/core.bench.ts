@@ -6,7 +6,9 @@
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startCluster } from '../test/cluster/cluster.ts';
 import { createTestNamespace, deployHttpApp } from '../test/cluster/fixtures.ts';
-import { createChaos, createKubeCluster, isSafetyAbortError, leaseRegistry, probes, type ClusterPort, type Registry } from '../src/index.ts';
+import { createChaos, isSafetyAbortError, leaseRegistry, probes } from '../src/index.ts';
+import { createKubeCluster, type ClusterPort } from '../src/entries/cluster.ts';
+import type { Registry } from '../src/entries/registry.ts';
 import { distribution, type Metric, writeResult } from './lib.ts';
 
 const REPLICAS = 6;

@@ -14,7 +14,8 @@ import { fileURLToPath } from 'node:url';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { startCluster } from '../test/cluster/cluster.ts';
 import { createTestNamespace, waitUntil } from '../test/cluster/fixtures.ts';
-import { createChaos, createKubeCluster, leaseRegistry, type ClusterPort } from '../src/index.ts';
+import { createChaos, leaseRegistry } from '../src/index.ts';
+import { createKubeCluster, type ClusterPort } from '../src/entries/cluster.ts';
 import { distribution, type Distribution, type Metric, writeResult } from './lib.ts';
 
 const quick = process.env.KUBECHAOS_SCALE_QUICK === '1';

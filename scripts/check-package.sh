@@ -19,6 +19,15 @@ node --input-type=module -e "
   }
   console.log('esm ok:', Object.keys(k).length, 'exports');
 "
+# The subpath entries (docs/api-surface.md), ESM and CJS, each with one of its values.
+node --input-type=module -e "
+  const want = { 'kubechaos/cluster': 'createKubeCluster', 'kubechaos/registry': 'createKubeLeaseStore', 'kubechaos/engine': 'nativeEngine' };
+  for (const [entry, name] of Object.entries(want)) {
+    if (!(name in (await import(entry)))) throw new Error('ESM ' + entry + ' lacks ' + name);
+    if (!(name in (await import('node:module')).createRequire(process.cwd() + '/')(entry))) throw new Error('CJS ' + entry + ' lacks ' + name);
+  }
+  console.log('subpaths ok:', Object.keys(want).join(', '));
+"
 # kubechaos/vitest runs inside vitest only: a one-test suite checks the fixture and the matchers.
 cat > entry.test.mjs <<'TEST'
 import { test, expect } from 'kubechaos/vitest';

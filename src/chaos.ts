@@ -44,7 +44,7 @@ import {
 export interface ChaosOptions {
   /** @default `KubeConfig.loadFromDefault()` */
   readonly kubeConfig?: KubeConfig;
-  /** Replaces the Kubernetes client entirely (an in-memory fake in unit tests). */
+  /** Replaces the Kubernetes client entirely (an in-memory fake in unit tests); `ClusterPort` is in `kubechaos/cluster`. */
   readonly cluster?: ClusterPort;
   /** Namespace of targets that name none (a DNS-1123 label). @default the kubeconfig context's, else 'default' */
   readonly namespace?: string;

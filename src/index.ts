@@ -19,7 +19,7 @@ export type { Leftover } from './data/leftover.ts';
 export type { Stall, SkippedRound, RetriedCall } from './data/stall.ts';
 export type { BreakerChange } from './data/breaker-change.ts';
 export { noopRegistry } from './experiment/lifecycle/register.ts';
-export type { Registry, Registration, ReleaseOptions, RunRecord, RunSummary, RunProgress, LiveRun } from './data/registry.ts';
+export type { RunSummary } from './data/registry.ts';
 export {
   leaseRegistry,
   reap,
@@ -27,9 +27,6 @@ export {
   getRun,
   stopRuns,
   forgetRun,
-  createKubeLeaseStore,
-  STOP_ANNOTATION,
-  FAULT_LABEL,
   type LeaseRegistryOptions,
   type ReapOptions,
   type ReapResult,
@@ -43,21 +40,10 @@ export {
   type RunState,
   type RunOutcome,
   type StopRequest,
-  type RestoreStep,
   type StoreOptions,
-  type LeaseStore,
-  type LeaseRecord,
-  type LeaseWrite,
-  type LeaseChange,
-  type EventRecord,
-  type EventWrite,
-  type ObjectId,
-  type ObjectState,
   listBreakers,
   getBreaker,
   resetBreaker,
-  BREAKER_ANNOTATIONS,
-  BREAKER_LABEL,
   type BreakerInfo,
   type BreakerTargetInput,
   type ResetBreakerOptions,
@@ -70,10 +56,7 @@ export type { PrometheusProbeOptions } from './safety/probes/prometheus.ts';
 export type { CustomProbeOptions, CustomProbeFn } from './safety/probes/custom.ts';
 export type { ReadinessProbeOptions } from './safety/probes/readiness.ts';
 export { DEFAULT_PROTECTED_NAMESPACES } from './safety/guards/namespaces.ts';
-export type { BreakerTarget, BreakerRecords, StoredBreaker, Announcement, BreakerState, Trial } from './data/breaker-records.ts';
 
-export { nativeEngine } from './engines/native.ts';
-export type { Engine, EngineContext, EnginePreflightContext, EngineReportDetails, Injection } from './engines/engine.ts';
 export { LitmusExperiment, type LitmusExperimentOptions } from './experiment/litmus-builder.ts';
 export type { FromLitmusOptions } from './experiment/litmus-file/from-litmus.ts';
 export { ChaosEngineFileError } from './errors/chaos-engine-file-error.ts';
@@ -90,27 +73,14 @@ export {
   LitmusRunClosedError,
   type ServiceAccountPermission,
 } from './engines/litmus/errors.ts';
-export type { PodKillPlan } from './faults/pod-kill.ts';
-export type { ScalePlan, ScalableKind, ScaleChange } from './faults/scale.ts';
-export type { FaultPlan } from './faults/plan.ts';
+export type { ScalableKind, ScaleChange } from './faults/scale.ts';
 export { ScaleExperiment, type ScaleOptions, type ScaleSpec } from './experiment/scale-experiment.ts';
 export type { EngineSections } from './data/engine-sections.ts';
 export type { ScaleTarget, NormalizedScaleTarget } from './experiment/scale-target.ts';
 export type { ScaleReport } from './data/scale-report.ts';
-export type { AutoscalerTarget } from './cluster/port.ts';
 
-export { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
-export type {
-  ClusterPort,
-  PodInfo,
-  ObjectRef,
-  WorkloadInfo,
-  WorkloadKind,
-  ChaosEvent,
-  CallOptions,
-  WatchHandle,
-  PodSetListener,
-} from './cluster/port.ts';
+export { loadKubeConfig } from './cluster/kube-cluster.ts';
+export type { WorkloadKind } from './cluster/port.ts';
 export type { Selector } from './cluster/selector.ts';
 export type { Duration, DurationUnit } from './util/duration.ts';
 

@@ -3,7 +3,7 @@ import { parseSelector } from '../cluster/selector.ts';
 import { probeUrl } from '../safety/probes/http.ts';
 import { describe, readDuration } from '../util/duration.ts';
 import { isDnsLabel, isDnsSubdomain } from '../util/names.ts';
-import { OPTION_TABLE } from '../experiment/option-table.ts';
+import { appliesTo, OPTION_TABLE, ownOptions, type FaultKind } from '../experiment/option-table.ts';
 import { RUN_NAME, type OptionType } from '../experiment/option-types.ts';
 import type { ExperimentSpec, ScaleSpec } from './experiment-spec.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
@@ -50,9 +50,6 @@ const PROMETHEUS_PROBE: Type = {
 /** The file's `kind` per fault. */
 const KINDS = ['PodKill', 'Scale'] as const;
 
-/** Options of a pod kill that a scale (one change held for `for`) does not take. */
-const POD_KILL_ONLY = ['count', 'percent', 'every', 'gracePeriod'];
-
 /** An experiment file: apiVersion, kind, metadata, and the fault's `spec` (required `target`). */
 function fileSchema(spec: Readonly<Record<string, Type>>): Type {
   return {
@@ -74,24 +71,21 @@ const SCHEMA: Type = fileSchema({
     required: ['selector'],
     fields: { selector: { t: 'selector' }, exclude: { t: 'object', fields: { names: { t: 'list', item: name }, selector: { t: 'selector' } } } },
   },
-  ...optionFields('spec'),
+  ...optionFields('spec', 'pod-kill'),
 });
 
 /**
  * The schema of a `kind: Scale` file: the workload as `spec.target`, the change as `spec.to` or
- * `spec.by`, the options every fault has (docs/scale-fault.md).
+ * `spec.by`, and the other options a scale takes (docs/scale-fault.md).
  */
 const SCALE_SCHEMA: Type = fileSchema({
   target: { t: 'object', required: ['kind', 'name'], fields: { kind: { t: 'enum', values: ['Deployment', 'StatefulSet'] }, name } },
-  to: { t: 'integer', min: 0 },
-  by: { t: 'number', min: -100, max: 1000 },
-  allowAutoscaler: { t: 'boolean' },
-  ...Object.fromEntries(Object.entries(optionFields('spec')).filter(([key]) => !POD_KILL_ONLY.includes(key))),
+  ...optionFields('spec', 'scale'),
 });
 
-/** The types of the options the table places in a file's `spec` (or `metadata`). */
-function optionFields(where: 'spec' | 'metadata'): Record<string, Type> {
-  return Object.fromEntries(OPTION_TABLE.filter((row) => (row.inFile ?? 'spec') === where).map((row) => [row.key, row.type]));
+/** The types of the options of `fault` (all faults' for `metadata`) the table places in a file's `spec` (or `metadata`). */
+function optionFields(where: 'spec' | 'metadata', fault?: FaultKind): Record<string, Type> {
+  return Object.fromEntries(OPTION_TABLE.filter((row) => (row.inFile ?? 'spec') === where && (fault === undefined || appliesTo(row, fault))).map((row) => [row.key, row.type]));
 }
 
 /** Where each SDK option lives in the file, to place the SDK's own TypeErrors. */
@@ -263,7 +257,8 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
   let scale: ScaleSpec | undefined;
   if (isScale) {
     const { to, by, allowAutoscaler } = options as { to?: number; by?: number; allowAutoscaler?: boolean };
-    for (const key of ['to', 'by', 'allowAutoscaler']) delete options[key];
+    // The scale's own options go to its spec, not to the options every fault shares.
+    for (const { key } of ownOptions('scale')) delete options[key];
     if ((to === undefined) === (by === undefined)) fail(nodes.get('spec') ?? doc.contents, 'spec.to', 'a Scale needs exactly one of `to` (replicas) or `by` (percent)');
     scale = { workload: target as unknown as ScaleSpec['workload'], ...(to === undefined ? {} : { to }), ...(by === undefined ? {} : { by }), ...(allowAutoscaler ? { allowAutoscaler } : {}) };
   }

@@ -1,7 +1,8 @@
 // The flags of `kubechaos run` that set experiment options, made from the option table: each flag
-// reads its value with the option's own type, and its help ends with the option's default.
+// reads its value with the option's own type, and its help ends with the option's default. The
+// flags of options only some faults take are listed under their fault in `--help`.
 import { Option } from 'commander';
-import { OPTION_TABLE, shownDefault, type OptionRow } from '../experiment/option-table.ts';
+import { appliesTo, faultHeading, FAULTS, OPTION_TABLE, shownDefault, type FaultKind, type OptionRow } from '../experiment/option-table.ts';
 import type { OptionType } from '../experiment/option-types.ts';
 import { durationFlag, integerFlag, numberFlag, runNameFlag, steadyStateFlag } from './flag-values.ts';
 
@@ -40,9 +41,35 @@ export function optionFlag(row: OptionRow, help?: string): Option {
   }
 }
 
-/** Every option flag of `kubechaos run`, in the table's order. @example `optionFlags().map((o) => o.long)` */
+/** Every option flag of `kubechaos run`, in the table's order; a fault's under its heading. @example `optionFlags().map((o) => o.long)` */
 export function optionFlags(): Option[] {
-  return FLAG_ROWS.map((row) => optionFlag(row));
+  return FLAG_ROWS.map((row) => {
+    const option = optionFlag(row);
+    const fault = FAULTS.find((f) => appliesTo(row, f));
+    return row.faults === undefined || fault === undefined ? option : option.helpGroup(faultGroup(fault));
+  });
+}
+
+/** The `--help` heading of the flags only `fault` takes. @example `faultGroup('scale') // 'Scale (chaos.scale, --type scale) only:'` */
+export function faultGroup(fault: FaultKind): string {
+  return `${faultHeading(fault).replaceAll('`', '')} only:`;
+}
+
+/**
+ * The table's flags set in `opts` that `fault` does not take, e.g. `--count` with `--type scale`.
+ *
+ * @example
+ * ```ts
+ * foreignFlags({ count: 2 }, 'scale'); // [{ flag: '--count', faults: ['pod-kill'] }]
+ * ```
+ */
+export function foreignFlags(opts: Readonly<Record<string, unknown>>, fault: FaultKind): Array<{ flag: string; faults: readonly FaultKind[] }> {
+  return FLAG_ROWS.filter((row) => !appliesTo(row, fault) && isSet(opts, row)).map((row) => ({ flag: row.flag!.name, faults: row.faults ?? [] }));
+}
+
+function isSet(opts: Readonly<Record<string, unknown>>, row: OptionRow): boolean {
+  const value = opts[new Option(row.flag!.name).attributeName()];
+  return value !== undefined && value !== false;
 }
 
 /**
@@ -56,7 +83,8 @@ export function optionFlags(): Option[] {
  */
 export function optionsFromFlags(opts: Readonly<Record<string, unknown>>): Record<string, unknown> {
   const options: Record<string, unknown> = {};
-  for (const row of FLAG_ROWS) {
+  // A fault's own options are its spec's (program.ts reads them), not the shared options.
+  for (const row of FLAG_ROWS.filter((r) => r.own !== true)) {
     const value = opts[new Option(row.flag!.name).attributeName()];
     if (value === undefined || value === false) continue;
     options[row.key] = row.flag!.field === undefined ? value : { [row.flag!.field]: value };

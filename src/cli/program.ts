@@ -10,8 +10,8 @@ import { serveCommand } from './commands/serve.ts';
 import { CliError, EXIT, usage } from './exit-codes.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
 import { durationTextFlag, integerFlag, namespaceFlag, prometheusConditionFlag, selectorFlag, urlFlag, workloadFlag, type PrometheusCondition } from './flag-values.ts';
-import { optionRow } from '../experiment/option-table.ts';
-import { FLAG_OF_OPTION, optionFlag, optionFlags, optionsFromFlags } from './option-flags.ts';
+import { optionRow, type FaultKind } from '../experiment/option-table.ts';
+import { faultGroup, FLAG_OF_OPTION, foreignFlags, optionFlag, optionFlags, optionsFromFlags } from './option-flags.ts';
 import type { ExperimentSpec, ProbeSpec, ScaleSpec } from './experiment-spec.ts';
 import type { CliIO } from './io.ts';
 import type { KubeFlags } from './kube.ts';
@@ -109,15 +109,10 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .addOption(new Option('--type <fault>', "fault type: pod-kill or scale (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
     .addOption(pointedFlag('--duration <value>', '--duration is spelled --for in kubechaos, with a unit: --for 30s'))
     .option('--target <selector>', 'pod-kill: label selector of the target pods, e.g. app=web,tier!=db (required)', selectorFlag('--target'))
-    .option('--workload <kind/name>', 'scale: the workload to scale, Deployment/NAME or StatefulSet/NAME (required)', scaleWorkloadFlag('--workload'))
-    .option('--to <n>', 'scale: replicas during the fault, an integer >= 0 (exclusive with --by)', integerFlag('--to', 0))
-    .option('--by <percent>', 'scale: change of the replicas in percent, e.g. -50 or 100 (exclusive with --to)', (v: string) => {
-      const n = Number(v);
-      if (v.trim() === '' || !Number.isFinite(n)) throw new InvalidArgumentError(`--by expects a percentage such as -50 or 100, got "${v}".`);
-      return n;
-    })
-    .option('--allow-autoscaler', 'scale: run even if a HorizontalPodAutoscaler manages the workload (refused by default: AUTOSCALED)');
+    .option('--workload <kind/name>', 'scale: the workload to scale, Deployment/NAME or StatefulSet/NAME (required)', scaleWorkloadFlag('--workload'));
+  // The table's flags; those of one fault (scale's --to, --by, --allow-autoscaler) under its heading.
   for (const option of optionFlags()) run.addOption(option);
+  for (const [flag, fault] of [['--target', 'pod-kill'], ['--workload', 'scale']] as const) run.options.find((o) => o.long === flag)?.helpGroup(faultGroup(fault));
   run
     .option('--probe-http <url>', 'health probe: HTTP success ratio of an http:// or https:// URL (repeatable)', urlFlag('--probe-http'), [])
     .option('--probe-readiness <kind/name>', 'health probe: ready/desired replicas of a workload, e.g. Deployment/web (repeatable)', workloadFlag('--probe-readiness'), [])
@@ -267,6 +262,9 @@ interface RunOptions extends BreakerFlags, Record<string, unknown> {
 }
 
 function specFromFlags(o: RunOptions): ExperimentSpec {
+  // A flag of the option table that this fault does not take (--count of a scale, --to of a pod kill).
+  const [foreign] = foreignFlags(o, o.type as FaultKind);
+  if (foreign) throw usage(`${foreign.flag} is an option of --type ${foreign.faults.join(' or ')}; remove it, or pass --type ${foreign.faults[0]}`);
   if (o.count !== undefined && o.percent !== undefined) throw usage('--count and --percent are exclusive: pass one of them');
   const probes: ProbeSpec[] = [
     ...o.probeHttp.map((url): ProbeSpec => ({ http: { url } })),
@@ -277,9 +275,7 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
   const common = { ...(name === undefined ? {} : { name }), options, probes, ...(engine === undefined ? {} : { engine }) };
   if (o.type === 'scale') return { ...common, target: { selector: '' }, scale: scaleFromFlags(o) };
   if (o.target === undefined) throw usage("required option '--target <selector>' not specified (the pods a pod-kill targets, e.g. --target app=web)");
-  for (const flag of ['workload', 'to', 'by', 'allowAutoscaler'] as const) {
-    if (o[flag] !== undefined) throw usage(`--${flag === 'allowAutoscaler' ? 'allow-autoscaler' : flag} is an option of --type scale; remove it, or add --type scale`);
-  }
+  if (o.workload !== undefined) throw usage('--workload is an option of --type scale; remove it, or add --type scale');
   return { ...common, target: { selector: o.target } };
 }
 
@@ -306,8 +302,6 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
   url: '--prometheus-url',
   name: '--probe-readiness',
   ttl: '--ttl',
-  to: '--to',
-  by: '--by',
 };
 
 /** An SDK TypeError from `run`'s flags, as a usage error that names the flag. */

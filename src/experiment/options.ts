@@ -1,7 +1,7 @@
 import type { Probe } from '../safety/probe.ts';
 import type { Duration } from '../util/duration.ts';
 import { assertObject, rejectUnknownKeys } from '../util/validate.ts';
-import { OPTION_TABLE, WITH_KEYS } from './option-table.ts';
+import { SHARED_ROWS, WITH_KEYS } from './option-table.ts';
 import { assertProbe, checkOption } from './option-types.ts';
 
 /**
@@ -134,7 +134,7 @@ export function mergeOptions(base: NormalizedOptions, patch: PodKillOptions): No
   assertObject(patch, 'options');
   rejectUnknownKeys(patch, WITH_KEYS, 'pod-kill options');
   const next: Mutable = { ...base };
-  for (const row of OPTION_TABLE) {
+  for (const row of SHARED_ROWS) {
     const value = (patch as Record<string, unknown>)[row.key];
     if (value === undefined || row.inWith === false) continue;
     (SET[row.key] as (typeof SET)[string])(next, checkOption(row.type, value, row.key), patch, base);
@@ -169,7 +169,7 @@ const UNSET: NormalizedOptions = Object.freeze({
 /** The options of an experiment nothing has set: the defaults of the option table. @example `DEFAULT_OPTIONS.durationMs // 300000` */
 export const DEFAULT_OPTIONS: NormalizedOptions = mergeOptions(
   UNSET,
-  Object.fromEntries(OPTION_TABLE.filter((row) => row.default !== undefined).map((row) => [row.key, row.default])),
+  Object.fromEntries(SHARED_ROWS.filter((row) => row.default !== undefined).map((row) => [row.key, row.default])),
 );
 
 export { assertProbe };

@@ -7,9 +7,11 @@ import { UnknownWorkloadError } from '../errors/unknown-workload-error.ts';
 import { scalePermissions, targetReplicas, type ScaleChange, type ScalePlan } from '../faults/scale.ts';
 import { checkNamespace } from '../safety/guards/namespaces.ts';
 import { checkPermissions } from '../safety/guards/rbac.ts';
-import { assertInteger, assertObject, assertRange } from '../util/validate.ts';
+import { assertObject } from '../util/validate.ts';
 import type { ClientContext } from './context.ts';
 import { Experiment } from './experiment.ts';
+import { foreignOptions, optionRow, ownOptions } from './option-table.ts';
+import { checkOption } from './option-types.ts';
 import type { NormalizedOptions, PodKillOptions } from './options.ts';
 import type { NormalizedScaleTarget } from './scale-target.ts';
 
@@ -35,8 +37,10 @@ export interface ScaleSpec {
   readonly allowAutoscaler: boolean;
 }
 
-const OWN_KEYS = ['to', 'by', 'allowAutoscaler'] as const;
-const NOT_FOR_SCALE = ['count', 'percent', 'gracePeriod', 'every'] as const;
+/** The scale's own options (option-table.ts): `to`, `by`, `allowAutoscaler`. */
+const OWN_KEYS = ownOptions('scale').map((row) => row.key);
+/** Pod kill's options (option-table.ts), which a scale refuses. */
+const NOT_FOR_SCALE = foreignOptions('scale').map((row) => row.key);
 
 /**
  * An immutable scale experiment: sets a Deployment's or StatefulSet's replicas to `to(n)` (or
@@ -73,7 +77,7 @@ export class ScaleExperiment extends Experiment<ScaleOptions> {
 
   /** Replicas during the fault (an integer >= 0). Replaces `by`. @example `.to(1)` */
   to(replicas: number): this {
-    return this.#withSpec({ change: { to: assertInteger(replicas, 'to', 0) } });
+    return this.#withSpec({ change: { to: checkOption(optionRow('to').type, replicas, 'to') as number } });
   }
 
   /**
@@ -82,7 +86,7 @@ export class ScaleExperiment extends Experiment<ScaleOptions> {
    * Replaces `to`. @example `.by(-50)`
    */
   by(percent: number): this {
-    const by = assertRange(percent, 'by', -100, 1000);
+    const by = checkOption(optionRow('by').type, percent, 'by') as number;
     if (by === 0) throw new TypeError('Expected `by` to be a non-zero percentage in [-100, 1000], got 0: a scale by 0% changes nothing.');
     return this.#withSpec({ change: { by } });
   }
@@ -93,8 +97,7 @@ export class ScaleExperiment extends Experiment<ScaleOptions> {
    * that fight is what the test is about. @default false @example `.allowAutoscaler()`
    */
   allowAutoscaler(allowed = true): this {
-    if (typeof allowed !== 'boolean') throw new TypeError('Expected `allowAutoscaler` to be a boolean.');
-    return this.#withSpec({ allowAutoscaler: allowed });
+    return this.#withSpec({ allowAutoscaler: checkOption(optionRow('allowAutoscaler').type, allowed, 'allowAutoscaler') as boolean });
   }
 
   /** Sets several options at once, the scale's own (`to`, `by`, `allowAutoscaler`) too. @example `.with({ to: 1, for: '30s' })` */

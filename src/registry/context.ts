@@ -9,7 +9,7 @@ import type { LeaseStore } from './store.ts';
 export interface StoreOptions {
   /** @default `KubeConfig.loadFromDefault()` */
   readonly kubeConfig?: KubeConfig;
-  /** Replaces the Kubernetes client (an in-memory fake in unit tests). */
+  /** Replaces the Kubernetes client (an in-memory fake in unit tests); `LeaseStore` is in `kubechaos/registry`. */
   readonly store?: LeaseStore;
 }
 

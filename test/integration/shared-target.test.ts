@@ -10,9 +10,9 @@ import {
   isTargetBusyError,
   leaseRegistry,
   type ExperimentHandle,
-  type Registry,
   type TargetBusyError,
 } from '../../src/index.ts';
+import type { Registry } from '../../src/entries/registry.ts';
 import { cli, spawnExperiment, type ExperimentProcess } from './registry-support.ts';
 import { watchReady, type ReadyWatch } from './support/ready-watch.ts';
 

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
 import { createChaos } from '../../src/chaos.ts';
-import { OPTION_TABLE, optionsMarkdown, shownDefault } from '../../src/experiment/option-table.ts';
+import { ownOptions, SHARED_ROWS, optionsMarkdown, shownDefault } from '../../src/experiment/option-table.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
 
 it('README shows exactly the example that runs in CI', () => {
@@ -52,10 +52,14 @@ it("the README's options table is the option table, rendered (node scripts/readm
   expect(table).toBe(optionsMarkdown());
 });
 
-it("the TSDoc of PodKillOptions states each default of the option table (typedoc shows it)", () => {
-  const source = readFileSync(new URL('../../src/experiment/options.ts', import.meta.url), 'utf8');
-  const body = source.slice(source.indexOf('export interface PodKillOptions'), source.indexOf('\n}\n', source.indexOf('export interface PodKillOptions')));
-  const wrong = OPTION_TABLE.filter((row) => row.default !== undefined).filter((row) => {
+it.each([
+  ['PodKillOptions', 'options.ts', 'export interface PodKillOptions', '\n}\n', SHARED_ROWS],
+  ['ScaleOptions', 'scale-experiment.ts', 'export type ScaleOptions', '\n};\n', ownOptions('scale')],
+])("the TSDoc of %s states each default of the option table (typedoc shows it)", (_name, file, start, end, rows) => {
+  const source = readFileSync(new URL(`../../src/experiment/${file}`, import.meta.url), 'utf8');
+  const body = source.slice(source.indexOf(start), source.indexOf(end, source.indexOf(start)));
+  expect(body).not.toBe('');
+  const wrong = rows.filter((row) => row.default !== undefined).filter((row) => {
     const doc = new RegExp(`/\\*\\*((?:(?!\\*/)[\\s\\S])*)\\*/\\s*readonly ${row.key}\\?:`).exec(body)?.[1] ?? '';
     return !new RegExp(`@default[^\\n]*${shownDefault(row.default).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}`).test(doc);
   });
@@ -64,5 +68,5 @@ it("the TSDoc of PodKillOptions states each default of the option table (typedoc
 
 it('with() takes exactly the keys of the option table', () => {
   const chaos = createChaos({ cluster: new FakeCluster(), handleSignals: false });
-  expect(knownOptions(() => chaos.podKill({ selector: 'app=web' }, { nope: 1 } as never))).toEqual(OPTION_TABLE.filter((r) => r.inWith !== false).map((r) => r.key));
+  expect(knownOptions(() => chaos.podKill({ selector: 'app=web' }, { nope: 1 } as never))).toEqual(SHARED_ROWS.filter((r) => r.inWith !== false).map((r) => r.key));
 });

@@ -1,7 +1,8 @@
 // The `name` option reaches the registry (the run's Lease keeps it), the registry checks it
 // before preflight, and the run publishes its progress through `track`.
 import { afterEach, describe, expect, it } from 'vitest';
-import { createChaos, NameTakenError, type RunProgress, type RunRecord } from '../../src/index.ts';
+import { createChaos, NameTakenError } from '../../src/index.ts';
+import type { RunProgress, RunRecord } from '../../src/entries/registry.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
 
 let cluster: FakeCluster;

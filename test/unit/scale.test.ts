@@ -1,7 +1,8 @@
 // Issue 11, part 2: the scale fault's validation and plan, against the in-memory fake (the real
 // control plane is in test/integration/scale.test.ts).
 import { describe, expect, it } from 'vitest';
-import { createChaos, type AutoscalerTarget } from '../../src/index.ts';
+import { createChaos } from '../../src/index.ts';
+import type { AutoscalerTarget } from '../../src/entries/cluster.ts';
 import { describePlan, restoreSteps } from '../../src/faults/catalogue.ts';
 import { scalePermissions, targetReplicas, type ScalePlan } from '../../src/faults/scale.ts';
 import { FakeCluster } from './support/fake-cluster.ts';

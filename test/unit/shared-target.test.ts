@@ -2,7 +2,9 @@
 // (src/experiment/lifecycle/shared-target.ts), on the in-memory cluster and Lease store.
 import { hostname } from 'node:os';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createChaos, isTargetBusyError, leaseRegistry, type PodInfo, type Registration, type TargetBusyError } from '../../src/index.ts';
+import { createChaos, isTargetBusyError, leaseRegistry, type TargetBusyError } from '../../src/index.ts';
+import type { PodInfo } from '../../src/entries/cluster.ts';
+import type { Registration } from '../../src/entries/registry.ts';
 import { claimTarget } from '../../src/experiment/lifecycle/shared-target.ts';
 import type { RunRecord } from '../../src/experiment/lifecycle/register.ts';
 import type { PodKillPlan } from '../../src/faults/pod-kill.ts';

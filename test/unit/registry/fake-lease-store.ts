@@ -1,22 +1,89 @@
-// An in-memory LeaseStore: Leases with resourceVersions and watches, Events, labelled objects.
+// The Lease store of unit tests: the production view (leaseStoreView, src/registry/kube-store.ts)
+// over the one in-memory fake of the Kubernetes client (FakeKubeClient). Leases, Events and the
+// labelled objects a reaper sweeps live in that fake only; this class adds what a test needs
+// around the store: a log of the calls made, scripted failures per call, and shortcuts to set
+// up state (an aged Lease, an object held by a finalizer).
+import type { V1Lease } from '@kubernetes/client-node';
+import type { CallOptions } from '../../../src/cluster/port.ts';
 import { ClusterError } from '../../../src/errors/cluster-error.ts';
-import { matches, parseSelector } from '../../../src/cluster/selector.ts';
+import { leaseStoreView, toLeaseRecord } from '../../../src/registry/kube-store.ts';
 import type { EventRecord, EventWrite, LeaseChange, LeaseRecord, LeaseStore, LeaseWrite, ObjectId, ObjectState } from '../../../src/registry/store.ts';
+import { FakeKubeClient, type FakeObject } from '../support/fake-kube-client.ts';
 
 const fail = (operation: string, code: number) => new ClusterError(operation, Object.assign(new Error(`HTTP ${code}`), { code }));
 
+/** An object the reaper may sweep, as a test sets it up and reads it back. */
+export type FakeLabelled = ObjectId & { labels: Record<string, string>; finalizers?: string[]; deletionTimestamp?: string };
+
+/** Kinds that are the registry's own records, not objects to sweep. */
+const RECORDS = new Set(['Lease', 'Event']);
+
 export class FakeLeaseStore implements LeaseStore {
-  readonly leases = new Map<string, LeaseRecord>();
-  readonly events: EventRecord[] = [];
-  /** Labelled objects; one with `finalizers` is only marked (deletionTimestamp) by a delete, as the API does. */
-  readonly objects: Array<ObjectId & { labels: Record<string, string>; finalizers?: string[]; deletionTimestamp?: string }> = [];
+  /** The one in-memory Kubernetes client: every Lease, Event and object lives here. */
+  readonly client: FakeKubeClient;
   readonly patches: Array<{ object: ObjectId; patch: unknown }> = [];
   readonly log: string[] = [];
-  /** Makes the next calls of an operation fail with this status. */
+  /** Makes the calls of an operation (`createLease`) fail with this status until removed. */
   readonly failures = new Map<string, number>();
-  #rv = 1;
-  #uid = 1;
-  #watchers = new Set<{ namespace: string | undefined; selector: string | undefined; onChange: (c: LeaseChange) => void }>();
+  readonly #view: LeaseStore;
+
+  /** @param client the Kubernetes client to view (to share one fake API server with a FakeCluster) */
+  constructor(client: FakeKubeClient = new FakeKubeClient()) {
+    this.client = client;
+    this.#view = leaseStoreView(client);
+  }
+
+  /** The Leases in the fake, by `namespace/name` (a snapshot). */
+  get leases(): ReadonlyMap<string, LeaseRecord> {
+    return new Map(this.client.all('coordination.k8s.io/v1', 'Lease').map((o) => toLeaseRecord(o as V1Lease)).map((l) => [`${l.namespace}/${l.name}`, l]));
+  }
+
+  /** The Events in the fake, oldest first (a snapshot). */
+  get events(): EventRecord[] {
+    return this.client.all('events.k8s.io/v1', 'Event').map((e) => ({
+      namespace: e.metadata?.namespace ?? '',
+      name: e.metadata?.name ?? '',
+      reason: (e.reason as string | undefined) ?? '',
+      labels: e.metadata?.labels ?? {},
+      annotations: e.metadata?.annotations ?? {},
+      time: epoch(e.eventTime ?? e.metadata?.creationTimestamp),
+    }));
+  }
+
+  /** Every object in the fake but the registry's own records (a snapshot). */
+  get objects(): FakeLabelled[] {
+    return this.#others().map((o) => ({
+      apiVersion: o.apiVersion ?? '',
+      kind: o.kind ?? '',
+      namespace: o.metadata?.namespace ?? '',
+      name: o.metadata?.name ?? '',
+      labels: o.metadata?.labels ?? {},
+      ...(o.metadata?.finalizers?.length ? { finalizers: o.metadata.finalizers } : {}),
+      ...(o.metadata?.deletionTimestamp ? { deletionTimestamp: o.metadata.deletionTimestamp } : {}),
+    }));
+  }
+
+  /** Creates objects in the fake (with `finalizers`, a delete only marks them, as the API does). */
+  addObjects(...objects: Array<FakeLabelled | (ObjectId & { labels?: Record<string, string>; spec?: unknown })>): void {
+    for (const { apiVersion, kind, namespace, name, labels, ...rest } of objects) {
+      const { finalizers, deletionTimestamp, ...fields } = rest as { finalizers?: string[]; deletionTimestamp?: string };
+      this.client.put({ apiVersion, kind, metadata: { namespace, name, labels: labels ?? {}, ...(finalizers ? { finalizers } : {}), ...(deletionTimestamp ? { deletionTimestamp } : {}) }, ...fields });
+    }
+  }
+
+  /** Whoever owns the finalizers removes them: an object being deleted then goes. */
+  removeFinalizers(object: ObjectId): void {
+    this.client.update(object.apiVersion, object.kind, object.namespace, object.name, (o) => ({ ...o, metadata: { ...o.metadata, finalizers: [] } }));
+  }
+
+  /** Moves a Lease's acquire and renew times `ms` into the past (to make it stale). */
+  age(namespace: string, name: string, ms: number): void {
+    this.client.update('coordination.k8s.io/v1', 'Lease', namespace, name, (o) => {
+      const spec = o.spec as { acquireTime?: string | Date; renewTime?: string | Date };
+      const back = (t: string | Date | undefined) => (t === undefined ? t : new Date(new Date(t).getTime() - ms).toISOString());
+      return { ...o, spec: { ...spec, acquireTime: back(spec.acquireTime), renewTime: back(spec.renewTime) } };
+    });
+  }
 
   #check(operation: string): void {
     this.log.push(operation);
@@ -24,161 +91,82 @@ export class FakeLeaseStore implements LeaseStore {
     if (code !== undefined) throw fail(operation, code);
   }
 
-  #emit(type: LeaseChange['type'], lease: LeaseRecord): void {
-    for (const w of this.#watchers) {
-      if (w.namespace !== undefined && w.namespace !== lease.namespace) continue;
-      if (w.selector && !matches(parseSelector(w.selector, 'labelSelector'), lease.labels)) continue;
-      w.onChange({ type, lease });
-    }
+  #others(): FakeObject[] {
+    return this.client.everything().filter((o) => !RECORDS.has(o.kind ?? ''));
   }
 
-  #record(write: LeaseWrite, existing?: LeaseRecord): LeaseRecord {
-    return {
-      namespace: write.namespace,
-      name: write.name,
-      uid: existing?.uid ?? `uid-${this.#uid++}`,
-      resourceVersion: String(this.#rv++),
-      labels: { ...write.labels },
-      annotations: { ...write.annotations },
-      holderIdentity: write.holderIdentity,
-      durationSeconds: write.durationSeconds,
-      acquireTime: write.acquireTime,
-      renewTime: write.renewTime,
-      createdAt: existing?.createdAt ?? Date.now(),
-    };
-  }
-
-  /** Sets a Lease's renew time (to make it stale) without bumping anything else. */
-  age(namespace: string, name: string, ms: number): void {
-    const lease = this.leases.get(`${namespace}/${name}`)!;
-    this.leases.set(`${namespace}/${name}`, { ...lease, renewTime: (lease.renewTime ?? 0) - ms, acquireTime: (lease.acquireTime ?? 0) - ms });
-  }
-
-  async createLease(write: LeaseWrite): Promise<LeaseRecord> {
+  async createLease(write: LeaseWrite, options?: CallOptions): Promise<LeaseRecord> {
     this.#check('createLease');
-    const key = `${write.namespace}/${write.name}`;
-    if (this.leases.has(key)) throw fail('create lease', 409);
-    const lease = this.#record(write);
-    this.leases.set(key, lease);
-    this.#emit('ADDED', lease);
-    return lease;
+    return this.#view.createLease(write, options);
   }
 
-  async getLease(namespace: string, name: string): Promise<LeaseRecord | undefined> {
+  async getLease(namespace: string, name: string, options?: CallOptions): Promise<LeaseRecord | undefined> {
     this.#check('getLease');
-    return this.leases.get(`${namespace}/${name}`);
+    return this.#view.getLease(namespace, name, options);
   }
 
-  async replaceLease(write: LeaseWrite, resourceVersion: string): Promise<LeaseRecord> {
+  async replaceLease(write: LeaseWrite, resourceVersion: string, options?: CallOptions): Promise<LeaseRecord> {
     this.#check('replaceLease');
-    const key = `${write.namespace}/${write.name}`;
-    const existing = this.leases.get(key);
-    if (!existing) throw fail('replace lease', 404);
-    if (existing.resourceVersion !== resourceVersion) throw fail('replace lease', 409);
-    const lease = this.#record(write, existing);
-    this.leases.set(key, lease);
-    this.#emit('MODIFIED', lease);
-    return lease;
+    return this.#view.replaceLease(write, resourceVersion, options);
   }
 
-  async annotateLease(namespace: string, name: string, annotations: Readonly<Record<string, string>>): Promise<LeaseRecord> {
+  async annotateLease(namespace: string, name: string, annotations: Readonly<Record<string, string>>, options?: CallOptions): Promise<LeaseRecord> {
     this.#check('annotateLease');
-    const existing = this.leases.get(`${namespace}/${name}`);
-    if (!existing) throw fail('annotate lease', 404);
-    const lease = { ...existing, annotations: { ...existing.annotations, ...annotations }, resourceVersion: String(this.#rv++) };
-    this.leases.set(`${namespace}/${name}`, lease);
-    this.#emit('MODIFIED', lease);
-    return lease;
+    return this.#view.annotateLease(namespace, name, annotations, options);
   }
 
-  async deleteLease(namespace: string, name: string, resourceVersion?: string): Promise<boolean> {
+  async deleteLease(namespace: string, name: string, resourceVersion?: string, options?: CallOptions): Promise<boolean> {
     this.#check('deleteLease');
-    const existing = this.leases.get(`${namespace}/${name}`);
-    if (!existing) return false;
-    if (resourceVersion !== undefined && existing.resourceVersion !== resourceVersion) throw fail('delete lease', 409);
-    this.leases.delete(`${namespace}/${name}`);
-    this.#emit('DELETED', existing);
-    return true;
+    return this.#view.deleteLease(namespace, name, resourceVersion, options);
   }
 
-  async listLeases(namespace: string | undefined, labelSelector: string) {
+  async listLeases(namespace: string | undefined, labelSelector: string, options?: CallOptions) {
     this.#check('listLeases');
-    const selector = parseSelector(labelSelector, 'labelSelector');
-    const leases = [...this.leases.values()].filter((l) => (namespace === undefined || l.namespace === namespace) && matches(selector, l.labels));
-    return { leases, resourceVersion: String(this.#rv) };
+    return this.#view.listLeases(namespace, labelSelector, options);
   }
 
-  async watchLeases(namespace: string | undefined, selectors: { labelSelector?: string }, onChange: (c: LeaseChange) => void, signal: AbortSignal) {
+  async watchLeases(namespace: string | undefined, selectors: { labelSelector?: string; fieldSelector?: string }, onChange: (c: LeaseChange) => void, signal: AbortSignal) {
     this.#check('watchLeases');
-    const watcher = { namespace, selector: selectors.labelSelector, onChange };
-    this.#watchers.add(watcher);
-    const ended = new Promise<void>((resolve) => {
-      const end = () => {
-        this.#watchers.delete(watcher);
-        resolve();
-      };
-      if (signal.aborted) end();
-      else signal.addEventListener('abort', end, { once: true });
-    });
-    return { ended };
+    return this.#view.watchLeases(namespace, selectors, onChange, signal);
   }
 
-  async createEvent(event: EventWrite): Promise<void> {
+  async createEvent(event: EventWrite, options?: CallOptions): Promise<void> {
     this.#check('createEvent');
-    this.events.push({ namespace: event.namespace, name: `${event.lease.name}-${this.events.length}`, reason: event.reason, labels: { ...event.labels }, annotations: { ...event.annotations }, time: Date.now() });
+    return this.#view.createEvent(event, options);
   }
 
-  async listEvents(namespace: string | undefined, labelSelector: string): Promise<EventRecord[]> {
+  async listEvents(namespace: string | undefined, labelSelector: string, options?: CallOptions): Promise<EventRecord[]> {
     this.#check('listEvents');
-    const selector = parseSelector(labelSelector, 'labelSelector');
-    return this.events.filter((e) => (namespace === undefined || e.namespace === namespace) && matches(selector, e.labels));
+    return this.#view.listEvents(namespace, labelSelector, options);
   }
 
-  async findLabelled(namespace: string, labelSelector: string): Promise<ObjectId[]> {
+  async findLabelled(namespace: string, labelSelector: string, options?: CallOptions): Promise<ObjectId[]> {
     this.#check('findLabelled');
-    const selector = parseSelector(labelSelector, 'labelSelector');
-    return this.objects.filter((o) => o.namespace === namespace && matches(selector, o.labels)).map(({ labels: _, ...id }) => id);
+    return this.#view.findLabelled(namespace, labelSelector, options);
   }
 
-  #find(object: ObjectId): number {
-    return this.objects.findIndex((o) => o.kind === object.kind && o.namespace === object.namespace && o.name === object.name);
-  }
-
-  async deleteObject(object: ObjectId): Promise<boolean> {
+  async deleteObject(object: ObjectId, options?: CallOptions): Promise<boolean> {
     this.#check('deleteObject');
-    const i = this.#find(object);
-    if (i < 0) return false;
-    const found = this.objects[i]!;
-    if ((found.finalizers ?? []).length > 0) found.deletionTimestamp ??= new Date().toISOString();
-    else this.objects.splice(i, 1);
-    return true;
+    return this.#view.deleteObject(object, options);
   }
 
-  async objectState(object: ObjectId): Promise<ObjectState | undefined> {
+  async objectState(object: ObjectId, options?: CallOptions): Promise<ObjectState | undefined> {
     this.#check('objectState');
-    const found = this.objects[this.#find(object)];
-    return found && { deletionTimestamp: found.deletionTimestamp ?? null, finalizers: [...(found.finalizers ?? [])] };
+    return this.#view.objectState(object, options);
   }
 
-  /** Whoever owns the finalizers removes them: an object being deleted then goes. */
-  removeFinalizers(object: ObjectId): void {
-    const i = this.#find(object);
-    const found = this.objects[i];
-    if (!found) return;
-    found.finalizers = [];
-    if (found.deletionTimestamp) this.objects.splice(i, 1);
-  }
-
-  async updateEvent(namespace: string, name: string, labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>): Promise<void> {
+  async updateEvent(namespace: string, name: string, labels: Readonly<Record<string, string>>, annotations: Readonly<Record<string, string>>, options?: CallOptions): Promise<void> {
     this.#check('updateEvent');
-    const i = this.events.findIndex((e) => e.namespace === namespace && e.name === name);
-    if (i < 0) throw fail('update event', 404);
-    const e = this.events[i]!;
-    this.events[i] = { ...e, labels: { ...e.labels, ...labels }, annotations: { ...e.annotations, ...annotations } };
+    return this.#view.updateEvent(namespace, name, labels, annotations, options);
   }
 
-  async patchObject(object: ObjectId, patch: unknown): Promise<void> {
+  async patchObject(object: ObjectId, patch: unknown, options?: CallOptions): Promise<void> {
     this.#check('patchObject');
     this.patches.push({ object, patch });
+    return this.#view.patchObject(object, patch, options);
   }
+}
+
+function epoch(value: unknown): number {
+  return value instanceof Date ? value.getTime() : Date.parse(String(value));
 }

@@ -113,10 +113,10 @@ describe('leaseRegistry', () => {
     // Simulate a SIGKILLed owner: no more renewals, no release.
     (dead as unknown as { release: () => void }).release = () => {};
     store.age('shop', 'kc-00000000dd', 5000);
-    store.objects.push({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'left-behind', labels: runLabels('kc-00000000dd') });
+    store.addObjects({ apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'left-behind', labels: runLabels('kc-00000000dd') });
 
     const kept = new FakeLeaseStore();
-    for (const [k, v] of store.leases) kept.leases.set(k, v);
+    for (const lease of store.client.all('coordination.k8s.io/v1', 'Lease')) kept.client.put(lease);
     await (await leaseRegistry({ store: kept, reapBeforeStart: false }).register(record('kc-0000000002'))).release();
     expect(kept.leases.has('shop/kc-00000000dd')).toBe(true);
 

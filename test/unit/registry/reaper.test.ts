@@ -26,7 +26,8 @@ describe('reap', () => {
     const deployment = { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' };
     await lease(store, 'kc-dead', { ageMs: 16_000, restore: [{ op: 'patch', object: deployment, patch: { spec: { replicas: 3 } } }] });
     await lease(store, 'kc-alive', { ageMs: 14_000 });
-    store.objects.push(
+    store.addObjects(
+      { ...deployment, labels: {}, spec: { replicas: 1 } },
       { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'cm', labels: runLabels('kc-dead') },
       { apiVersion: 'litmuschaos.io/v1alpha1', kind: 'ChaosEngine', namespace: 'shop', name: 'engine', labels: runLabels('kc-dead') },
       { apiVersion: 'v1', kind: 'ConfigMap', namespace: 'shop', name: 'other', labels: runLabels('kc-alive') },
@@ -41,8 +42,9 @@ describe('reap', () => {
     expect(r!.run).toMatchObject({ id: 'kc-dead', state: 'ended', outcome: 'reaped' });
     expect(r!.deleted.map((o) => o.name).sort()).toEqual(['cm', 'engine']);
     expect(store.patches).toEqual([{ object: deployment, patch: { spec: { replicas: 3 } } }]);
+    expect(store.client.get('apps/v1', 'Deployment', 'shop', 'web')?.spec).toEqual({ replicas: 3 });
     expect([...store.leases.keys()]).toEqual(['shop/kc-alive']);
-    expect(store.objects.map((o) => o.name)).toEqual(['other']);
+    expect(store.objects.map((o) => o.name)).toEqual(['web', 'other']);
     expect(store.events).toHaveLength(1);
     expect(store.events[0]!.reason).toBe('ChaosRunReaped');
     expect(store.events[0]!.labels['kubechaos.dev/run-id']).toBe('kc-dead');
@@ -95,7 +97,7 @@ describe('reap', () => {
     it('of a dead run: reported terminating, not deleted; the Lease is kept stale so the next reap checks again, and reports it deleted once it is gone', async () => {
       const store = new FakeLeaseStore();
       await lease(store, 'kc-dead', { ageMs: 60_000 });
-      store.objects.push({ ...engine, labels: runLabels('kc-dead'), finalizers: ['chaosengine.litmuschaos.io/finalizer'] });
+      store.addObjects({ ...engine, labels: runLabels('kc-dead'), finalizers: ['chaosengine.litmuschaos.io/finalizer'] });
 
       const first = (await reap({ store, namespaces: ['shop'] })).reaped;
       expect(first).toHaveLength(1);
@@ -121,7 +123,7 @@ describe('reap', () => {
 
     it('of an ended run (its owner released the Lease with leftovers): its end-of-run Event is the record the reaper follows until the object is gone', async () => {
       const store = new FakeLeaseStore();
-      store.objects.push({ ...engine, labels: runLabels('kc-ended'), finalizers: ['chaosengine.litmuschaos.io/finalizer'], deletionTimestamp: new Date().toISOString() });
+      store.addObjects({ ...engine, labels: runLabels('kc-ended'), finalizers: ['chaosengine.litmuschaos.io/finalizer'], deletionTimestamp: new Date().toISOString() });
       const record = leftoverRecord([
         { ...engine, reason: 'finalizer', command: 'the run\'s own command' },
         { kind: 'Lease', namespace: 'shop', name: 'kc-ended', reason: 'no apiVersion: not followed' },
@@ -151,7 +153,7 @@ describe('reap', () => {
     it('a leftover that is still there and not being deleted is deleted by the reaper', async () => {
       const store = new FakeLeaseStore();
       const result = { apiVersion: 'litmuschaos.io/v1alpha1', kind: 'ChaosResult', namespace: 'shop', name: 'kc-ended-pod-delete' };
-      store.objects.push({ ...result, labels: {} });
+      store.addObjects({ ...result, labels: {} });
       const record = leftoverRecord([{ ...result, reason: 'delete failed: HTTP 503' }])!;
       await store.createEvent({
         namespace: 'shop', lease: { name: 'kc-ended', uid: 'u' }, reason: 'ChaosRunEnded', action: 'Release', type: 'Warning', note: 'ended',

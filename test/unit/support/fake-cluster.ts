@@ -1,7 +1,15 @@
+// The cluster port of unit tests: the production view (clusterView, src/cluster/kube-cluster.ts)
+// over the one in-memory fake of the Kubernetes client (FakeKubeClient), seeded with one
+// Deployment, its ReplicaSet and its pods. The pods, workloads and Events live in that fake only;
+// this class adds what a test needs around the port: a record of the calls it made (`writes`,
+// `reads`), a ReplicaSet controller that replaces a deleted pod, and scripted slowness and outages.
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { ChaosEvent, ClusterPort, ObjectRef, PodInfo, PodSetListener, WorkloadInfo } from '../../../src/cluster/port.ts';
+import type { V1Pod } from '@kubernetes/client-node';
+import { clusterView } from '../../../src/cluster/kube-cluster.ts';
+import { toPodInfo } from '../../../src/cluster/pod-info.ts';
+import type { AutoscalerTarget, CallOptions, ChaosEvent, ClusterPort, ObjectRef, PodInfo, PodSetListener, WatchHandle, WorkloadInfo, WorkloadKind } from '../../../src/cluster/port.ts';
 import type { Permission } from '../../../src/errors/forbidden-error.ts';
-import { matches, parseSelector } from '../../../src/cluster/selector.ts';
+import { FakeKubeClient, type FakeObject } from './fake-kube-client.ts';
 
 /** A write the fake saw, with the time it was issued. */
 export type Write =
@@ -28,17 +36,24 @@ export interface FakeOptions {
   readonly watchDelayMs?: number;
   /** Pods have no owner (bare pods). */
   readonly bare?: boolean;
+  /** The Kubernetes client to seed and view (to share one fake API server between ports). @default a new FakeKubeClient */
+  readonly client?: FakeKubeClient;
 }
 
-/** An in-memory ClusterPort: pods of one Deployment, every write recorded. */
+/** Holds a pod that is being deleted (deletionTimestamp set) in the fake, as a finalizer would. */
+const TERMINATING_FINALIZER = 'kubechaos.test/terminating';
+
+/** The cluster port over an in-memory Kubernetes client: pods of one Deployment, every write recorded. */
 export class FakeCluster implements ClusterPort {
   readonly writes: Write[] = [];
   readonly reads: string[] = [];
   readonly namespace: string;
   readonly app: string;
-  pods = new Map<string, PodInfo>();
+  /** The one in-memory Kubernetes client: every object lives here. */
+  readonly client: FakeKubeClient;
+  readonly #view: ClusterPort;
   #seq = 0;
-  #listeners = new Set<PodSetListener>();
+  #watchers = 0;
   #opts: FakeOptions;
   #timers = new Set<NodeJS.Timeout>();
 
@@ -46,7 +61,16 @@ export class FakeCluster implements ClusterPort {
     this.#opts = options;
     this.namespace = options.namespace ?? 'shop';
     this.app = options.app ?? 'web';
-    for (let i = 0; i < (options.replicas ?? 3); i++) this.addPod();
+    this.client = options.client ?? new FakeKubeClient({ deny: options.deny ?? [] });
+    this.#view = clusterView(this.client, () => 'default');
+    const replicas = options.replicas ?? 3;
+    this.#workload(this.app, replicas, 'deploy-uid', 'rs-uid');
+    for (let i = 0; i < replicas; i++) this.addPod();
+  }
+
+  /** The pods in the fake, by uid (a snapshot: change them with addPod/setPod). */
+  get pods(): ReadonlyMap<string, PodInfo> {
+    return new Map(this.client.all('v1', 'Pod').map((o) => toPodInfo(o as V1Pod)).map((p) => [p.uid, p]));
   }
 
   get deletes(): Array<Extract<Write, { kind: 'delete' }>> {
@@ -57,27 +81,29 @@ export class FakeCluster implements ClusterPort {
     return this.writes.flatMap((w) => (w.kind === 'event' ? [w.event] : []));
   }
 
+  /** Creates a pod (by default a ready pod of the Deployment); its owner's ReplicaSet and Deployment are created with it when new. */
   addPod(overrides: Partial<PodInfo> = {}): PodInfo {
     const n = this.#seq++;
-    const pod: PodInfo = {
-      name: `${this.app}-${n}`,
-      namespace: this.namespace,
-      uid: `uid-${n}`,
-      labels: { app: this.app },
-      ready: true,
-      terminating: false,
-      owner: this.#opts.bare ? undefined : { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${this.app}-rs`, namespace: this.namespace, uid: 'rs-uid' },
-      ...overrides,
-    };
-    this.pods.set(pod.uid, pod);
-    this.#emit();
+    const owner = 'owner' in overrides ? overrides.owner : this.#opts.bare ? undefined : { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: `${this.app}-rs`, namespace: this.namespace, uid: 'rs-uid' };
+    const pod: PodInfo = { name: `${this.app}-${n}`, namespace: this.namespace, uid: `uid-${n}`, labels: { app: this.app }, ready: true, terminating: false, ...overrides, owner };
+    if (owner?.kind === 'ReplicaSet' && !this.client.get('apps/v1', 'ReplicaSet', pod.namespace, owner.name)) {
+      this.#workload(owner.name.replace(/-rs$/, ''), 0, `${owner.name.replace(/-rs$/, '')}-uid`, owner.uid, pod.namespace);
+    }
+    this.client.put(podObject(pod));
+    // Another Deployment's pods count as its replicas (the Deployment of the fake keeps `replicas`).
+    if (owner?.kind === 'ReplicaSet' && owner.name !== `${this.app}-rs`) {
+      const name = owner.name.replace(/-rs$/, '');
+      const count = this.client.all('v1', 'Pod', pod.namespace).filter((o) => (o.metadata?.ownerReferences as ObjectRef[] | undefined)?.[0]?.name === owner.name).length;
+      this.client.update('apps/v1', 'Deployment', pod.namespace, name, (d) => ({ ...d, spec: { ...(d.spec as object), replicas: count } }));
+    }
     return pod;
   }
 
+  /** Changes a pod in the fake (readiness, labels, deletion), as the kubelet or a controller would. */
   setPod(uid: string, patch: Partial<PodInfo>): void {
-    const pod = this.pods.get(uid);
-    if (pod) this.pods.set(uid, { ...pod, ...patch });
-    this.#emit();
+    const current = this.pods.get(uid);
+    if (!current) return;
+    this.client.update('v1', 'Pod', current.namespace, current.name, () => podObject({ ...current, ...patch }));
   }
 
   #gate: Promise<void> | undefined;
@@ -108,24 +134,22 @@ export class FakeCluster implements ClusterPort {
   }
 
   defaultNamespace(): string {
-    return 'default';
+    return this.#view.defaultNamespace();
   }
 
-  async listPods(namespace: string, labelSelector: string, options: { signal?: AbortSignal } = {}): Promise<PodInfo[]> {
+  async listPods(namespace: string, labelSelector: string, options: CallOptions = {}): Promise<PodInfo[]> {
     this.reads.push(`list pods ${namespace} ${labelSelector}`);
     await this.#enter();
     if (this.#opts.listDelayMs) await sleep(this.#opts.listDelayMs, undefined, { signal: options.signal });
-    const reqs = parseSelector(labelSelector);
-    return [...this.pods.values()].filter((p) => p.namespace === namespace && matches(reqs, p.labels));
+    return this.#view.listPods(namespace, labelSelector, options);
   }
 
-  async deletePod(pod: { namespace: string; name: string; uid: string }, grace: number, options: { signal?: AbortSignal } = {}): Promise<void> {
+  async deletePod(pod: { namespace: string; name: string; uid: string }, grace: number, options: CallOptions = {}): Promise<void> {
     await this.#enter();
     this.writes.push({ kind: 'delete', pod: pod.name, uid: pod.uid, at: Date.now(), grace });
-    if (this.#opts.deleteDelayMs) await new Promise((r) => setTimeout(r, this.#opts.deleteDelayMs));
-    if (!this.pods.has(pod.uid)) throw Object.assign(new Error('not found'), { code: 404 });
-    this.pods.delete(pod.uid);
-    this.#emit();
+    if (this.#opts.deleteDelayMs) await sleep(this.#opts.deleteDelayMs);
+    // The delete itself must not be cut by the answer's wait below: it has happened.
+    await this.#view.deletePod(pod, grace, { ...options, signal: undefined });
     if (this.#opts.replace) {
       const fresh = this.addPod({ ready: false });
       const timer = setTimeout(() => this.setPod(fresh.uid, { ready: true }), this.#opts.readyAfterMs ?? 50);
@@ -135,58 +159,86 @@ export class FakeCluster implements ClusterPort {
     if (this.#opts.deleteAnswerDelayMs) await sleep(this.#opts.deleteAnswerDelayMs, undefined, { signal: options.signal });
   }
 
-  async watchPods(namespace: string, labelSelector: string, listener: PodSetListener, _onError: (e: unknown) => void, signal: AbortSignal) {
-    const reqs = parseSelector(labelSelector);
-    const wrapped: PodSetListener = () => {
-      const current = [...this.pods.values()].filter((p) => p.namespace === namespace && matches(reqs, p.labels));
-      const delay = this.#opts.watchDelayMs;
-      if (!delay) return listener(current);
-      const timer = setTimeout(() => !signal.aborted && listener(current), delay);
+  async watchPods(namespace: string, labelSelector: string, listener: PodSetListener, onError: (e: unknown) => void, signal: AbortSignal): Promise<WatchHandle> {
+    const delay = this.#opts.watchDelayMs;
+    const lagging: PodSetListener = (pods) => {
+      if (!delay) return listener(pods);
+      const timer = setTimeout(() => !signal.aborted && listener(pods), delay);
       this.#timers.add(timer);
     };
-    this.#listeners.add(wrapped);
-    signal.addEventListener('abort', () => this.#listeners.delete(wrapped), { once: true });
-    wrapped([]);
-    return { stop: () => this.#listeners.delete(wrapped) };
+    const handle = await this.#view.watchPods(namespace, labelSelector, lagging, onError, signal);
+    this.#watchers++;
+    let stopped = false;
+    const stop = () => {
+      if (stopped) return;
+      stopped = true;
+      this.#watchers--;
+      handle.stop();
+    };
+    signal.addEventListener('abort', stop, { once: true });
+    return { stop };
   }
 
+  /** Pod watches open now. */
   get watchers(): number {
-    return this.#listeners.size;
+    return this.#watchers;
   }
 
-  async readWorkload(namespace: string, kind: 'Deployment' | 'StatefulSet' | 'ReplicaSet', name: string): Promise<WorkloadInfo> {
+  async readWorkload(namespace: string, kind: WorkloadKind, name: string, options?: CallOptions): Promise<WorkloadInfo> {
     this.reads.push(`read ${kind} ${name}`);
-    if (name === this.app) return { replicas: this.#opts.replicas ?? 3, selector: `app=${this.app}`, ref: this.#deployment(namespace) };
-    // Another Deployment (pods labelled app=<name>, owned by ReplicaSet <name>-rs): its pods now.
-    const pods = [...this.pods.values()].filter((p) => p.labels.app === name && p.owner?.name === `${name}-rs`);
-    if (kind !== 'Deployment' || pods.length === 0) throw Object.assign(new Error('not found'), { code: 404 });
-    return { replicas: pods.length, selector: `app=${name}`, ref: { apiVersion: 'apps/v1', kind, name, namespace, uid: `${name}-uid` } };
+    return this.#view.readWorkload(namespace, kind, name, options);
   }
 
-  async readOwner(ref: ObjectRef): Promise<ObjectRef | undefined> {
-    if (ref.kind !== 'ReplicaSet') return undefined;
-    if (ref.name === `${this.app}-rs`) return this.#deployment(ref.namespace);
-    const name = ref.name.replace(/-rs$/, '');
-    return { apiVersion: 'apps/v1', kind: 'Deployment', name, namespace: ref.namespace, uid: `${name}-uid` };
+  async setReplicas(namespace: string, kind: 'Deployment' | 'StatefulSet', name: string, replicas: number, options?: CallOptions): Promise<void> {
+    return this.#view.setReplicas!(namespace, kind, name, replicas, options);
   }
 
-  async missingPermissions(permissions: readonly Permission[]): Promise<Permission[]> {
+  async listAutoscalerTargets(namespace: string, options?: CallOptions): Promise<AutoscalerTarget[]> {
+    return this.#view.listAutoscalerTargets!(namespace, options);
+  }
+
+  async readOwner(ref: ObjectRef, options?: CallOptions): Promise<ObjectRef | undefined> {
+    return this.#view.readOwner(ref, options);
+  }
+
+  async missingPermissions(permissions: readonly Permission[], options?: CallOptions): Promise<Permission[]> {
     this.reads.push('access review');
-    const deny = this.#opts.deny ?? [];
-    return permissions.filter((p) => deny.includes(`${p.verb} ${p.resource}`));
+    return this.#view.missingPermissions(permissions, options);
   }
 
-  async createEvent(event: ChaosEvent): Promise<void> {
+  async createEvent(event: ChaosEvent, options?: CallOptions): Promise<void> {
     this.writes.push({ kind: 'event', event, at: Date.now() });
+    return this.#view.createEvent(event, options);
   }
 
-  #deployment(namespace: string): ObjectRef {
-    return { apiVersion: 'apps/v1', kind: 'Deployment', name: this.app, namespace, uid: 'deploy-uid' };
+  /** Deployment `name` with `replicas`, and its ReplicaSet `<name>-rs`, selecting `app=<name>`. */
+  #workload(name: string, replicas: number, uid: string, rsUid: string, namespace = this.namespace): void {
+    const selector = { matchLabels: { app: name } };
+    this.client.put({ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name, namespace, uid }, spec: { replicas, selector } });
+    this.client.put({
+      apiVersion: 'apps/v1',
+      kind: 'ReplicaSet',
+      metadata: { name: `${name}-rs`, namespace, uid: rsUid, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name, uid, controller: true }] },
+      spec: { replicas, selector },
+    });
   }
+}
 
-  #emit(): void {
-    for (const l of this.#listeners) l([]);
-  }
+/** A pod as the API server holds it. */
+function podObject(pod: PodInfo): FakeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      name: pod.name,
+      namespace: pod.namespace,
+      uid: pod.uid,
+      labels: { ...pod.labels },
+      ...(pod.owner ? { ownerReferences: [{ apiVersion: pod.owner.apiVersion, kind: pod.owner.kind, name: pod.owner.name, uid: pod.owner.uid, controller: true }] } : {}),
+      ...(pod.terminating ? { deletionTimestamp: new Date().toISOString(), finalizers: [TERMINATING_FINALIZER] } : {}),
+    },
+    status: { conditions: [{ type: 'Ready', status: pod.ready ? 'True' : 'False' }] },
+  };
 }
 
 /**

@@ -44,6 +44,7 @@ const RESOURCES: readonly Resource[] = [
   { apiVersion: 'apps/v1', plural: 'statefulsets', kind: 'StatefulSet' },
   { apiVersion: 'apps/v1', plural: 'replicasets', kind: 'ReplicaSet' },
   { apiVersion: 'batch/v1', plural: 'jobs', kind: 'Job' },
+  { apiVersion: 'autoscaling/v2', plural: 'horizontalpodautoscalers', kind: 'HorizontalPodAutoscaler' },
   { apiVersion: 'events.k8s.io/v1', plural: 'events', kind: 'Event' },
   { apiVersion: 'coordination.k8s.io/v1', plural: 'leases', kind: 'Lease' },
   { apiVersion: 'litmuschaos.io/v1alpha1', plural: 'chaosengines', kind: 'ChaosEngine' },
@@ -123,6 +124,11 @@ export class FakeKubeClient implements KubeClient {
   all(apiVersion: string, kind: string, namespace?: string): FakeObject[] {
     const resource = byKind(apiVersion, kind);
     return [...this.#objects.values()].filter((o) => o.apiVersion === resource.apiVersion && o.kind === resource.kind && (namespace === undefined || o.metadata?.namespace === namespace));
+  }
+
+  /** Every stored object, of every kind, in the order they were created. */
+  everything(): FakeObject[] {
+    return [...this.#objects.values()];
   }
 
   /** Writes a new version of a stored object (a controller's write: status, finalizers); false when it is gone. */
