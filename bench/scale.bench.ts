@@ -289,6 +289,9 @@ const metrics: Record<string, Metric> = {
     unit: 'MiB', n: 1, value: twenty.maxRssMiB,
     peak_after_20_starts: twenty.maxRssAfterStartMiB, peak_after_window: twenty.maxRssAfterWindowMiB,
     rss_during_window: twenty.rssMiB, rss_before_runs: twenty.baseRssMiB, heap_during_window: twenty.heapMiB,
+    // What the 20 runs add to the process (the SDK loaded, a client made, before any run starts).
+    increase_peak_over_before_runs: Number((twenty.maxRssMiB - twenty.baseRssMiB).toFixed(1)),
+    increase_during_window_over_before_runs: Number((twenty.rssMiB - twenty.baseRssMiB).toFixed(1)),
     one_run_rss: runsCurve[0]!.rssMiB,
   },
   concurrent_20_stop_ms: distribution(twenty.stopMs),
@@ -299,7 +302,7 @@ const d = (k: string) => metrics[k] as Distribution;
 const goals = [
   `selection (preflight + first round's selection) < 500 ms p99: p50 ${d('selection_2000_pods_ms').p50} / p99 ${d('selection_2000_pods_ms').p99} ms`,
   `percent(50) over 500 pods < 2 s: p50 ${d('percent50_500_pods_ms').p50} / p99 ${d('percent50_500_pods_ms').p99} ms (deletes in flight at most ${maxInFlight})`,
-  `20 runs in one process: RSS < 150 MB: peak ${twenty.maxRssMiB} MiB (${(twenty.maxRssMiB * 1.048576).toFixed(0)} MB); stop p99 < 250 ms: p50 ${d('concurrent_20_stop_ms').p50} / p99 ${d('concurrent_20_stop_ms').p99} ms`,
+  `20 runs in one process: RSS < 150 MB: peak ${twenty.maxRssMiB} MiB (${(twenty.maxRssMiB * 1.048576).toFixed(0)} MB), of which ${twenty.baseRssMiB} MiB before any run; the runs add ${(twenty.maxRssMiB - twenty.baseRssMiB).toFixed(1)} MiB at the peak, ${(twenty.rssMiB - twenty.baseRssMiB).toFixed(1)} MiB in the window; stop p99 < 250 ms: p50 ${d('concurrent_20_stop_ms').p50} / p99 ${d('concurrent_20_stop_ms').p99} ms`,
   `registry of 500: list -A < 1 s: p50 ${d('registry_500_list_ms').p50} / p99 ${d('registry_500_list_ms').p99} ms; stop --all -A < 2 s: p50 ${d('registry_500_stop_all_ms').p50} / p99 ${d('registry_500_stop_all_ms').p99} ms (confirmed ${confirmedCounts.join(', ')} of 500)`,
 ];
 console.log(goals.join('\n'));
@@ -323,7 +326,7 @@ writeResult('scale', metrics,
   `bench-scale holds 2,000 pods: web (500, app=web), more (500) and rest (1,000). ` +
   `selection_2000_pods_ms: during() on app=web, count 1, no probe (health falls back to the readiness of the target's Deployment) -> the first deletePod call starts, n=${SELECTION_RUNS}; before the first delete: ${phaseText}. ` +
   `percent50_500_pods_ms: during() with percent(50) on app=web -> the 250th delete returned (one round, grace 0), n=${PERCENT_RUNS}; percent50_first_to_last_delete_ms: first delete started -> last returned; percent50_max_deletes_in_flight: the most deletes on the wire at once. ` +
-  `concurrent_20_*: one child process (bench/support/scale-child.ts, createChaos + the Lease registry) running 20 experiments at once, each on its own 3-pod Deployment, every ${CURVE_EVERY}; value = the process's peak RSS (getrusage maxRSS, MiB) over its whole life; stop: handle.stop() -> resolved for a random run 100-400 ms apart, a fresh run started on its target after each stop so every stop lands among 20 live runs, n=${CONCURRENT_STOPS}. ` +
+  `concurrent_20_*: one child process (bench/support/scale-child.ts, createChaos + the Lease registry) running 20 experiments at once, each on its own 3-pod Deployment, every ${CURVE_EVERY}; value = the process's peak RSS (getrusage maxRSS, MiB) over its whole life, the SDK's module weight (rss_before_runs: Node with every src/ module loaded through type stripping, a client made, no run yet) included; increase_* = that peak, and the RSS in the window, minus rss_before_runs (what the 20 runs add); stop: handle.stop() -> resolved for a random run 100-400 ms apart, a fresh run started on its target after each stop so every stop lands among 20 live runs, n=${CONCURRENT_STOPS}. ` +
   `registry_500_*: 5 processes (bench/support/lease-owner.ts) each holding 100 run registrations (a Lease each, renewed and watched for a stop request, as a run holds it) in bench-reg; ` +
   `list: spawn -> exit of \`node dist/cli/kubechaos.js list -A -o json\` (${LISTS_PER_ROUND} per round), stop: spawn -> exit of \`stop --all -A -o json\`, until every owner released its Lease; ${REGISTRY_ROUNDS} rounds; 500 registrations took ${(registerMs / 1000).toFixed(1)} s (last round). ` +
   `Cost curves (docs/scale.md, docs/scale-costs.svg): ${JSON.stringify({ pods: podsCurve.map(({ top: _t, ...p }) => p), runs: runsCurve.map(({ top: _t, ...p }) => p) })}. ` +
