@@ -97,7 +97,7 @@ describe('restKubeClient (through kubeClient of a light kubeconfig)', () => {
     const kc = http1Only((await loadLightKubeConfig(kubeconfigFile('    token: secret')))!);
     expect(kubeClient(kc)).toBe(kubeClient(kc));
     seen.length = 0;
-    await createKubeCluster(kc).deletePod({ name: 'web-1', namespace: 'shop', uid: 'p1', labels: {}, ready: true, terminating: false, owner: undefined }, 0);
+    await createKubeCluster(kc).deletePod({ name: 'web-1', namespace: 'shop', uid: 'p1' }, 0);
     await createKubeLeaseStore(kc).annotateLease('shop', 'kc-1', { 'kubechaos.dev/stop': '{}' });
     const listed = await createKubeLeaseStore(kc).listLeases(undefined, 'a=b');
     expect(seen[0]).toMatchObject({ method: 'DELETE', url: '/api/v1/namespaces/shop/pods/web-1?gracePeriodSeconds=0' });
