@@ -188,10 +188,12 @@ describe('checkName', () => {
 describe('stopRuns with 200 runs and no watch', () => {
   it('confirms through one list per tick, not one read per run', async () => {
     const store = new FakeLeaseStore();
-    // stopRuns's own watch is refused (429 right after a burst of writes); the owners' watches work.
+    // stopRuns's own watch is refused (429 right after a burst of writes); the owners' watch (one
+    // shared watch of the namespace, opened before) works.
     const watch = store.watchLeases.bind(store);
+    let refuse = false;
     store.watchLeases = async (namespace, selectors, onChange, signal) => {
-      if (!selectors.labelSelector?.includes('run-id')) throw Object.assign(new Error('HTTP 429'), { code: 429 });
+      if (refuse) throw Object.assign(new Error('HTTP 429'), { code: 429 });
       return watch(namespace, selectors, onChange, signal);
     };
     // A read takes 10 ms, as on a busy API server.
@@ -201,7 +203,10 @@ describe('stopRuns with 200 runs and no watch', () => {
       return get(...args);
     };
     for (let i = 0; i < 200; i++) await owner(store, `kc-${i}`);
+    // Each owner reads its Lease once as it starts following it (10 ms each, here): not the stop's reads.
+    await until(async () => store.log.filter((op) => op === 'getLease').length === 200);
     store.log.length = 0;
+    refuse = true;
     const started = Date.now();
     const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '10s' });
     const ms = Date.now() - started;
