@@ -44,7 +44,7 @@ export interface ExperimentSource {
 
 /** {@link runExperiment} for any {@link ExperimentSource}. */
 export async function runSource(source: ExperimentSource, flags: RunFlags, io: CliIO, locate: (e: TypeError) => Error = (e) => usage(e.message)): Promise<number> {
-  const kubeConfig = loadKube(flags);
+  const kubeConfig = await loadKube(flags);
   const namespace = source.namespace ?? namespaceOf(kubeConfig, flags);
   let experiment;
   try {

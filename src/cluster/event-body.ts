@@ -1,4 +1,5 @@
-import { V1MicroTime, type EventsV1Event } from '@kubernetes/client-node';
+import type { EventsV1Event } from '@kubernetes/client-node';
+import { MicroTime } from './micro-time.ts';
 
 /** What an Event is about: enough of an object reference for `regarding` / `related`. */
 export interface EventObject {
@@ -37,7 +38,7 @@ export function eventBody(e: EventBodyInput): EventsV1Event {
       labels: { ...e.labels },
       ...(e.annotations ? { annotations: { ...e.annotations } } : {}),
     },
-    eventTime: new V1MicroTime(),
+    eventTime: new MicroTime(),
     reportingController: e.reportingController,
     reportingInstance: e.reportingInstance,
     action: e.action,

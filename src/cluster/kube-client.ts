@@ -1,4 +1,4 @@
-import {
+import type {
   ApisApi,
   AppsV1Api,
   AuthenticationV1Api,
@@ -10,9 +10,9 @@ import {
   EventsV1Api,
   KubernetesObjectApi,
   VersionApi,
-  type ConfigurationOptions,
-  type KubeConfig,
-  type ObservableMiddleware,
+  ConfigurationOptions,
+  KubeConfig,
+  ObservableMiddleware,
 } from '@kubernetes/client-node';
 import { signalOptions } from './call-options.ts';
 import { connectionKey, withConnectionReuse } from './connection-reuse.ts';
@@ -20,6 +20,8 @@ import { EVENT_REPORTER } from './event-reporter.ts';
 import { rootKubeConfig } from './http1.ts';
 import type { CallOptions } from './port.ts';
 import { defaultRetry, withRetry, type RetryTuning } from './retry.ts';
+import { restTargetOf } from './rest/light-kubeconfig.ts';
+import { restKubeClient } from './rest/rest-client.ts';
 import { openWatch, type OpenWatch, type WatchListener, type WatchQuery } from './watch.ts';
 
 /** Per-request client-node options: the attempt's signal, as middleware. */
@@ -103,19 +105,48 @@ export function kubeClient(kubeConfig: KubeConfig): KubeClient {
 }
 
 function buildClient(kubeConfig: KubeConfig): KubeClient {
+  // A kubeconfig the CLI read itself (loadLightKubeConfig): plain HTTPS, no client-node at all.
+  const rest = restTargetOf(kubeConfig);
+  if (rest !== undefined) return restKubeClient(rest);
   const pooled = withConnectionReuse(kubeConfig);
+  // client-node is loaded on the first call, not with this module: importing any value from it
+  // evaluates all of it (~1.3 MB bundled, ~35 MiB of the CLI's RSS), which a process that only
+  // uses the light client (the CLI) must not pay. Every sub-client method returns a promise, so a
+  // sub-client can stand in for its API object until the first call.
+  let loaded: Promise<Record<string, object>> | undefined;
+  const apis = () =>
+    (loaded ??= import('./client-node-lazy.ts').then((k): Record<string, object> => ({
+      core: pooled.makeApiClient(k.CoreV1Api),
+      apps: pooled.makeApiClient(k.AppsV1Api),
+      batch: pooled.makeApiClient(k.BatchV1Api),
+      authn: pooled.makeApiClient(k.AuthenticationV1Api),
+      authz: pooled.makeApiClient(k.AuthorizationV1Api),
+      events: pooled.makeApiClient(k.EventsV1Api),
+      leases: pooled.makeApiClient(k.CoordinationV1Api),
+      custom: pooled.makeApiClient(k.CustomObjectsApi),
+      apis: pooled.makeApiClient(k.ApisApi),
+      version: pooled.makeApiClient(k.VersionApi),
+      objects: k.KubernetesObjectApi.makeApiClient(pooled),
+    })));
+  const lazy = <T>(name: string): T =>
+    new Proxy({}, {
+      get: (_target, method) =>
+        typeof method !== 'string' || method === 'then'
+          ? undefined
+          : (...args: unknown[]) => apis().then((a) => (a[name] as Record<string, (...x: unknown[]) => unknown>)[method]!(...args)),
+    }) as T;
   return Object.freeze({
-    core: pooled.makeApiClient(CoreV1Api),
-    apps: pooled.makeApiClient(AppsV1Api),
-    batch: pooled.makeApiClient(BatchV1Api),
-    authn: pooled.makeApiClient(AuthenticationV1Api),
-    authz: pooled.makeApiClient(AuthorizationV1Api),
-    events: pooled.makeApiClient(EventsV1Api),
-    leases: pooled.makeApiClient(CoordinationV1Api),
-    custom: pooled.makeApiClient(CustomObjectsApi),
-    apis: pooled.makeApiClient(ApisApi),
-    version: pooled.makeApiClient(VersionApi),
-    objects: KubernetesObjectApi.makeApiClient(pooled),
+    core: lazy<KubeClient['core']>('core'),
+    apps: lazy<KubeClient['apps']>('apps'),
+    batch: lazy<KubeClient['batch']>('batch'),
+    authn: lazy<KubeClient['authn']>('authn'),
+    authz: lazy<KubeClient['authz']>('authz'),
+    events: lazy<KubeClient['events']>('events'),
+    leases: lazy<KubeClient['leases']>('leases'),
+    custom: lazy<KubeClient['custom']>('custom'),
+    apis: lazy<KubeClient['apis']>('apis'),
+    version: lazy<KubeClient['version']>('version'),
+    objects: lazy<KubeClient['objects']>('objects'),
     call: callWithRetry,
     watch: (path: string, query: WatchQuery, listener: WatchListener, signal: AbortSignal) => openWatch(pooled, path, query, listener, signal),
     reporter: EVENT_REPORTER,

@@ -1,4 +1,6 @@
-import { KubeConfig, PatchStrategy, type KubernetesObject, type V1Pod } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject, V1Pod } from '@kubernetes/client-node';
+import { MERGE_PATCH } from './call-options.ts';
+import { clientNodeSync } from './client-node-sync.ts';
 import type { Permission } from '../errors/forbidden-error.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { eventBody } from './event-body.ts';
@@ -114,7 +116,7 @@ export function clusterView(client: KubeClient, defaultNamespace: () => string, 
           // A merge patch of spec.replicas, the same write the reaper's restore step makes.
           await client.objects.patch(
             { apiVersion: 'apps/v1', kind, metadata: { name, namespace }, spec: { replicas } } as KubernetesObject,
-            undefined, undefined, 'kubechaos', undefined, PatchStrategy.MergePatch,
+            undefined, undefined, 'kubechaos', undefined, MERGE_PATCH,
           );
         },
         options,
@@ -214,7 +216,7 @@ export function clusterView(client: KubeClient, defaultNamespace: () => string, 
  * ```
  */
 export function loadKubeConfig(): KubeConfig {
-  const kc = new KubeConfig();
+  const kc = new (clientNodeSync().KubeConfig)();
   kc.loadFromDefault();
   checkKubeConfig(kc, 'default');
   return kc;

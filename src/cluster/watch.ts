@@ -1,4 +1,4 @@
-import { Watch, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { pause } from '../util/abort.ts';
 
 /** The changes a watch reports (bookmarks and errors are not passed on). */
@@ -33,6 +33,8 @@ export async function openWatch(kubeConfig: KubeConfig, path: string, query: Wat
   const ended = new Promise<unknown>((resolve) => (end = resolve));
   let failure: unknown;
   let failed = false;
+  // Loaded here, not with this module: see kube-client.ts (the CLI's light client never loads it).
+  const { Watch } = await import('./client-node-lazy.ts');
   const controller = await new Watch(kubeConfig).watch(
     path,
     { allowWatchBookmarks: true, ...query },

@@ -148,6 +148,11 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
   try {
     if (pending.size > 0) {
       void watchDeletions(store, options.namespace, resourceVersion, confirm, watching.signal);
+      // The safety net runs from the start, beside the annotations: the API server closes a watch
+      // that falls behind a burst (500 stop annotations, then 500 deletions, fanned out to every
+      // watcher of Leases) and when it did, nothing confirmed until the last annotation was sent
+      // (3-5 s for 500) plus a pause. One list call per tick, not a read per pending run.
+      void relistUntilConfirmed(store, options.namespace, pending, confirm, AbortSignal.any([deadline, allConfirmed.signal, watching.signal]));
       const me = processIdentity();
       const request: StopRequest = { at: new Date().toISOString(), by: options.by ?? `${me.host}/${me.pid}`, reason: options.reason ?? 'emergency stop' };
       // At most ANNOTATE_CONCURRENCY requests at once: 500 at once opened ~500 connections (a TLS
@@ -167,17 +172,8 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
         }
       };
       await Promise.all(Array.from({ length: Math.min(ANNOTATE_CONCURRENCY, queue.length) }, annotate));
-      // The watch confirms within milliseconds; a slow re-list covers a watch that failed: one list
-      // call per tick, not a read per pending run (500 runs: 500 reads one after another, ~10 s).
       const wake = AbortSignal.any([deadline, allConfirmed.signal]);
-      while (pending.size > 0 && !deadline.aborted) {
-        await pause(500, wake);
-        if (deadline.aborted || pending.size === 0) break;
-        const listed = await store.listLeases(options.namespace, LEASE_SELECTOR, { signal: deadline }).catch(() => undefined);
-        if (!listed) continue;
-        const live = new Set(listed.leases.map((l) => `${l.namespace}/${l.name}`));
-        for (const key of [...pending.keys()]) if (!live.has(key)) confirm(key);
-      }
+      if (pending.size > 0 && !deadline.aborted) await pause(timeoutMs, wake).catch(() => {});
     }
   } finally {
     watching.abort();
@@ -189,17 +185,45 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
 /** Stop annotations on the wire at once. */
 export const ANNOTATE_CONCURRENCY = 16;
 
+/** Re-lists every {@link RELIST_MS} and confirms the pending runs whose Lease is gone, until `signal`. */
+async function relistUntilConfirmed(store: LeaseStore, namespace: string | undefined, pending: ReadonlyMap<string, RunInfo>, confirm: (key: string) => void, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted && pending.size > 0) {
+    try {
+      await pause(RELIST_MS, signal);
+    } catch {
+      return;
+    }
+    if (signal.aborted) return;
+    const listed = await store.listLeases(namespace, LEASE_SELECTOR, { signal }).catch(() => undefined);
+    if (!listed) continue;
+    const live = new Set(listed.leases.map((l) => `${l.namespace}/${l.name}`));
+    for (const key of [...pending.keys()]) if (!live.has(key)) confirm(key);
+  }
+}
+
+/** How often {@link stopRuns} re-lists while it waits, in case its watch was closed. */
+export const RELIST_MS = 1000;
+
+/**
+ * Confirms deletions as the watch reports them. A watch the API server closes (it drops one that
+ * falls behind a burst) is opened again from the last resourceVersion it delivered, so the
+ * confirmations keep coming in milliseconds instead of at the next re-list.
+ */
 async function watchDeletions(store: LeaseStore, namespace: string | undefined, resourceVersion: string, onDeleted: (key: string) => void, signal: AbortSignal): Promise<void> {
+  let from = resourceVersion;
   const onChange = (change: LeaseChange): void => {
+    if (change.lease.resourceVersion) from = change.lease.resourceVersion;
     if (change.type === 'DELETED') onDeleted(`${change.lease.namespace}/${change.lease.name}`);
   };
-  for (let attempt = 0; !signal.aborted && attempt < 20; attempt++) {
+  for (let failures = 0; !signal.aborted && failures < 20; ) {
     try {
-      const watch = await store.watchLeases(namespace, { labelSelector: LEASE_SELECTOR, resourceVersion }, onChange, signal);
+      const opened = Date.now();
+      const watch = await store.watchLeases(namespace, { labelSelector: LEASE_SELECTOR, resourceVersion: from }, onChange, signal);
       await watch.ended;
-      return; // after the watch ends, the re-list loop takes over
+      if (Date.now() - opened < 1000) failures++; // a server that keeps closing it at once: give up to the re-list
     } catch {
-      await pause(100, signal); // e.g. 429 right after a burst of writes
+      failures++; // e.g. 429 right after a burst of writes, or 410 (too old: the re-list covers it)
+      await pause(100, signal).catch(() => {});
     }
   }
 }

@@ -1,4 +1,6 @@
-import { PatchStrategy, V1MicroTime, setHeaderOptions, type KubeConfig, type KubernetesObject, type V1APIResourceList, type V1Lease } from '@kubernetes/client-node';
+import type { KubeConfig, KubernetesObject, V1APIResourceList, V1Lease } from '@kubernetes/client-node';
+import { MERGE_PATCH, contentTypeOptions } from '../cluster/call-options.ts';
+import { MicroTime } from '../cluster/micro-time.ts';
 import { eventBody } from '../cluster/event-body.ts';
 import { kubeClient, type KubeClient } from '../cluster/kube-client.ts';
 import { orMissing } from '../cluster/http-status.ts';
@@ -41,8 +43,8 @@ export function leaseStoreView(client: KubeClient): LeaseStore {
     spec: {
       holderIdentity: lease.holderIdentity,
       leaseDurationSeconds: lease.durationSeconds,
-      acquireTime: new V1MicroTime(lease.acquireTime),
-      renewTime: new V1MicroTime(lease.renewTime),
+      acquireTime: new MicroTime(lease.acquireTime),
+      renewTime: new MicroTime(lease.renewTime),
     },
   });
 
@@ -72,7 +74,7 @@ export function leaseStoreView(client: KubeClient): LeaseStore {
       client.call(
         'annotate lease',
         async (o) =>
-          toLeaseRecord(await leases.patchNamespacedLease({ namespace, name, body: { metadata: { annotations } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o))),
+          toLeaseRecord(await leases.patchNamespacedLease({ namespace, name, body: { metadata: { annotations } } }, contentTypeOptions(MERGE_PATCH, o))),
         options,
       ),
 
@@ -187,7 +189,7 @@ export function leaseStoreView(client: KubeClient): LeaseStore {
       client.call(
         'update event',
         async (o) => {
-          await events.patchNamespacedEvent({ namespace, name, body: { metadata: { labels, annotations } } }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o));
+          await events.patchNamespacedEvent({ namespace, name, body: { metadata: { labels, annotations } } }, contentTypeOptions(MERGE_PATCH, o));
         },
         options,
       ),
@@ -196,7 +198,7 @@ export function leaseStoreView(client: KubeClient): LeaseStore {
       client.call(
         `patch ${object.kind}`,
         async () => {
-          await objects.patch({ ...spec(object), ...(patch as object) }, undefined, undefined, 'kubechaos', undefined, PatchStrategy.MergePatch);
+          await objects.patch({ ...spec(object), ...(patch as object) }, undefined, undefined, 'kubechaos', undefined, MERGE_PATCH);
         },
         options,
       ),

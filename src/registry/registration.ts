@@ -7,6 +7,7 @@ import { pause, sleep } from '../util/abort.ts';
 import { httpStatus } from './context.ts';
 import { ANNOTATIONS, endedLabels } from './keys.ts';
 import { liveRunOf } from './live-runs.ts';
+import { followOwnLease } from './shared-lease-watch.ts';
 import { leftoverRecord } from './leftovers.ts';
 import { runFromLease, type RunInfo, type RunOutcome } from './run-info.ts';
 import type { LeaseChange, LeaseRecord, LeaseStore, LeaseWrite } from './store.ts';
@@ -205,31 +206,22 @@ export class LeaseRegistration implements Registration {
     }
   }
 
+  /** Follows the Lease through the process's shared Lease watch of the namespace (see followOwnLease). */
   async #watch(): Promise<void> {
     const { store, lease, logger } = this.#init;
     const life = this.#life.signal;
-    const labelSelector = `${RUN_ID_LABEL}=${lease.name}`;
-    const onChange = (change: LeaseChange): void => {
-      if (life.aborted || change.lease.name !== lease.name) return;
-      if (change.type === 'DELETED') this.#requestStop('the Lease was deleted');
-      else this.#observe(change.lease);
-    };
-    while (!life.aborted) {
-      try {
-        const { leases, resourceVersion } = await store.listLeases(lease.namespace, labelSelector, { signal: life });
-        const mine = leases.find((l) => l.name === lease.name);
-        if (!mine) {
-          this.#requestStop('the Lease was deleted');
-          return;
-        }
-        this.#observe(mine);
-        const watch = await store.watchLeases(lease.namespace, { labelSelector, resourceVersion }, onChange, life);
-        await watch.ended;
-      } catch (error) {
+    await followOwnLease(store, lease.namespace, lease.name, {
+      onChange: (change: LeaseChange) => {
         if (life.aborted) return;
-        logger.debug({ runId: lease.name, ...errorFields(error) }, 'Lease watch failed; retrying');
-        await pause(250, life);
-      }
-    }
+        if (change.type === 'DELETED') this.#requestStop('the Lease was deleted');
+        else this.#observe(change.lease);
+      },
+      onListed: (mine) => {
+        if (life.aborted) return;
+        if (mine) this.#observe(mine);
+        else this.#requestStop('the Lease was deleted');
+      },
+      onError: (error) => logger.debug({ runId: lease.name, ...errorFields(error) }, 'Lease watch failed; retrying'),
+    }, life);
   }
 }

@@ -34,7 +34,7 @@ export function breakerCommand(cmd: Command, io: CliIO, flags: (cmd: Command) =>
       const f = flags(sub);
       const [{ listBreakers }, { loadKube, scopeOf }] = await Promise.all([import('../../registry/breakers.ts'), import('../kube.ts')]);
       const { render } = await import('../output.ts');
-      const kubeConfig = loadKube(f);
+      const kubeConfig = await loadKube(f);
       const namespace = scopeOf(kubeConfig, f);
       const breakers = await listBreakers({ kubeConfig, ...(namespace === undefined ? {} : { namespace }) });
       io.stdout.write(render(f.output, breakers, () => breakersTable(breakers, namespace === undefined) || 'No breakers found: no target has a safety abort counted.\n'));
@@ -54,7 +54,7 @@ export function breakerCommand(cmd: Command, io: CliIO, flags: (cmd: Command) =>
       if (f.allNamespaces) throw usage('a breaker is reset in one namespace: use -n');
       const [{ resetBreaker }, { loadKube, namespaceOf }] = await Promise.all([import('../../registry/breakers.ts'), import('../kube.ts')]);
       const { render } = await import('../output.ts');
-      const kubeConfig = loadKube(f);
+      const kubeConfig = await loadKube(f);
       const namespace = namespaceOf(kubeConfig, f);
       const exclude = {
         ...(opts.excludeNames === undefined ? {} : { names: opts.excludeNames.split(',').map((n) => n.trim()).filter((n) => n !== '') }),

@@ -30,7 +30,7 @@ export async function complete(kind: string, f: Flags, io: CliIO): Promise<void>
 }
 
 async function wordsOf(kind: string, f: Flags, signal: AbortSignal): Promise<string[]> {
-  const kubeConfig = loadKube(f);
+  const kubeConfig = await loadKube(f, { light: false });
   if (kind === 'namespaces') {
     const list = await kubeConfig.makeApiClient(CoreV1Api).listNamespace();
     return list.items.map((ns) => ns.metadata?.name).filter((n): n is string => typeof n === 'string').sort();

@@ -14,7 +14,7 @@ import type { Flags } from './flags.ts';
  * Loaded on demand.
  */
 export async function list(names: readonly string[], f: Flags, io: CliIO): Promise<number> {
-  const kubeConfig = loadKube(f);
+  const kubeConfig = await loadKube(f);
   const namespace = scopeOf(kubeConfig, f);
   const scope = { kubeConfig, ...(namespace === undefined ? {} : { namespace }) };
   const [all, breakers] = await Promise.all([listRuns(scope), listBreakers(scope)]);

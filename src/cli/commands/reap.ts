@@ -7,7 +7,7 @@ import type { Flags } from './flags.ts';
 
 /** `kubechaos reap`; resolves with the exit code. Loaded on demand. */
 export async function reap(f: Flags, io: CliIO): Promise<number> {
-  const kubeConfig = loadKube(f);
+  const kubeConfig = await loadKube(f);
   const namespace = scopeOf(kubeConfig, f);
   const result = await reapRuns({ kubeConfig, ...(namespace === undefined ? {} : { namespaces: [namespace] }) });
   const rows = result.reaped.map((r) => [

@@ -62,7 +62,7 @@ export function serveCommand(
         import('../kube.ts'),
         import('../../server/json-logger.ts'),
       ]);
-      const kubeConfig = loadKube(f);
+      const kubeConfig = await loadKube(f, { light: false });
       const namespace = scopeOf(kubeConfig, f);
       const server = await serve({
         port: opts.port,

@@ -13,7 +13,7 @@ import type { Flags } from './flags.ts';
 
 /** `kubechaos status NAME`: one run, by id or by name, and the breaker of its target. Loaded on demand. */
 export async function status(name: string, f: Flags, io: CliIO): Promise<void> {
-  const kubeConfig = loadKube(f);
+  const kubeConfig = await loadKube(f);
   const run = await getRun(name, { kubeConfig, ...(f.namespace ? { namespace: f.namespace } : {}) });
   if (!run) throw new CliError(`no run named ${name}${f.namespace ? ` in ${f.namespace}` : ''}`, EXIT.notFound);
   const breaker = await breakerOfRun(run, kubeConfig).catch((error: unknown) => {

@@ -14,7 +14,7 @@ export interface StopFlags {
 
 /** `kubechaos stop NAME... | --all`: the emergency stop; resolves with the exit code. Loaded on demand. */
 export async function stop(names: readonly string[], opts: StopFlags, f: Flags, io: CliIO): Promise<number> {
-  const kubeConfig = loadKube(f);
+  const kubeConfig = await loadKube(f);
   const namespace = opts.all ? scopeOf(kubeConfig, f) : f.namespace;
   const result = await stopRuns({
     kubeConfig,

@@ -1,8 +1,8 @@
 // The Kubernetes calls the Litmus engine makes: custom objects (litmuschaos.io/v1alpha1), the
 // chaos ServiceAccount, SubjectAccessReviews and watches. Kept apart so the engine logic reads
 // as Litmus, not as HTTP.
-import { PatchStrategy, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
-import { signalOptions } from '../../cluster/call-options.ts';
+import type { KubeConfig } from '@kubernetes/client-node';
+import { MERGE_PATCH, contentTypeOptions, signalOptions } from '../../cluster/call-options.ts';
 import { kubeClient, type KubeClient } from '../../cluster/kube-client.ts';
 import { orMissing } from '../../cluster/http-status.ts';
 import type { CallOptions } from '../../cluster/port.ts';
@@ -95,7 +95,7 @@ export function litmusClientView(client: KubeClient): LitmusClient {
     mergePatch: async (plural, namespace, name, patch, options) =>
       (await client.call(
         `patch ${plural}`,
-        orMissing(undefined, (o) => custom.patchNamespacedCustomObject({ ...ref(plural, namespace), name, body: patch }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o))),
+        orMissing(undefined, (o) => custom.patchNamespacedCustomObject({ ...ref(plural, namespace), name, body: patch }, contentTypeOptions(MERGE_PATCH, o))),
         options,
       )) as KubeObject | undefined,
     delete: (plural, namespace, name, options) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { getRun, listRuns, stopRuns } from '../../../src/registry/control.ts';
 import { leaseRegistry } from '../../../src/registry/lease-registry.ts';
-import { ANNOTATIONS, leaseLabels } from '../../../src/registry/keys.ts';
+import { ANNOTATIONS, LEASE_SELECTOR, leaseLabels } from '../../../src/registry/keys.ts';
 import { runLabels } from '../../../src/labels.ts';
 import type { RunRecord } from '../../../src/experiment/lifecycle/register.ts';
 import { FakeLeaseStore } from './fake-lease-store.ts';
@@ -31,6 +31,34 @@ describe('stopRuns', () => {
     const ended = await getRun('kc-1', { store });
     expect(ended).toMatchObject({ state: 'ended', outcome: 'aborted' });
     expect(ended!.reason).toMatch(/stop requested by .*: incident 42/);
+  });
+
+  it('opens its watch again when the API server closes it, so confirmations do not wait for the last annotation (issue 14: 500 runs took 20 s)', async () => {
+    const store = new FakeLeaseStore();
+    for (let i = 0; i < 40; i++) await owner(store, `kc-${i}`);
+    // The API server drops a watch that falls behind a burst: the stop's own watch is closed 10 ms
+    // after it opened, before any deletion. Each stop annotation takes 30 ms (16 at a time).
+    const watchLeases = store.watchLeases.bind(store);
+    let closed = false;
+    store.watchLeases = async (namespace, selectors, onChange, signal) => {
+      if (selectors.labelSelector !== LEASE_SELECTOR || closed) return watchLeases(namespace, selectors, onChange, signal);
+      closed = true;
+      const server = new AbortController();
+      const watch = await watchLeases(namespace, selectors, onChange, AbortSignal.any([signal, server.signal]));
+      setTimeout(() => server.abort(), 10);
+      return watch;
+    };
+    const annotateLease = store.annotateLease.bind(store);
+    store.annotateLease = async (...args) => {
+      await new Promise((r) => setTimeout(r, 30));
+      return annotateLease(...args);
+    };
+    const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '5s' });
+    expect(closed).toBe(true);
+    expect(result.confirmed).toHaveLength(40);
+    // Before: the closed watch was not reopened, and nothing confirmed until every annotation was
+    // sent (3 rounds of 30 ms) plus a 500 ms pause and a list: every confirmation after ~600 ms.
+    expect(Math.min(...result.confirmed.map((c) => c.ms))).toBeLessThan(300);
   });
 
   it('without a namespace stops live runs everywhere (what -A does)', async () => {
@@ -160,10 +188,12 @@ describe('checkName', () => {
 describe('stopRuns with 200 runs and no watch', () => {
   it('confirms through one list per tick, not one read per run', async () => {
     const store = new FakeLeaseStore();
-    // stopRuns's own watch is refused (429 right after a burst of writes); the owners' watches work.
+    // stopRuns's own watch is refused (429 right after a burst of writes); the owners' watch (one
+    // shared watch of the namespace, opened before) works.
     const watch = store.watchLeases.bind(store);
+    let refuse = false;
     store.watchLeases = async (namespace, selectors, onChange, signal) => {
-      if (!selectors.labelSelector?.includes('run-id')) throw Object.assign(new Error('HTTP 429'), { code: 429 });
+      if (refuse) throw Object.assign(new Error('HTTP 429'), { code: 429 });
       return watch(namespace, selectors, onChange, signal);
     };
     // A read takes 10 ms, as on a busy API server.
@@ -173,7 +203,10 @@ describe('stopRuns with 200 runs and no watch', () => {
       return get(...args);
     };
     for (let i = 0; i < 200; i++) await owner(store, `kc-${i}`);
+    // Each owner reads its Lease once as it starts following it (10 ms each, here): not the stop's reads.
+    await until(async () => store.log.filter((op) => op === 'getLease').length === 200);
     store.log.length = 0;
+    refuse = true;
     const started = Date.now();
     const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '10s' });
     const ms = Date.now() - started;

@@ -133,3 +133,40 @@ describe('leaseRegistry', () => {
     expect(() => leaseRegistry({ tll: '5s' } as never)).toThrow(/Unknown option `tll`/);
   });
 });
+
+describe('the Lease watch of a process', () => {
+  it('is one watch per namespace shared by every run, not one per run (issue 14: 500 runs held 500 watches)', async () => {
+    const store = new FakeLeaseStore();
+    const registry = leaseRegistry({ store, reapBeforeStart: false });
+    const record = (id: string): RunRecord => ({ id, namespace: 'shop', fault: 'pod-kill', engine: 'native', ttlMs: 60_000, restore: [], labels: runLabels(id) });
+    const registrations = await Promise.all(Array.from({ length: 20 }, (_, i) => registry.register(record(`kc-${i}`))));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(store.log.filter((op) => op === 'watchLeases')).toHaveLength(1);
+    // Each run still hears its own stop request, and only its own.
+    await store.annotateLease('shop', 'kc-7', { [ANNOTATIONS.stop]: JSON.stringify({ at: new Date().toISOString(), by: 'me', reason: 'r' }) });
+    await new Promise((r) => setTimeout(r, 20));
+    expect(registrations.map((r, i) => (r.stopRequested.aborted ? i : -1)).filter((i) => i >= 0)).toEqual([7]);
+    await Promise.all(registrations.map((r) => r.release()));
+  });
+});
+
+describe('the shared Lease watch', () => {
+  it('does not take a run whose Lease was created during its list for a deleted one', async () => {
+    const store = new FakeLeaseStore();
+    const registry = leaseRegistry({ store, reapBeforeStart: false });
+    const record = (id: string): RunRecord => ({ id, namespace: 'shop', fault: 'pod-kill', engine: 'native', ttlMs: 60_000, restore: [], labels: runLabels(id) });
+    // Lists answer slowly (read before a second run's Lease exists, answered after it joined).
+    const list = store.listLeases.bind(store);
+    store.listLeases = async (...args) => {
+      const answer = await list(...args);
+      await new Promise((r) => setTimeout(r, 30));
+      return answer;
+    };
+    const first = await registry.register(record('kc-a'));
+    const second = await registry.register(record('kc-b'));
+    await new Promise((r) => setTimeout(r, 100));
+    expect(second.stopRequested.aborted).toBe(false);
+    expect(first.stopRequested.aborted).toBe(false);
+    await Promise.all([first.release(), second.release()]);
+  });
+});
