@@ -98,6 +98,12 @@ export type { EngineSections } from './data/engine-sections.ts';
 export type { ScaleTarget, NormalizedScaleTarget } from './experiment/scale-target.ts';
 export type { ScaleReport } from './data/scale-report.ts';
 export type { AutoscalerTarget } from './cluster/port.ts';
+export type { DrainPlan, DrainPod } from './faults/drain.ts';
+export { DrainExperiment, type DrainOptions, type DrainSpec } from './experiment/drain-experiment.ts';
+export type { DrainTarget, NormalizedDrainTarget } from './experiment/drain-target.ts';
+export type { DrainReport, DrainEviction, DrainRefusal } from './data/drain-report.ts';
+export type { NodeOps, NodeInfo, NodePod } from './cluster/node-port.ts';
+export type { PodNotice } from './engines/engine.ts';
 
 export { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
 export type {
@@ -135,6 +141,8 @@ export { NoTargetsError } from './errors/no-targets-error.ts';
 export { UnknownWorkloadError } from './errors/unknown-workload-error.ts';
 export { AutoscaledError } from './errors/autoscaled-error.ts';
 export { NoChangeError } from './errors/no-change-error.ts';
+export { NoNodesError } from './errors/no-nodes-error.ts';
+export { NoSchedulableNodeError } from './errors/no-schedulable-node-error.ts';
 export { ProtectedNamespaceError } from './errors/protected-namespace-error.ts';
 export { BlastRadiusError } from './errors/blast-radius-error.ts';
 export { ForbiddenError } from './errors/forbidden-error.ts';
