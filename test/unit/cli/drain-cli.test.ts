@@ -60,7 +60,7 @@ describe('a drain run as the CLI shows it', () => {
     const drain = { nodeSelector: 'pool=a', nodes: ['n1'], cordoned: ['n1'], evict: true, cordonedAt: 't', evicted: [{ namespace: 'shop', name: 'web-1', node: 'n1', at: 't' }], refused: [{ namespace: 'shop', name: 'web-2', node: 'n1', attempts: 3, message: 'budget', evicted: false }], skipped: 0, uncordonedAt: 't' };
     const report = { id: 'kc-1', target: { namespace: 'shop', selector: '', exclude: { names: [], selector: null } }, fault: 'drain', engine: 'native', outcome: 'passed', dryRun: false, kills: [], wouldKill: [], leftovers: [], minHealth: null, timeToRecover: null, drain } as unknown as Report;
     const table = reportTable(report);
-    expect(table).toMatch(/drained\s+n1: 1 evicted, 1 refused by a PDB, uncordoned/);
+    expect(table).toMatch(/drained:\s+n1: 1 evicted, 1 refused by a PDB, uncordoned/);
     expect(table).not.toMatch(/\nkills/);
     const details = runDetails({ ...run('kc-1', 'shop'), fault: 'drain', spec: { kind: 'drain', selector: '', nodeSelector: 'pool=a', nodes: ['n1'], evict: false, durationMs: 30_000 } });
     expect(details).toMatch(/Drain:\s+pool=a \(n1\), cordon only\n/);
