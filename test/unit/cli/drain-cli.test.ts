@@ -1,23 +1,14 @@
 // Issue 11, part 2: the drain fault in the CLI: `kind: Drain` files, `run --type drain` flags,
 // and how a drain run is shown (no cluster here; test/integration/drain.test.ts runs one).
 import { describe, expect, it } from 'vitest';
-import { ExperimentFileError, parseExperimentFile } from '../../../src/cli/experiment-file.ts';
+import { parseExperimentFile } from '../../../src/cli/experiment-file.ts';
+import { fileError } from './support/file-error.ts';
 import { main } from '../../../src/cli/program.ts';
 import { reportTable, runDetails } from '../../../src/cli/report-view.ts';
 import type { Report } from '../../../src/index.ts';
 import { run } from '../server/fake-control.ts';
 
 const head = `apiVersion: kubechaos.dev/v1alpha1\nkind: Drain\nmetadata:\n  namespace: shop\n`;
-
-function fileError(text: string): ExperimentFileError {
-  try {
-    parseExperimentFile(text, 'exp.yaml');
-  } catch (e) {
-    if (e instanceof ExperimentFileError) return e;
-    throw e;
-  }
-  throw new Error('expected an ExperimentFileError');
-}
 
 async function cli(args: string[]) {
   let stderr = '';

@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ExperimentFileError, parseExperimentFile } from '../../../src/cli/experiment-file.ts';
+import { fileError } from './support/file-error.ts';
 
 const head = `apiVersion: kubechaos.dev/v1alpha1
 kind: PodKill
 `;
 
-function error(text: string): ExperimentFileError {
-  try {
-    parseExperimentFile(text, 'exp.yaml');
-  } catch (e) {
-    if (e instanceof ExperimentFileError) return e;
-    throw e;
-  }
-  throw new Error('expected an ExperimentFileError');
-}
+const error = fileError;
 
 describe('parseExperimentFile', () => {
   it('reads every documented field into the SDK shape (durations in ms)', () => {
