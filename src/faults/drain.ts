@@ -91,7 +91,8 @@ export function checkDrainTargets(plan: DrainPlan, pods: readonly PodInfo[]): Po
 
 /**
  * The permissions a drain needs: read nodes and the pods on them (cluster-wide), cordon and
- * uncordon the nodes, evict in each namespace it evicts from, write Events in its own.
+ * uncordon the nodes, evict (and write the evictions' Events) in each namespace it evicts from,
+ * write Events in its own.
  */
 export function drainPermissions(plan: DrainPlan): Permission[] {
   const cluster = (verb: string, resource: string): Permission => ({ verb, resource, group: '', namespace: '' });
@@ -101,6 +102,8 @@ export function drainPermissions(plan: DrainPlan): Permission[] {
   for (const namespace of new Set(plan.pods.map((p) => p.namespace))) {
     // The Eviction subresource: RBAC matches "pods/eviction" against the rule's resources.
     needed.push({ verb: 'create', resource: 'pods/eviction', group: '', namespace });
+    // Each eviction's Event is written in the pod's namespace, on its owner.
+    needed.push({ verb: 'create', resource: 'events', group: 'events.k8s.io', namespace });
   }
   needed.push({ verb: 'create', resource: 'events', group: 'events.k8s.io', namespace: plan.namespace });
   return needed;

@@ -7,13 +7,14 @@
 // test's pods land on them and no other test's nodes are drained.
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { AppsV1Api, CoreV1Api, PatchStrategy, PolicyV1Api, setHeaderOptions, type KubeConfig } from '@kubernetes/client-node';
+import { AppsV1Api, CoreV1Api, KubeConfig, PatchStrategy, PolicyV1Api, RbacAuthorizationV1Api, setHeaderOptions } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, isReady, listPods, loadKubeConfig, waitForReadyReplicas, waitUntil } from '../cluster/fixtures.ts';
 import { createChaos, getRun, probes, reap, reportOf } from '../../src/index.ts';
 import { cli, startCli } from './registry-support.ts';
 import { chaosEvents, snapshot } from './support/snapshot.ts';
 import { sigkill, startedChild } from './support/started-child.ts';
+import { apiUser, EXPERIMENTER_RULES } from './support/api-users.ts';
 
 /** The body of a run that lasts until the run stops it. */
 const whenAborted = (signal: AbortSignal) => new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
@@ -112,6 +113,39 @@ describe('drain on the real control plane', () => {
     expect(dry.drain!.evicted).toHaveLength(REPLICAS);
     expect(await snapshot(kc, namespace)).toEqual(before);
     for (const name of nodes) expect(await unschedulable(name)).toBe(false);
+  });
+
+  it('RBAC: a user without the node rights, then one without pods/eviction, is refused naming what is missing, and nothing is written', async () => {
+    const before = await snapshot(kc, namespace);
+    const { token, user } = await apiUser(kc, namespace, 'drainer', [...EXPERIMENTER_RULES, { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create'] }]);
+    const cluster = kc.getCurrentCluster()!;
+    const asUser = new KubeConfig();
+    asUser.loadFromOptions({ clusters: [cluster], users: [{ name: 'drainer', token }], contexts: [{ name: 'drainer', cluster: cluster.name, user: 'drainer', namespace }], currentContext: 'drainer' });
+    const chaos = createChaos({ kubeConfig: asUser });
+    const first = await chaos.drain({ nodes: named(nodes[0]!), namespace }).minAvailable(0).during(() => {}).catch((e: unknown) => e);
+    expect(first).toMatchObject({ code: 'RBAC_FORBIDDEN' });
+    expect((first as Error).message).toMatch(/list nodes cluster-wide/);
+
+    // The node rights cluster-wide, but no eviction in the namespace.
+    const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+    const name = `${namespace}-drainer`;
+    await rbac.createClusterRole({ body: { metadata: { name }, rules: [{ apiGroups: [''], resources: ['nodes'], verbs: ['list', 'patch'] }, { apiGroups: [''], resources: ['pods'], verbs: ['list'] }] } });
+    await rbac.createClusterRoleBinding({ body: { metadata: { name }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects: [{ kind: 'ServiceAccount', name: user.split(':').at(-1)!, namespace }] } });
+    try {
+      await waitUntil('the node rights to apply', async () => {
+        const error = await chaos.drain({ nodes: named(nodes[0]!), namespace }).minAvailable(0).during(() => {}).catch((e: unknown) => e);
+        return !/nodes cluster-wide/.test((error as Error).message);
+      }, 30_000, 200);
+      const second = await chaos.drain({ nodes: named(nodes[0]!), namespace }).minAvailable(0).during(() => {}).catch((e: unknown) => e);
+      expect(second).toMatchObject({ code: 'RBAC_FORBIDDEN' });
+      expect((second as { missing: unknown[] }).missing).toContainEqual({ verb: 'create', resource: 'pods/eviction', group: '', namespace });
+      expect((second as Error).message).not.toMatch(/nodes/);
+      expect(await unschedulable(nodes[0]!)).toBe(false);
+      expect(await snapshot(kc, namespace)).toEqual(before);
+    } finally {
+      await rbac.deleteClusterRoleBinding({ name });
+      await rbac.deleteClusterRole({ name });
+    }
   });
 
   it('honours a PodDisruptionBudget: every refused eviction is reported (report and Event), asked again, never forced', async () => {

@@ -78,13 +78,16 @@ describe('drain: the plan', () => {
     expect(evictable({ ...pod, terminating: true })).toBe(false);
   });
 
-  it('needs cluster-wide node and pod reads, node patches, and evictions in each evicted namespace; a dry run writes nothing', () => {
+  it('needs cluster-wide node and pod reads, node patches, and evictions and Events in each evicted namespace; a dry run writes nothing', () => {
     expect(drainPermissions(plan)).toEqual([
       { verb: 'list', resource: 'nodes', group: '', namespace: '' },
       { verb: 'list', resource: 'pods', group: '', namespace: '' },
       { verb: 'patch', resource: 'nodes', group: '', namespace: '' },
       { verb: 'create', resource: 'pods/eviction', group: '', namespace: 'shop' },
+      { verb: 'create', resource: 'events', group: 'events.k8s.io', namespace: 'shop' },
       { verb: 'create', resource: 'pods/eviction', group: '', namespace: 'other' },
+      // the evictions' Events go in the pods' namespaces: a run that could not write them would end with leftovers
+      { verb: 'create', resource: 'events', group: 'events.k8s.io', namespace: 'other' },
       { verb: 'create', resource: 'events', group: 'events.k8s.io', namespace: 'shop' },
     ]);
     expect(drainPermissions({ ...plan, dryRun: true }).map((p) => p.verb)).toEqual(['list', 'list']);
@@ -165,7 +168,9 @@ describe('drain: a run through the port', () => {
 
     const denied = new FakeCluster({ deny: ['patch nodes'] });
     const deniedChaos = createChaos({ cluster: Object.assign(denied, { nodes: new FakeNodes(denied, { nodes: [{ name: 'n', labels: pool }, { name: 'm' }], bind: {} }) }), handleSignals: false });
-    await expect(deniedChaos.drain({ nodes: pool, namespace: 'shop' }).during(() => {})).rejects.toMatchObject({ code: 'RBAC_FORBIDDEN' });
+    const forbidden = await deniedChaos.drain({ nodes: pool, namespace: 'shop' }).during(() => {}).catch((e: unknown) => e);
+    expect(forbidden).toMatchObject({ code: 'RBAC_FORBIDDEN' });
+    expect((forbidden as Error).message).toContain('patch nodes cluster-wide');
     const all = setup({ allCordoned: true });
     await expect(all.chaos.drain({ nodes: pool }).during(() => {})).rejects.toMatchObject({ code: 'NO_SCHEDULABLE_NODE' });
   });
