@@ -298,4 +298,49 @@ describe('drain on the real control plane', () => {
     expect(rounds.stderr).toContain('--every');
     expect(await snapshot(kc, namespace)).toEqual(before);
   });
+  it('leaves DaemonSet pods where they are, and refuses to evict a pod of a namespace outside allowedNamespaces', async () => {
+    await waitForReadyReplicas(kc, namespace, 'web', REPLICAS);
+    const other = await createTestNamespace(kc, 'drain-other');
+    const toleration = { key: LABEL, operator: 'Equal', value: namespace, effect: 'NoSchedule' };
+    const apps = kc.makeApiClient(AppsV1Api);
+    await apps.createNamespacedDaemonSet({
+      namespace: other,
+      body: {
+        metadata: { name: 'agent' },
+        spec: {
+          selector: { matchLabels: { app: 'agent' } },
+          template: { metadata: { labels: { app: 'agent' } }, spec: { nodeSelector: { [LABEL]: namespace }, tolerations: [toleration], containers: [{ name: 'agent', image: 'kubechaos.test/simulated:1' }] } },
+        },
+      },
+    });
+    try {
+      const agents = async () => (await listPods(kc, other, 'app=agent')).filter((p) => isReady(p) && !p.metadata!.deletionTimestamp);
+      await waitUntil('an agent Ready on every drain node', async () => (await agents()).length === nodes.length, 60_000, 200);
+      const where = await placement();
+      const busy = nodes.find((n) => (where[n] ?? 0) > 0)!;
+      const agentUid = (await agents()).find((p) => p.spec!.nodeName === busy)!.metadata!.uid;
+
+      const chaos = createChaos({ kubeConfig: kc });
+      const report = await chaos.drain({ nodes: named(busy), namespace }).minAvailable(0).for('60s').during(async () => {
+        await waitUntil('web off the drained node', async () => (await placement())[busy] === undefined, 30_000, 100);
+      });
+      expect(report.drain).toMatchObject({ skipped: 1, refused: [] });
+      expect(report.drain!.evicted.map((e) => e.namespace)).toEqual(Array(where[busy]).fill(namespace));
+      expect((await agents()).find((p) => p.spec!.nodeName === busy)?.metadata!.uid).toBe(agentUid);
+
+      // A bare pod of `other` on a node: a client limited to `namespace` refuses to evict it.
+      const target = nodes.find((n) => n !== busy)!;
+      await core.createNamespacedPod({ namespace: other, body: { metadata: { name: 'stray' }, spec: { nodeName: target, tolerations: [toleration], containers: [{ name: 'c', image: 'kubechaos.test/simulated:1' }] } } });
+      const before = await snapshot(kc, namespace);
+      const limited = createChaos({ kubeConfig: kc, allowedNamespaces: [namespace] });
+      const error = await limited.drain({ nodes: named(target), namespace }).minAvailable(0).during(() => {}).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'PROTECTED_NAMESPACE', namespace: other });
+      expect((error as Error).message).toContain(`"stray" from node "${target}"`);
+      expect(await unschedulable(target)).toBe(false);
+      expect(await snapshot(kc, namespace)).toEqual(before);
+    } finally {
+      await apps.deleteNamespacedDaemonSet({ namespace: other, name: 'agent' }).catch(() => {});
+      await core.deleteNamespacedPod({ namespace: other, name: 'stray', gracePeriodSeconds: 0 }).catch(() => {});
+    }
+  });
 });
