@@ -12,6 +12,8 @@ import { noopRegistry, type Registry } from './experiment/lifecycle/register.ts'
 import { PodKillExperiment } from './experiment/builder.ts';
 import { ScaleExperiment, type ScaleOptions } from './experiment/scale-experiment.ts';
 import { normalizeScaleTarget, type ScaleTarget } from './experiment/scale-target.ts';
+import { DrainExperiment, type DrainOptions } from './experiment/drain-experiment.ts';
+import { normalizeDrainTarget, type DrainTarget } from './experiment/drain-target.ts';
 import { litmusExperiment, type LitmusExperiment, type LitmusExperimentOptions } from './experiment/litmus-builder.ts';
 import { litmusFromChaosEngine, type FromLitmusOptions } from './experiment/litmus-file/from-litmus.ts';
 import { leaseRegistry } from './registry/lease-registry.ts';
@@ -123,6 +125,19 @@ export interface Chaos {
    * ```
    */
   scale(target: ScaleTarget, options?: ScaleOptions): ScaleExperiment;
+  /**
+   * A drain experiment on the nodes `target.nodes` selects: cordons them and evicts their pods
+   * through the Eviction API (PodDisruptionBudgets honoured, DaemonSet and mirror pods left), for
+   * `for`; then uncordons the nodes it cordoned (the reaper does if this process dies).
+   * `.cordonOnly()` evicts nothing. Health, by default, is that of `target.namespace`'s pods.
+   * Native engine only.
+   *
+   * @example
+   * ```ts
+   * await chaos.drain({ nodes: { pool: 'a' }, namespace: 'shop' }).for('30s').withSafety(0.6).during(body);
+   * ```
+   */
+  drain(target: DrainTarget, options?: DrainOptions): DrainExperiment;
   /**
    * The experiment a LitmusChaos ChaosEngine describes (YAML text or the parsed object): the file
    * a Litmus user already has, run under kubechaos's preflight, Lease, safety and teardown. Its
@@ -246,5 +261,8 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
     // Whatever the client's engine, a scale goes through the native one (see ScaleExperiment).
     scale: (target: ScaleTarget, scaleOptions: ScaleOptions = {}) =>
       new ScaleExperiment({ ...ctx, engine: engines.get('native') }, normalizeScaleTarget(target), ctx.defaults).with(scaleOptions),
+    // Like a scale, a drain goes through the native engine whatever the client's.
+    drain: (target: DrainTarget, drainOptions: DrainOptions = {}) =>
+      new DrainExperiment({ ...ctx, engine: engines.get('native') }, normalizeDrainTarget(target), ctx.defaults).with(drainOptions),
   });
 }

@@ -78,6 +78,9 @@ export { ScaleExperiment, type ScaleOptions, type ScaleSpec } from './experiment
 export type { EngineSections } from './data/engine-sections.ts';
 export type { ScaleTarget, NormalizedScaleTarget } from './experiment/scale-target.ts';
 export type { ScaleReport } from './data/scale-report.ts';
+export { DrainExperiment, type DrainOptions, type DrainSpec } from './experiment/drain-experiment.ts';
+export type { DrainTarget, NormalizedDrainTarget } from './experiment/drain-target.ts';
+export type { DrainReport, DrainEviction, DrainRefusal } from './data/drain-report.ts';
 
 export { loadKubeConfig } from './cluster/kube-cluster.ts';
 export type { WorkloadKind } from './cluster/port.ts';
@@ -105,6 +108,8 @@ export { NoTargetsError } from './errors/no-targets-error.ts';
 export { UnknownWorkloadError } from './errors/unknown-workload-error.ts';
 export { AutoscaledError } from './errors/autoscaled-error.ts';
 export { NoChangeError } from './errors/no-change-error.ts';
+export { NoNodesError } from './errors/no-nodes-error.ts';
+export { NoSchedulableNodeError } from './errors/no-schedulable-node-error.ts';
 export { ProtectedNamespaceError } from './errors/protected-namespace-error.ts';
 export { BlastRadiusError } from './errors/blast-radius-error.ts';
 export { ForbiddenError } from './errors/forbidden-error.ts';

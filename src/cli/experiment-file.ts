@@ -5,7 +5,7 @@ import { describe, readDuration } from '../util/duration.ts';
 import { isDnsLabel, isDnsSubdomain } from '../util/names.ts';
 import { appliesTo, OPTION_TABLE, ownOptions, type FaultKind } from '../experiment/option-table.ts';
 import { RUN_NAME, type OptionType } from '../experiment/option-types.ts';
-import type { ExperimentSpec, ScaleSpec } from './experiment-spec.ts';
+import type { DrainCliSpec, ExperimentSpec, ScaleSpec } from './experiment-spec.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
 
 export { ExperimentFileError };
@@ -48,7 +48,7 @@ const PROMETHEUS_PROBE: Type = {
 };
 
 /** The file's `kind` per fault. */
-const KINDS = ['PodKill', 'Scale'] as const;
+const KINDS = ['PodKill', 'Scale', 'Drain'] as const;
 
 /** An experiment file: apiVersion, kind, metadata, and the fault's `spec` (required `target`). */
 function fileSchema(spec: Readonly<Record<string, Type>>): Type {
@@ -83,6 +83,15 @@ const SCALE_SCHEMA: Type = fileSchema({
   ...optionFields('spec', 'scale'),
 });
 
+/**
+ * The schema of a `kind: Drain` file: the nodes (and the watched pods) as `spec.target`,
+ * `spec.cordonOnly`, the options every fault has (docs/drain-fault.md).
+ */
+const DRAIN_SCHEMA: Type = fileSchema({
+  target: { t: 'object', required: ['nodes'], fields: { nodes: { t: 'selector' }, selector: { t: 'selector' } } },
+  ...optionFields('spec', 'drain'),
+});
+
 /** The types of the options of `fault` (all faults' for `metadata`) the table places in a file's `spec` (or `metadata`). */
 function optionFields(where: 'spec' | 'metadata', fault?: FaultKind): Record<string, Type> {
   return Object.fromEntries(OPTION_TABLE.filter((row) => (row.inFile ?? 'spec') === where && (fault === undefined || appliesTo(row, fault))).map((row) => [row.key, row.type]));
@@ -93,6 +102,7 @@ const OPTION_PATHS: Readonly<Record<string, string>> = {
   selector: 'spec.target.selector',
   'exclude.selector': 'spec.target.exclude.selector',
   'exclude.names': 'spec.target.exclude.names',
+  nodes: 'spec.target.nodes',
   namespace: 'metadata.namespace',
   name: 'metadata.name',
   probes: 'spec.probes',
@@ -247,8 +257,10 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
     });
 
   // The fault decides the schema of `spec`: read `kind` first (checked again, with its line, below).
-  const isScale = isMap(doc.contents) && (doc.contents.get('kind') as unknown) === 'Scale';
-  const doc1 = check(doc.contents as Node, isScale ? SCALE_SCHEMA : SCHEMA, '') as {
+  const kind = isMap(doc.contents) ? (doc.contents.get('kind') as unknown) : undefined;
+  const isScale = kind === 'Scale';
+  const isDrain = kind === 'Drain';
+  const doc1 = check(doc.contents as Node, isScale ? SCALE_SCHEMA : isDrain ? DRAIN_SCHEMA : SCHEMA, '') as {
     metadata?: { name?: string; namespace?: string };
     spec: { target: ExperimentSpec['target']; probes?: ExperimentSpec['probes']; engine?: ExperimentSpec['engine'] } & Record<string, unknown>;
   };
@@ -262,14 +274,22 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
     if ((to === undefined) === (by === undefined)) fail(nodes.get('spec') ?? doc.contents, 'spec.to', 'a Scale needs exactly one of `to` (replicas) or `by` (percent)');
     scale = { workload: target as unknown as ScaleSpec['workload'], ...(to === undefined ? {} : { to }), ...(by === undefined ? {} : { by }), ...(allowAutoscaler ? { allowAutoscaler } : {}) };
   }
+  let drain: DrainCliSpec | undefined;
+  if (isDrain) {
+    const { cordonOnly } = options as { cordonOnly?: boolean };
+    delete options.cordonOnly;
+    const { nodes: nodeSelector } = target as unknown as { nodes: DrainCliSpec['nodes'] };
+    drain = { nodes: nodeSelector, ...(cordonOnly ? { cordonOnly } : {}) };
+  }
   return {
     spec: {
       ...(doc1.metadata?.name ? { name: doc1.metadata.name } : {}),
-      target: scale ? { selector: '', ...(namespace ? { namespace } : {}) } : { ...target, ...(namespace ? { namespace } : {}) },
+      target: scale ? { selector: '', ...(namespace ? { namespace } : {}) } : drain ? { selector: target.selector ?? '', ...(namespace ? { namespace } : {}) } : { ...target, ...(namespace ? { namespace } : {}) },
       options,
       probes,
       ...(engine ? { engine } : {}),
       ...(scale ? { scale } : {}),
+      ...(drain ? { drain } : {}),
     },
     namespace,
     locate: (error: TypeError) => {

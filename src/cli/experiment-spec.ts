@@ -2,6 +2,7 @@ import type { Chaos } from '../chaos.ts';
 import type { PodKillExperiment } from '../experiment/builder.ts';
 import type { ScaleExperiment, ScaleOptions } from '../experiment/scale-experiment.ts';
 import type { ScalableKind } from '../faults/scale.ts';
+import type { DrainExperiment, DrainOptions } from '../experiment/drain-experiment.ts';
 import type { PodKillOptions } from '../experiment/options.ts';
 import type { PodKillTarget } from '../experiment/target.ts';
 import type { Probe } from '../safety/probe.ts';
@@ -27,6 +28,15 @@ export interface ExperimentSpec {
   readonly engine?: 'native' | 'litmus';
   /** Present for a scale (`run --type scale`, a file's `kind: Scale`): the workload and the change; `target.selector` is unused. */
   readonly scale?: ScaleSpec;
+  /** Present for a drain (`run --type drain`, a file's `kind: Drain`): the nodes; `target.selector` narrows the watched pods. */
+  readonly drain?: DrainCliSpec;
+}
+
+/** The drain part of an {@link ExperimentSpec}. @example `{ nodes: 'pool=a', cordonOnly: true }` */
+export interface DrainCliSpec {
+  /** Node label selector. */
+  readonly nodes: PodKillTarget['selector'];
+  readonly cordonOnly?: boolean;
 }
 
 /** The scale part of an {@link ExperimentSpec}. @example `{ workload: { kind: 'Deployment', name: 'web' }, to: 1 }` */
@@ -38,7 +48,8 @@ export interface ScaleSpec {
 }
 
 /** Builds the SDK experiment; the SDK's TypeErrors name the option that is wrong. */
-export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment | ScaleExperiment {
+export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment | ScaleExperiment | DrainExperiment {
+  if (spec.drain !== undefined) return buildDrain(chaos, spec, spec.drain);
   if (spec.scale !== undefined) {
     const { workload, ...change } = spec.scale;
     const scale = chaos.scale(
@@ -61,4 +72,13 @@ function toProbe(spec: ProbeSpec): Probe {
     return probes.prometheus(query, options);
   }
   return probes.readiness(spec.readiness);
+}
+
+function buildDrain(chaos: Chaos, spec: ExperimentSpec, drain: DrainCliSpec): DrainExperiment {
+  const { namespace, selector } = spec.target;
+  const experiment = chaos.drain(
+    { nodes: drain.nodes, ...(namespace === undefined ? {} : { namespace }), ...(selector === '' || selector === undefined ? {} : { selector }) },
+    { ...(spec.options as DrainOptions), ...(drain.cordonOnly ? { cordonOnly: true } : {}), ...(spec.name === undefined ? {} : { name: spec.name }), probes: spec.probes.map(toProbe) },
+  );
+  return spec.engine ? experiment.engine(spec.engine) : experiment;
 }

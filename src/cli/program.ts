@@ -12,7 +12,7 @@ import { ExperimentFileError } from './experiment-file-error.ts';
 import { durationTextFlag, integerFlag, namespaceFlag, prometheusConditionFlag, selectorFlag, urlFlag, workloadFlag, type PrometheusCondition } from './flag-values.ts';
 import { optionRow, type FaultKind } from '../experiment/option-table.ts';
 import { faultGroup, FLAG_OF_OPTION, foreignFlags, optionFlag, optionFlags, optionsFromFlags } from './option-flags.ts';
-import type { ExperimentSpec, ProbeSpec, ScaleSpec } from './experiment-spec.ts';
+import type { DrainCliSpec, ExperimentSpec, ProbeSpec, ScaleSpec } from './experiment-spec.ts';
 import type { CliIO } from './io.ts';
 import type { KubeFlags } from './kube.ts';
 import type { OutputFormat } from './output.ts';
@@ -105,21 +105,22 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
       .addHelpText('after', EXIT_HELP);
 
-  const run = sub('run', 'run a pod-kill or scale experiment in this process, with live progress; prints the report')
-    .addOption(new Option('--type <fault>', "fault type: pod-kill or scale (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
+  const run = sub('run', 'run a pod-kill, scale or drain experiment in this process, with live progress; prints the report')
+    .addOption(new Option('--type <fault>', "fault type: pod-kill, scale or drain (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
     .addOption(pointedFlag('--duration <value>', '--duration is spelled --for in kubechaos, with a unit: --for 30s'))
     .option('--target <selector>', 'pod-kill: label selector of the target pods, e.g. app=web,tier!=db (required)', selectorFlag('--target'))
-    .option('--workload <kind/name>', 'scale: the workload to scale, Deployment/NAME or StatefulSet/NAME (required)', scaleWorkloadFlag('--workload'));
-  // The table's flags; those of one fault (scale's --to, --by, --allow-autoscaler) under its heading.
+    .option('--workload <kind/name>', 'scale: the workload to scale, Deployment/NAME or StatefulSet/NAME (required)', scaleWorkloadFlag('--workload'))
+    .option('--nodes <selector>', 'drain: label selector of the nodes to cordon and drain, e.g. pool=a (required; --target then narrows the pods whose health is watched)', selectorFlag('--nodes'));
+  // The table's flags; those of one fault (scale's --to, --by, --allow-autoscaler, drain's --cordon-only) under its heading.
   for (const option of optionFlags()) run.addOption(option);
-  for (const [flag, fault] of [['--target', 'pod-kill'], ['--workload', 'scale']] as const) run.options.find((o) => o.long === flag)?.helpGroup(faultGroup(fault));
+  for (const [flag, fault] of [['--target', 'pod-kill'], ['--workload', 'scale'], ['--nodes', 'drain']] as const) run.options.find((o) => o.long === flag)?.helpGroup(faultGroup(fault));
   run
     .option('--probe-http <url>', 'health probe: HTTP success ratio of an http:// or https:// URL (repeatable)', urlFlag('--probe-http'), [])
     .option('--probe-readiness <kind/name>', 'health probe: ready/desired replicas of a workload, e.g. Deployment/web (repeatable)', workloadFlag('--probe-readiness'), [])
     .option('--probe-prometheus <query<n|query>n>', "health probe: a PromQL instant query, healthy while the condition holds, e.g. 'QUERY<0.01' (repeatable; needs --prometheus-url)", prometheusConditionFlag('--probe-prometheus'), [])
     .option('--prometheus-url <url>', 'the Prometheus server --probe-prometheus queries, e.g. http://prometheus:9090');
   runnerFlags(run, 'Lease TTL: how long after a crash before a reaper may clean up, at least 1s (default 15s)')
-    .addHelpText('before', 'Examples:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type scale --workload Deployment/web -n shop --to 1 --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n')
+    .addHelpText('before', 'Examples:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type scale --workload Deployment/web -n shop --to 1 --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type drain --nodes pool=a -n shop --for 30s --safety-threshold 0.6 --probe-http http://web.shop/health\n')
     .action(async (opts: RunOptions, cmd: Command) => {
       const spec = specFromFlags(opts);
       const { runExperiment } = await import('./run-experiment.ts');
@@ -232,7 +233,7 @@ function scaleWorkloadFlag(flag: string) {
 /** `--type`: kubechaos's fault names; the platform's spelling (`pod_kill`) is read as `pod-kill`. */
 function faultType(value: string): string {
   const fault = value.trim().toLowerCase().replaceAll('_', '-');
-  if (fault !== 'pod-kill' && fault !== 'scale') throw new InvalidArgumentError(`--type must be pod-kill or scale, got "${value}".`);
+  if (fault !== 'pod-kill' && fault !== 'scale' && fault !== 'drain') throw new InvalidArgumentError(`--type must be pod-kill, scale or drain, got "${value}".`);
   return fault;
 }
 
@@ -251,6 +252,8 @@ interface RunOptions extends BreakerFlags, Record<string, unknown> {
   to?: number;
   by?: number;
   allowAutoscaler?: boolean;
+  nodes?: string;
+  cordonOnly?: boolean;
   count?: number;
   percent?: number;
   probeHttp: string[];
@@ -273,10 +276,19 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
   ];
   const { name, engine, ...options } = optionsFromFlags(o) as ExperimentSpec['options'] & Pick<ExperimentSpec, 'name' | 'engine'>;
   const common = { ...(name === undefined ? {} : { name }), options, probes, ...(engine === undefined ? {} : { engine }) };
+  if (o.type === 'drain') return { ...common, target: { selector: o.target ?? '' }, drain: drainFromFlags(o) };
+  if (o.nodes !== undefined) throw usage('--nodes is an option of --type drain; remove it, or add --type drain');
   if (o.type === 'scale') return { ...common, target: { selector: '' }, scale: scaleFromFlags(o) };
   if (o.target === undefined) throw usage("required option '--target <selector>' not specified (the pods a pod-kill targets, e.g. --target app=web)");
   if (o.workload !== undefined) throw usage('--workload is an option of --type scale; remove it, or add --type scale');
   return { ...common, target: { selector: o.target } };
+}
+
+/** The drain part of `run --type drain`: --nodes, and --cordon-only; a pod kill's rounds and a scale's flags are refused. */
+function drainFromFlags(o: RunOptions): DrainCliSpec {
+  if (o.nodes === undefined) throw usage('--type drain needs --nodes SELECTOR: the nodes to cordon and drain, e.g. --nodes pool=a');
+  if (o.workload !== undefined) throw usage('--workload is an option of --type scale, not of --type drain');
+  return { nodes: o.nodes, ...(o.cordonOnly ? { cordonOnly: true } : {}) };
 }
 
 /** The scale part of `run --type scale`: --workload and one of --to/--by. */
@@ -302,6 +314,7 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
   url: '--prometheus-url',
   name: '--probe-readiness',
   ttl: '--ttl',
+  nodes: '--nodes',
 };
 
 /** An SDK TypeError from `run`'s flags, as a usage error that names the flag. */

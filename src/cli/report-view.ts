@@ -16,7 +16,8 @@ export function reportTable(report: Report): string {
     ['dry run', report.dryRun ? 'yes' : null],
     ['would kill', report.dryRun ? report.wouldKill.map((p) => p.name).join(', ') || 'none' : null],
     ['scaled', scaleLine(report)],
-    ['kills', report.scale ? null : report.kills.length],
+    ['drained', drainLine(report)],
+    ['kills', report.scale || report.drain ? null : report.kills.length],
     ['min health', report.minHealth === null ? null : report.minHealth.toFixed(2)],
     ['recovered in', report.timeToRecover === null ? null : `${(report.timeToRecover / 1000).toFixed(1)}s`],
     ['duration', ms === null ? null : `${(ms / 1000).toFixed(1)}s`],
@@ -25,6 +26,15 @@ export function reportTable(report: Report): string {
   ]);
   if (report.kills.length === 0) return head;
   return `${head}\n${columns(['ROUND', 'POD', 'AT'], report.kills.map((k) => [String(k.round), k.pod, k.at]))}`;
+}
+
+/** A drain run's nodes, evictions, refusals and whether the nodes were uncordoned: `node-1: 3 evicted, 1 refused by a PDB, uncordoned`. */
+function drainLine(report: Report): string | null {
+  const d = report.drain;
+  if (d === undefined) return null;
+  const end = report.dryRun ? 'dry run, not applied' : d.uncordonedAt !== null ? 'uncordoned' : d.cordonedAt === null ? 'not applied' : 'NOT uncordoned (see leftovers)';
+  const pods = d.evict ? `${d.evicted.length} ${report.dryRun ? 'to evict' : 'evicted'}, ${d.refused.filter((r) => !r.evicted).length} refused by a PDB` : 'cordon only';
+  return `${d.nodes.join(', ')}: ${pods}, ${end}`;
 }
 
 /** A scale run's change and whether it was undone: `Deployment/web 3 -> 1, restored`. */
@@ -62,9 +72,13 @@ export function runDetails(run: RunInfo): string {
   const spec = (run.spec ?? {}) as {
     selector?: string; count?: number; percent?: number; intervalMs?: number; durationMs?: number; dryRun?: boolean;
     workload?: { kind: string; name: string }; from?: number; to?: number;
+    nodeSelector?: string; nodes?: string[]; evict?: boolean;
   };
   // A scale's spec names its workload and replicas instead of rounds.
   const scale = spec.workload ? `${spec.workload.kind}/${spec.workload.name} ${spec.from} -> ${spec.to}` : null;
+  // A drain's spec names its nodes.
+  const drain = spec.nodeSelector ? `${spec.nodeSelector} (${(spec.nodes ?? []).join(', ')})${spec.evict === false ? ', cordon only' : ''}` : null;
+  const held = scale ?? drain;
   return fields([
     ['Name', run.name ?? run.id],
     ['ID', run.name ? run.id : null],
@@ -77,8 +91,9 @@ export function runDetails(run: RunInfo): string {
     ['Kills', run.kills],
     ['Target', spec.selector],
     ['Scale', scale],
-    ['Per round', scale ? null : spec.percent === undefined || spec.percent === null ? (spec.count ?? 1) : `${spec.percent}%`],
-    ['Every', scale ? null : spec.intervalMs ? `${spec.intervalMs / 1000}s` : 'single round'],
+    ['Drain', drain],
+    ['Per round', held ? null : spec.percent === undefined || spec.percent === null ? (spec.count ?? 1) : `${spec.percent}%`],
+    ['Every', held ? null : spec.intervalMs ? `${spec.intervalMs / 1000}s` : 'single round'],
     ['For', spec.durationMs ? `${spec.durationMs / 1000}s` : null],
     ['Dry run', spec.dryRun ? 'yes' : null],
     ['Owner', run.owner ? `${run.owner.host}/${run.owner.pid}` : null],

@@ -37,6 +37,8 @@ export interface KubeClient {
   readonly core: Pick<
     CoreV1Api,
     'listNamespacedPod' | 'deleteNamespacedPod' | 'deleteCollectionNamespacedPod' | 'readNamespacedServiceAccount' | 'readNamespace' | 'getAPIResources'
+    // the drain fault's node calls (kube-nodes.ts)
+    | 'listNode' | 'patchNode' | 'listPodForAllNamespaces' | 'createNamespacedPodEviction'
   >;
   readonly apps: Pick<
     AppsV1Api,

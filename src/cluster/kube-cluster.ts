@@ -5,6 +5,7 @@ import type { Permission } from '../errors/forbidden-error.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { eventBody } from './event-body.ts';
 import { kubeClient, type KubeClient } from './kube-client.ts';
+import { kubeNodes } from './kube-nodes.ts';
 import { checkKubeConfig } from './kubeconfig-check.ts';
 import { toPodInfo } from './pod-info.ts';
 import type { AutoscalerTarget, CallOptions, ChaosEvent, ClusterPort, ObjectRef, PodInfo, WorkloadInfo, WorkloadKind } from './port.ts';
@@ -108,6 +109,8 @@ export function clusterView(client: KubeClient, defaultNamespace: () => string, 
         },
         options,
       ),
+
+    nodes: kubeNodes(client),
 
     setReplicas: (namespace, kind, name, replicas, options) =>
       client.call(

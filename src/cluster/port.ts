@@ -1,4 +1,5 @@
 import type { Permission } from '../errors/forbidden-error.ts';
+import type { NodeOps } from './node-port.ts';
 
 /**
  * A pod as the SDK sees it: plain data, copied out of the API object.
@@ -113,6 +114,8 @@ export interface ClusterPort {
   /** SelfSubjectAccessReview for each permission; returns the ones that are not allowed. */
   missingPermissions(permissions: readonly Permission[], options?: CallOptions): Promise<Permission[]>;
   createEvent(event: ChaosEvent, options?: CallOptions): Promise<void>;
+  /** Node calls (cordon, pods on a node, eviction). Needed by the drain fault only, so optional: a port without them refuses drain runs. */
+  readonly nodes?: NodeOps;
 }
 
 /** A HorizontalPodAutoscaler and the workload it scales. @example `{ name: 'web', kind: 'Deployment', target: 'web' }` */

@@ -79,6 +79,18 @@ export interface EngineContext {
   readonly pods?: readonly PodInfo[];
   /** The run's health probes (an engine may hand them to its own runner, as Litmus does with `litmusProbe`). */
   readonly probes?: readonly Probe[];
+  /** Called with something about one pod the audit trail records as an Event (a drain's eviction, a refused eviction). Optional. */
+  readonly onPodNotice?: (notice: PodNotice) => void;
+}
+
+/** An Event-worthy fact about one pod: recorded in its namespace, on its owner. @example `{ pod, reason: 'ChaosPodEvicted', action: 'Evict', type: 'Warning', note: 'evicted pod web-1 from node worker-1' }` */
+export interface PodNotice {
+  readonly pod: PodInfo;
+  readonly reason: string;
+  readonly action: string;
+  readonly type: 'Normal' | 'Warning';
+  /** What happened, after "kubechaos run <id> ". */
+  readonly note: string;
 }
 
 /** A fault in progress. @example `await injection.stop(); injection.leftovers();` */

@@ -1,8 +1,8 @@
 import type { ScaleReport } from '../data/scale-report.ts';
 import { errorFields } from '../logger.ts';
 import type { ScalePlan } from '../faults/scale.ts';
-import { pause } from '../util/abort.ts';
 import type { EngineContext, Injection } from './engine.ts';
+import { heldFault } from './held-fault.ts';
 import type { Leftover } from '../data/leftover.ts';
 
 /**
@@ -20,60 +20,44 @@ import type { Leftover } from '../data/leftover.ts';
 export function injectScale(plan: ScalePlan, context: EngineContext): Injection {
   const { namespace, workload } = plan;
   const setReplicas = context.cluster.setReplicas?.bind(context.cluster);
-  const hold = new AbortController();
   let scaledAt: string | null = null;
   let restoredAt: string | null = null;
-  /** Whether the scale patch may have reached the API server: then teardown restores. */
-  let sent = false;
   const leftovers: Leftover[] = [];
-  let stopping: Promise<void> | undefined;
-  const restoreBudget = new AbortController();
 
-  const finished = (async () => {
-    if (plan.dryRun) return; // reports what it would do (report.scale), writes nothing
-    if (setReplicas === undefined) throw new TypeError('The cluster port has no setReplicas(): it cannot run a scale fault.');
-    hold.signal.throwIfAborted();
-    sent = true;
-    await setReplicas(namespace, workload.kind, workload.name, plan.to, { signal: hold.signal });
-    scaledAt = new Date().toISOString();
-    context.logger.info({ runId: context.runId, workload: `${workload.kind}/${workload.name}`, from: plan.from, to: plan.to }, 'workload scaled');
-    await pause(plan.durationMs, hold.signal); // the fault lasts its whole `for`
-  })();
-  finished.catch(() => {}); // observed by the lifecycle; never an unhandled rejection
+  const held = heldFault({
+    dryRun: plan.dryRun, // reports what it would do (report.scale), writes nothing
+    durationMs: plan.durationMs,
+    apply: async (signal) => {
+      if (setReplicas === undefined) throw new TypeError('The cluster port has no setReplicas(): it cannot run a scale fault.');
+      await setReplicas(namespace, workload.kind, workload.name, plan.to, { signal });
+      scaledAt = new Date().toISOString();
+      context.logger.info({ runId: context.runId, workload: `${workload.kind}/${workload.name}`, from: plan.from, to: plan.to }, 'workload scaled');
+    },
+    restore: async (budget) => {
+      if (setReplicas === undefined) return;
+      try {
+        // Persistent: the restore rides out an API server restart until the teardown budget ends.
+        await setReplicas(namespace, workload.kind, workload.name, plan.from, { signal: budget, persistent: true });
+        restoredAt = new Date().toISOString();
+        context.logger.info({ runId: context.runId, workload: `${workload.kind}/${workload.name}`, replicas: plan.from }, 'workload replicas restored');
+      } catch (error) {
+        leftovers.push({
+          kind: workload.kind,
+          apiVersion: 'apps/v1',
+          namespace,
+          name: workload.name,
+          reason: `replicas not restored to ${plan.from}: ${errorFields(error).err.message}`,
+          command: `kubectl scale ${workload.kind.toLowerCase()}/${workload.name} -n ${namespace} --replicas=${plan.from}`,
+        });
+      }
+    },
+  });
 
   return {
-    finished,
-    // halt() (no budget) and teardown (its budget) both call stop(): one restore, bounded by
-    // the teardown budget whichever call started it.
-    stop: (budget?: AbortSignal) => {
-      if (budget) budget.aborted ? restoreBudget.abort() : budget.addEventListener('abort', () => restoreBudget.abort(), { once: true });
-      return (stopping ??= restore(restoreBudget.signal));
-    },
+    ...held,
     leftovers: () => [...leftovers],
     reportDetails: () => ({ scale: section() }),
   };
-
-  async function restore(budget: AbortSignal): Promise<void> {
-    hold.abort();
-    await finished.catch(() => {});
-    if (!sent || setReplicas === undefined) return;
-    try {
-      // Persistent: the restore rides out an API server restart until the teardown budget ends.
-      await setReplicas(namespace, workload.kind, workload.name, plan.from, { signal: budget, persistent: true });
-      restoredAt = new Date().toISOString();
-      context.logger.info({ runId: context.runId, workload: `${workload.kind}/${workload.name}`, replicas: plan.from }, 'workload replicas restored');
-    } catch (error) {
-      const reason = errorFields(error).err.message;
-      leftovers.push({
-        kind: workload.kind,
-        apiVersion: 'apps/v1',
-        namespace,
-        name: workload.name,
-        reason: `replicas not restored to ${plan.from}: ${reason}`,
-        command: `kubectl scale ${workload.kind.toLowerCase()}/${workload.name} -n ${namespace} --replicas=${plan.from}`,
-      });
-    }
-  }
 
   function section(): ScaleReport {
     return { kind: workload.kind, name: workload.name, from: plan.from, to: plan.to, scaledAt, restoredAt };

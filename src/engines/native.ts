@@ -3,6 +3,8 @@ import { candidates, chooseVictims, podKillPermissions, type PodKillPlan } from 
 import type { FaultPlan } from '../faults/plan.ts';
 import { scalePermissions } from '../faults/scale.ts';
 import { injectScale } from './native-scale.ts';
+import { drainPermissions } from '../faults/drain.ts';
+import { injectDrain } from './native-drain.ts';
 import { errorFields } from '../logger.ts';
 import { isTransient } from '../cluster/retry.ts';
 import type { RetriedCall } from '../data/stall.ts';
@@ -23,8 +25,20 @@ import { nextRound } from './round-schedule.ts';
  */
 export const nativeEngine: Engine = Object.freeze({
   name: 'native',
-  permissions: (plan: FaultPlan) => (plan.kind === 'scale' ? scalePermissions(plan) : podKillPermissions(plan)),
-  inject: (plan: FaultPlan, context: EngineContext): Injection => (plan.kind === 'scale' ? injectScale(plan, context) : injectPodKill(plan, context)),
+  permissions: (plan: FaultPlan) => {
+    switch (plan.kind) {
+      case 'scale': return scalePermissions(plan);
+      case 'drain': return drainPermissions(plan);
+      case 'pod-kill': return podKillPermissions(plan);
+    }
+  },
+  inject: (plan: FaultPlan, context: EngineContext): Injection => {
+    switch (plan.kind) {
+      case 'scale': return injectScale(plan, context);
+      case 'drain': return injectDrain(plan, context);
+      case 'pod-kill': return injectPodKill(plan, context);
+    }
+  },
 });
 
 /** The native pod kill: rounds of deletes (see {@link nativeEngine}). */

@@ -30,3 +30,4 @@ export type {
   PodSetListener,
   AutoscalerTarget,
 } from '../cluster/port.ts';
+export type { NodeOps, NodeInfo, NodePod } from '../cluster/node-port.ts';

@@ -22,3 +22,5 @@ export type { Engine, EngineContext, EnginePreflightContext, EngineReportDetails
 export type { FaultPlan } from '../faults/plan.ts';
 export type { PodKillPlan } from '../faults/pod-kill.ts';
 export type { ScalePlan } from '../faults/scale.ts';
+export type { DrainPlan, DrainPod } from '../faults/drain.ts';
+export type { PodNotice } from '../engines/engine.ts';

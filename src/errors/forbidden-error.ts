@@ -18,7 +18,8 @@ export class ForbiddenError extends PreflightError {
 
   constructor(missing: readonly Permission[]) {
     const list = missing
-      .map((p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource} in namespace "${p.namespace}"`)
+      // namespace '': a cluster-scoped resource (nodes), or every namespace (a drain's pod list).
+      .map((p) => `${p.verb} ${p.group ? `${p.resource}.${p.group}` : p.resource} ${p.namespace === '' ? 'cluster-wide' : `in namespace "${p.namespace}"`}`)
       .join('; ');
     super('RBAC_FORBIDDEN', `Refusing to start: missing permission(s): ${list}.`);
     this.missing = Object.freeze([...missing]);

@@ -32,6 +32,7 @@ export type FaultKind = FaultPlan['kind'];
 const FAULT_TITLES: Readonly<Record<FaultKind, string>> = {
   'pod-kill': 'Pod kill (`chaos.podKill`, `--type pod-kill`)',
   scale: 'Scale (`chaos.scale`, `--type scale`)',
+  drain: 'Drain (`chaos.drain`, `--type drain`)',
 };
 
 /** The faults in the order the README and `--help` show their options. */
@@ -93,6 +94,7 @@ const duration = { t: 'duration' } as const;
 const WITH_UNIT = 'with a unit: 500ms, 5s, 1m30s';
 const POD_KILL: readonly FaultKind[] = ['pod-kill'];
 const SCALE: readonly FaultKind[] = ['scale'];
+const DRAIN: readonly FaultKind[] = ['drain'];
 const SAFETY: OptionType = {
   t: 'object',
   fields: { threshold: ratio, grace: { t: 'duration', zero: true }, breakerThreshold: { t: 'integer', min: 1 } },
@@ -190,6 +192,11 @@ export const OPTION_TABLE: readonly OptionRow[] = Object.freeze<OptionRow[]>([
     key: 'allowAutoscaler', method: '.allowAutoscaler()', type: { t: 'boolean' }, default: false, faults: SCALE, own: true,
     doc: 'run even if a HorizontalPodAutoscaler manages the workload (else refused: `AUTOSCALED`): the HPA would fight the scale and the restore',
     flag: { name: '--allow-autoscaler', help: 'run even if a HorizontalPodAutoscaler manages the workload (refused by default: AUTOSCALED)' },
+  },
+  {
+    key: 'cordonOnly', method: '.cordonOnly()', type: { t: 'boolean' }, default: false, faults: DRAIN, own: true,
+    doc: 'only cordon the chosen nodes (no new pods land there), evict nothing',
+    flag: { name: '--cordon-only', help: 'only cordon the nodes, evict nothing' },
   },
 ]);
 

@@ -56,7 +56,8 @@ export function normalizeTarget(target: unknown): NormalizedTarget {
   return Object.freeze({ namespace, selector, exclude: Object.freeze(exclude) });
 }
 
-function selectorInput(value: unknown, option: string): Selector {
+/** The selector option as given: a label map or a string; a TypeError naming `option` otherwise. @example `selectorInput({ app: 'web' }, 'selector')` */
+export function selectorInput(value: unknown, option: string): Selector {
   if (typeof value === 'string') return value;
   if (value !== null && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, string>;
   throw new TypeError(`Expected \`${option}\` to be a label map ({ app: 'web' }) or a selector string ('app=web'), got ${describe(value)}.`);

@@ -8,6 +8,7 @@ import { NoTargetsError } from '../errors/no-targets-error.ts';
 import { candidates, readyCount } from './pod-kill.ts';
 import type { FaultPlan } from './plan.ts';
 import { describeScale, scaleRestore } from './scale.ts';
+import { checkDrainTargets, describeDrain, drainRestore } from './drain.ts';
 
 /*
  * What the fault-generic lifecycle asks of a fault, one function per question, each a switch on
@@ -32,6 +33,8 @@ export function checkFaultTargets(plan: FaultPlan, pods: readonly PodInfo[]): Po
       checkBlastRadius(ready, Math.max(0, ready - plan.to), Math.min(plan.minAvailable, ready));
       return pods[0] as PodInfo;
     }
+    case 'drain':
+      return checkDrainTargets(plan, pods);
   }
 }
 
@@ -42,6 +45,8 @@ export function defaultHealth(plan: FaultPlan, groups: TargetGroups): Probe[] {
       return targetHealthProbes(plan.namespace, plan.selector, groups);
     case 'scale':
       return [scaledReadiness(plan)];
+    case 'drain':
+      return targetHealthProbes(plan.namespace, plan.selector, groups);
   }
 }
 
@@ -52,6 +57,8 @@ export function restoreSteps(plan: FaultPlan): readonly unknown[] {
       return []; // a deleted pod is replaced by its controller
     case 'scale':
       return plan.dryRun ? [] : scaleRestore(plan);
+    case 'drain':
+      return plan.dryRun ? [] : drainRestore(plan);
   }
 }
 
@@ -65,5 +72,7 @@ export function describePlan(plan: FaultPlan, fault: string, engine: string): st
     }
     case 'scale':
       return describeScale(plan, engine);
+    case 'drain':
+      return describeDrain(plan, engine);
   }
 }

@@ -1,5 +1,6 @@
 import type { PodKillPlan } from './pod-kill.ts';
 import type { ScalePlan } from './scale.ts';
+import type { DrainPlan } from './drain.ts';
 
 /**
  * Any native fault as plain data, told apart by `kind`. The run (preflight, Lease, safety,
@@ -13,7 +14,7 @@ import type { ScalePlan } from './scale.ts';
  * }
  * ```
  */
-export type FaultPlan = PodKillPlan | ScalePlan;
+export type FaultPlan = PodKillPlan | ScalePlan | DrainPlan;
 
 /** What every fault's plan has: where, which pods (its health and its breaker key), how long, dry run. */
 export interface PlanBase {

@@ -206,7 +206,9 @@ export function leaseStoreView(client: KubeClient): LeaseStore {
 }
 
 function spec(object: ObjectId): KubernetesObject {
-  return { apiVersion: object.apiVersion, kind: object.kind, metadata: { name: object.name, namespace: object.namespace } };
+  // No namespace for a cluster-scoped object (a Node): its path has none.
+  const metadata = object.namespace === '' ? { name: object.name } : { name: object.name, namespace: object.namespace };
+  return { apiVersion: object.apiVersion, kind: object.kind, metadata };
 }
 
 /** Namespaced kinds that can be listed and deleted, one preferred version per group. */

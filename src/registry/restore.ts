@@ -12,6 +12,8 @@ import type { LeaseStore, ObjectId } from './store.ts';
  *   object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace: 'shop', name: 'web' },
  *   patch: { spec: { replicas: 3 } },
  * };
+ * // A cluster-scoped object has the namespace '': the drain fault's uncordon.
+ * const uncordon: RestoreStep = { op: 'patch', object: { apiVersion: 'v1', kind: 'Node', namespace: '', name: 'worker-1' }, patch: { spec: { unschedulable: null } } };
  * ```
  */
 export type RestoreStep =
@@ -30,7 +32,7 @@ export async function applyRestore(store: LeaseStore, steps: readonly unknown[],
       if (step.op === 'delete') await store.deleteObject(step.object, { signal });
       else await store.patchObject(step.object, step.patch, { signal });
     } catch (error) {
-      errors.push(`restore step ${index} (${step.op} ${step.object.kind} ${step.object.namespace}/${step.object.name}) failed: ${(error as Error).message}`);
+      errors.push(`restore step ${index} (${step.op} ${step.object.kind} ${objectName(step.object)}) failed: ${(error as Error).message}`);
     }
   }
   return errors;
@@ -40,6 +42,12 @@ function isRestoreStep(value: unknown): value is RestoreStep {
   if (value === null || typeof value !== 'object') return false;
   const step = value as { op?: unknown; object?: Partial<ObjectId> };
   const o = step.object;
-  const named = o !== undefined && [o.apiVersion, o.kind, o.namespace, o.name].every((v) => typeof v === 'string' && v !== '');
+  // The namespace may be '' (a cluster-scoped object); the rest must be named.
+  const named = o !== undefined && [o.apiVersion, o.kind, o.name].every((v) => typeof v === 'string' && v !== '') && typeof o.namespace === 'string';
   return named && (step.op === 'delete' || (step.op === 'patch' && 'patch' in step));
+}
+
+/** `namespace/name`, or `name` for a cluster-scoped object. */
+function objectName(o: ObjectId): string {
+  return o.namespace === '' ? o.name : `${o.namespace}/${o.name}`;
 }

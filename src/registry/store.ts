@@ -49,10 +49,11 @@ export interface EventWrite {
   readonly annotations: Readonly<Record<string, string>>;
 }
 
-/** A namespaced object found by label, as the reaper deletes it. */
+/** An object found by label, as the reaper deletes it, or named by a restore step. */
 export interface ObjectId {
   readonly apiVersion: string;
   readonly kind: string;
+  /** `''` for a cluster-scoped object (a Node). */
   readonly namespace: string;
   readonly name: string;
 }

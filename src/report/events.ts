@@ -38,17 +38,22 @@ export class EventWriter {
   }
 
   podKilled(pod: PodInfo, round: number): void {
-    this.#track(pod.namespace, 'ChaosPodKilled', () => `pod ${pod.name}`, async (options) => {
+    this.aboutPod(pod, { reason: 'ChaosPodKilled', action: 'PodKill', type: 'Warning', note: `deleted pod ${pod.name} (round ${round})` });
+  }
+
+  /** An Event about one pod (a kill, a drain's eviction or refused eviction), in the pod's namespace, on its owner. */
+  aboutPod(pod: PodInfo, what: { readonly reason: string; readonly action: string; readonly type: 'Normal' | 'Warning'; readonly note: string }): void {
+    this.#track(pod.namespace, what.reason, () => `pod ${pod.name}`, async (options) => {
       const podRef: ObjectRef = { apiVersion: 'v1', kind: 'Pod', name: pod.name, namespace: pod.namespace, uid: pod.uid };
       const regarding = (await this.anchorOf(pod)) ?? podRef;
       await this.#cluster.createEvent({
         namespace: pod.namespace,
         regarding,
         related: podRef,
-        reason: 'ChaosPodKilled',
-        action: 'PodKill',
-        type: 'Warning',
-        note: `kubechaos run ${this.#runId} deleted pod ${pod.name} (round ${round})`,
+        reason: what.reason,
+        action: what.action,
+        type: what.type,
+        note: `kubechaos run ${this.#runId} ${what.note}`,
         labels: runLabels(this.#runId),
       }, options);
     });

@@ -5,7 +5,7 @@ import { main } from '../../src/cli/program.ts';
 import { parseExperimentFile } from '../../src/cli/experiment-file.ts';
 import { createChaos } from '../../src/chaos.ts';
 import { faultGroup } from '../../src/cli/option-flags.ts';
-import { FAULTS, OPTION_TABLE, optionRow, type FaultKind } from '../../src/experiment/option-table.ts';
+import { FAULTS, OPTION_TABLE, optionRow, ownOptions, type FaultKind } from '../../src/experiment/option-table.ts';
 import { checkOption } from '../../src/experiment/option-types.ts';
 import { DEFAULT_OPTIONS, mergeOptions } from '../../src/experiment/options.ts';
 import { probes } from '../../src/safety/probes/index.ts';
@@ -31,13 +31,14 @@ const GOOD: Readonly<Record<string, { readonly sdk: unknown; readonly yaml?: str
   to: { sdk: 1, yaml: '1' },
   by: { sdk: -50, yaml: '-50' },
   allowAutoscaler: { sdk: true, yaml: 'true' },
+  cordonOnly: { sdk: true, yaml: 'true' },
 };
 
 /** A minimal experiment file of each fault, `field` set under `spec` or `metadata`. */
 function file(fault: FaultKind, key: string, where: string): string {
   const field = `${key}: ${GOOD[key]!.yaml}`;
-  const head = { 'pod-kill': 'kind: PodKill', scale: 'kind: Scale' }[fault];
-  const target = { 'pod-kill': '  target: { selector: app=web }\n', scale: `  target: { kind: Deployment, name: web }\n${key === 'to' || key === 'by' ? '' : '  to: 1\n'}` }[fault];
+  const head = { 'pod-kill': 'kind: PodKill', scale: 'kind: Scale', drain: 'kind: Drain' }[fault];
+  const target = { 'pod-kill': '  target: { selector: app=web }\n', scale: `  target: { kind: Deployment, name: web }\n${key === 'to' || key === 'by' ? '' : '  to: 1\n'}`, drain: '  target: { nodes: pool=a }\n' }[fault];
   return `apiVersion: kubechaos.dev/v1alpha1\n${head}\n${where === 'metadata' ? `metadata:\n  ${field}\n` : ''}spec:\n${target}${where === 'spec' ? `  ${field}\n` : ''}`;
 }
 
@@ -53,12 +54,12 @@ describe('the option table', () => {
     expect(mergeOptions(DEFAULT_OPTIONS, { [key]: GOOD[key]!.sdk })).not.toEqual(DEFAULT_OPTIONS);
   });
 
-  it.each(OPTION_TABLE.filter((row) => row.own === true).map((row) => [row.key]))("a scale's with({ %s }) sets its own spec, through the method of that name", (key) => {
+  it.each(ownOptions('scale').map((row) => [row.key]))("a scale's with({ %s }) sets its own spec, through the method of that name", (key) => {
     const base = key === 'to' ? chaos.scale(web).by(10) : chaos.scale(web);
     expect(base.with({ [key]: GOOD[key]!.sdk }).scale).not.toEqual(base.scale);
   });
 
-  it.each(OPTION_TABLE.filter((row) => row.own === true).map((row) => [row.key]))("a scale's own %s is checked with the table's type: bad values give the table's TypeError", (key) => {
+  it.each(ownOptions('scale').map((row) => [row.key]))("a scale's own %s is checked with the table's type: bad values give the table's TypeError", (key) => {
     const bad = 'not-a-value';
     const expected = (() => {
       try {
@@ -70,6 +71,12 @@ describe('the option table', () => {
     })();
     expect(() => (chaos.scale(web) as unknown as Record<string, (v: unknown) => unknown>)[key]!(bad)).toThrow(expected);
     expect(() => chaos.scale(web).with({ [key]: bad })).toThrow(expected);
+  });
+
+  it.each(ownOptions('drain').map((row) => [row.key]))("a drain's own %s is set by .with() and checked with the table's type", (key) => {
+    const base = chaos.drain({ nodes: 'pool=a' });
+    expect(base.with({ [key]: GOOD[key]!.sdk }).drain).not.toEqual(base.drain);
+    expect(() => base.with({ [key]: 'not-a-value' })).toThrow(TypeError);
   });
 
   it.each(OPTION_TABLE.filter((row) => row.own !== true && row.faults !== undefined && !row.faults.includes('scale')).map((row) => [row.key]))("a scale refuses pod kill's %s", (key) => {

@@ -20,6 +20,9 @@ export function kubeEventSink(writer: EventWriter, run: { readonly namespace: st
       case 'kill':
         writer.podKilled(fact.pod, fact.kill.round);
         break;
+      case 'pod-notice':
+        writer.aboutPod(fact.notice.pod, fact.notice);
+        break;
       case 'stall':
         writer.stalled(namespace, fact.stall);
         break;

@@ -10,6 +10,7 @@ import type { Outcome, Report } from '../../data/report.ts';
 import type { HealthSample } from '../../data/sample.ts';
 import type { RetriedCall, SkippedRound, Stall } from '../../data/stall.ts';
 import type { StopCause } from '../stop-cause.ts';
+import type { PodNotice } from '../../engines/engine.ts';
 
 type Settled = Exclude<Outcome, 'running'>;
 
@@ -24,6 +25,8 @@ export type RunFact =
   /** The fault is about to go live; `what` describes it in one line, `deadline` is when `for` elapses. */
   | { readonly type: 'inject'; readonly selector: string; readonly dryRun: boolean; readonly deadline: string; readonly what: string }
   | { readonly type: 'kill'; readonly kill: Kill; readonly pod: PodInfo }
+  /** Something about one pod for the audit trail (a drain's eviction, a refused eviction). */
+  | { readonly type: 'pod-notice'; readonly notice: PodNotice }
   /** A dry run's round: what it would have killed. */
   | { readonly type: 'would-kill'; readonly pods: readonly PodRef[] }
   | { readonly type: 'sample'; readonly sample: HealthSample }

@@ -30,6 +30,7 @@ export function inject(input: {
     onStall: (stall) => emit({ type: 'stall', stall }),
     onSkippedRounds: (skipped) => emit({ type: 'skip', skipped }),
     onRetry: (call) => emit({ type: 'retry', call }),
+    onPodNotice: (notice) => emit({ type: 'pod-notice', notice }),
     ...(input.pods ? { pods: input.pods } : {}),
     ...(input.probes ? { probes: input.probes } : {}),
   });

@@ -48,7 +48,8 @@ export interface PreflightResult {
 export async function preflight(input: PreflightInput): Promise<PreflightResult> {
   const { plan, cluster, signal } = input;
   checkNamespace(plan.namespace, input.protectedNamespaces, input.allowedNamespaces);
-  checkSelector(plan.selector, plan.namespace);
+  // A drain chooses its victims by node; its selector only narrows the pods whose health it watches, so it may be empty (the whole namespace).
+  if (plan.kind !== 'drain') checkSelector(plan.selector, plan.namespace);
   // Without a probe, health is the readiness of the target's workloads: safety is never off.
   const needsGroups = input.probes.length === 0 || input.steadyState === 'available';
   await checkPermissions(cluster, [

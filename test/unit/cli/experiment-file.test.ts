@@ -1,19 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ExperimentFileError, parseExperimentFile } from '../../../src/cli/experiment-file.ts';
+import { fileError } from './support/file-error.ts';
 
 const head = `apiVersion: kubechaos.dev/v1alpha1
 kind: PodKill
 `;
 
-function error(text: string): ExperimentFileError {
-  try {
-    parseExperimentFile(text, 'exp.yaml');
-  } catch (e) {
-    if (e instanceof ExperimentFileError) return e;
-    throw e;
-  }
-  throw new Error('expected an ExperimentFileError');
-}
+const error = fileError;
 
 describe('parseExperimentFile', () => {
   it('reads every documented field into the SDK shape (durations in ms)', () => {
@@ -73,7 +66,7 @@ spec:
   it.each([
     ['an unknown top-level field', `${head}spec:\n  target: { selector: app=web }\nstatus: {}\n`, 5, 1, 'status', /unknown field "status" \(known fields: apiVersion, kind, metadata, spec\)/],
     ['an unknown nested field', `${head}spec:\n  target:\n    selector: app=web\n    namespace: shop\n`, 6, 5, 'spec.target.namespace', /unknown field "namespace" in spec.target/],
-    ['a wrong kind', `apiVersion: kubechaos.dev/v1alpha1\nkind: NetworkDelay\nspec: {}\n`, 2, 7, 'kind', /expected "PodKill" or "Scale", got "NetworkDelay"/],
+    ['a wrong kind', `apiVersion: kubechaos.dev/v1alpha1\nkind: NetworkDelay\nspec: {}\n`, 2, 7, 'kind', /expected "PodKill" or "Scale" or "Drain", got "NetworkDelay"/],
     ['a missing spec', head, 1, 1, 'spec', /missing required field "spec"/],
     ['a bad duration', `${head}spec:\n  target: { selector: app=web }\n  for: 30 seconds\n`, 5, 8, 'spec.for', /expected a duration/],
     ['a string count', `${head}spec:\n  target: { selector: app=web }\n  count: "2"\n`, 5, 10, 'spec.count', /expected an integer >= 1, got "2"/],
