@@ -97,6 +97,9 @@ export { ScaleExperiment, type ScaleOptions, type ScaleSpec } from './experiment
 export type { EngineSections } from './data/engine-sections.ts';
 export type { ScaleTarget, NormalizedScaleTarget } from './experiment/scale-target.ts';
 export type { ScaleReport } from './data/scale-report.ts';
+export type { IsolatePlan, IsolateDirection } from './faults/isolate.ts';
+export { IsolateExperiment, type IsolateOptions, type IsolateTarget } from './experiment/isolate-experiment.ts';
+export type { IsolateReport } from './data/isolate-report.ts';
 export type { AutoscalerTarget } from './cluster/port.ts';
 
 export { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';

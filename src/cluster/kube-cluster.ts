@@ -2,6 +2,7 @@ import { KubeConfig, PatchStrategy, type KubernetesObject, type V1Pod } from '@k
 import type { Permission } from '../errors/forbidden-error.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { eventBody } from './event-body.ts';
+import { orMissing } from './http-status.ts';
 import { kubeClient, type KubeClient } from './kube-client.ts';
 import { checkKubeConfig } from './kubeconfig-check.ts';
 import { toPodInfo } from './pod-info.ts';
@@ -117,6 +118,17 @@ export function clusterView(client: KubeClient, defaultNamespace: () => string, 
             undefined, undefined, 'kubechaos', undefined, PatchStrategy.MergePatch,
           );
         },
+        options,
+      ),
+
+    // 409 on create: a retry whose first attempt got through (the name is unique to the run).
+    createNetworkPolicy: (policy, options) =>
+      client.call('create networkpolicy', orMissing(undefined, async () => void (await client.objects.create(policy as KubernetesObject, undefined, undefined, 'kubechaos')), [409]), options),
+
+    deleteNetworkPolicy: (namespace, name, options) =>
+      client.call(
+        'delete networkpolicy',
+        orMissing(undefined, async () => void (await client.objects.delete({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace } }))),
         options,
       ),
 

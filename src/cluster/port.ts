@@ -106,6 +106,14 @@ export interface ClusterPort {
   readWorkload(namespace: string, kind: WorkloadKind, name: string, options?: CallOptions): Promise<WorkloadInfo>;
   /** Sets a Deployment's or StatefulSet's `spec.replicas` (a JSON merge patch). Needed by the scale fault only, so optional: a port without it refuses scale runs. */
   setReplicas?(namespace: string, kind: 'Deployment' | 'StatefulSet', name: string, replicas: number, options?: CallOptions): Promise<void>;
+  /**
+   * Creates a NetworkPolicy (networking.k8s.io/v1) from its manifest. Needed by the isolate fault
+   * only, so optional: a port without it refuses isolate runs. Resolves also when a policy of that
+   * name exists already (a retried create whose first attempt got through).
+   */
+  createNetworkPolicy?(policy: { readonly metadata: { readonly name: string; readonly namespace: string } }, options?: CallOptions): Promise<void>;
+  /** Deletes a NetworkPolicy; resolves when it is gone (a 404 included). */
+  deleteNetworkPolicy?(namespace: string, name: string, options?: CallOptions): Promise<void>;
   /** The `scaleTargetRef`s of the namespace's HorizontalPodAutoscalers (autoscaling/v2), with the HPA's name. */
   listAutoscalerTargets?(namespace: string, options?: CallOptions): Promise<AutoscalerTarget[]>;
   /** The controller owner of a namespaced object (e.g. a ReplicaSet's Deployment), or undefined. */

@@ -1,6 +1,7 @@
 // Plain data of a run, shared by every layer: this folder imports nothing outside itself.
 import type { LitmusReport } from './litmus-report.ts';
 import type { ScaleReport } from './scale-report.ts';
+import type { IsolateReport } from './isolate-report.ts';
 
 /**
  * The sections an engine adds to a report, one key per engine. The core copies whatever the
@@ -14,4 +15,6 @@ export interface EngineSections {
   readonly litmus?: LitmusReport;
   /** Present for a scale run: the workload, its replicas before and during the fault, when it was scaled and restored. */
   readonly scale?: ScaleReport;
+  /** Present for an isolate run: the NetworkPolicy, the direction, the pods it selected, when it was created and removed. */
+  readonly isolate?: IsolateReport;
 }

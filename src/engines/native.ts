@@ -3,6 +3,8 @@ import { candidates, chooseVictims, podKillPermissions, type PodKillPlan } from 
 import type { FaultPlan } from '../faults/plan.ts';
 import { scalePermissions } from '../faults/scale.ts';
 import { injectScale } from './native-scale.ts';
+import { injectIsolate } from './native-isolate.ts';
+import { isolatePermissions } from '../faults/isolate.ts';
 import { errorFields } from '../logger.ts';
 import { isTransient } from '../cluster/retry.ts';
 import type { RetriedCall } from '../data/stall.ts';
@@ -13,7 +15,8 @@ import { nextRound } from './round-schedule.ts';
 /**
  * The native engine: kubechaos itself acts through the Kubernetes API. A pod kill deletes pods,
  * one round right away and then one every `interval`, until `for` elapses or it is stopped; a
- * scale patches the workload's replicas and sets them back (see native-scale.ts).
+ * scale patches the workload's replicas and sets them back (see native-scale.ts); an isolate
+ * creates a NetworkPolicy and deletes it (see native-isolate.ts).
  *
  * @example
  * ```ts
@@ -23,8 +26,9 @@ import { nextRound } from './round-schedule.ts';
  */
 export const nativeEngine: Engine = Object.freeze({
   name: 'native',
-  permissions: (plan: FaultPlan) => (plan.kind === 'scale' ? scalePermissions(plan) : podKillPermissions(plan)),
-  inject: (plan: FaultPlan, context: EngineContext): Injection => (plan.kind === 'scale' ? injectScale(plan, context) : injectPodKill(plan, context)),
+  permissions: (plan: FaultPlan) => (plan.kind === 'scale' ? scalePermissions(plan) : plan.kind === 'isolate' ? isolatePermissions(plan) : podKillPermissions(plan)),
+  inject: (plan: FaultPlan, context: EngineContext): Injection =>
+    plan.kind === 'scale' ? injectScale(plan, context) : plan.kind === 'isolate' ? injectIsolate(plan, context) : injectPodKill(plan, context),
 });
 
 /** The native pod kill: rounds of deletes (see {@link nativeEngine}). */

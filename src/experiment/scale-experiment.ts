@@ -1,15 +1,13 @@
 import { isStatus } from '../cluster/http-status.ts';
-import type { Engine } from '../engines/engine.ts';
-import type { EngineName } from '../engines/select.ts';
 import { AutoscaledError } from '../errors/autoscaled-error.ts';
 import { NoChangeError } from '../errors/no-change-error.ts';
 import { UnknownWorkloadError } from '../errors/unknown-workload-error.ts';
 import { scalePermissions, targetReplicas, type ScaleChange, type ScalePlan } from '../faults/scale.ts';
 import { checkNamespace } from '../safety/guards/namespaces.ts';
 import { checkPermissions } from '../safety/guards/rbac.ts';
-import { assertInteger, assertObject, assertRange } from '../util/validate.ts';
+import { assertInteger, assertRange } from '../util/validate.ts';
 import type { ClientContext } from './context.ts';
-import { Experiment } from './experiment.ts';
+import { HeldExperiment } from './held-experiment.ts';
 import type { NormalizedOptions, PodKillOptions } from './options.ts';
 import type { NormalizedScaleTarget } from './scale-target.ts';
 
@@ -36,7 +34,6 @@ export interface ScaleSpec {
 }
 
 const OWN_KEYS = ['to', 'by', 'allowAutoscaler'] as const;
-const NOT_FOR_SCALE = ['count', 'percent', 'gracePeriod', 'every'] as const;
 
 /**
  * An immutable scale experiment: sets a Deployment's or StatefulSet's replicas to `to(n)` (or
@@ -54,7 +51,7 @@ const NOT_FOR_SCALE = ['count', 'percent', 'gracePeriod', 'every'] as const;
  * report.scale; // { kind: 'Deployment', name: 'web', from: 3, to: 1, scaledAt, restoredAt }
  * ```
  */
-export class ScaleExperiment extends Experiment<ScaleOptions> {
+export class ScaleExperiment extends HeldExperiment<ScaleOptions> {
   readonly #spec: ScaleSpec;
 
   /** @internal Use `chaos.scale(target)`. */
@@ -97,26 +94,29 @@ export class ScaleExperiment extends Experiment<ScaleOptions> {
     return this.#withSpec({ allowAutoscaler: allowed });
   }
 
-  /** Sets several options at once, the scale's own (`to`, `by`, `allowAutoscaler`) too. @example `.with({ to: 1, for: '30s' })` */
-  override with(options: ScaleOptions): this {
-    assertObject(options, 'scale options');
-    const given = options as Record<string, unknown>;
-    for (const key of NOT_FOR_SCALE) {
-      if (given[key] !== undefined) throw new TypeError(`\`${key}\` is not an option of a scale (it changes replicas once and holds them for \`for\`): remove it, or use \`to\`/\`by\`.`);
-    }
+  /** @internal */
+  protected get faultName(): string {
+    return 'scale';
+  }
+
+  /** @internal */
+  protected get insteadOfRounds(): string {
+    return 'use `to`/`by`';
+  }
+
+  /** @internal */
+  protected get ownKeys(): readonly string[] {
+    return OWN_KEYS;
+  }
+
+  /** @internal The scale's own options of `with()`: `to`, `by` (exclusive), `allowAutoscaler`. */
+  protected withOwn(given: Readonly<Record<string, unknown>>): this {
     if (given.to !== undefined && given.by !== undefined) throw new TypeError('`to` and `by` are exclusive: set one of them.');
     let next: this = this;
     if (given.to !== undefined) next = next.to(given.to as number);
     if (given.by !== undefined) next = next.by(given.by as number);
     if (given.allowAutoscaler !== undefined) next = next.allowAutoscaler(given.allowAutoscaler as boolean);
-    const rest = Object.fromEntries(Object.entries(given).filter(([k]) => !(OWN_KEYS as readonly string[]).includes(k)));
-    return super.with.call(next, rest as ScaleOptions) as this;
-  }
-
-  /** @internal A scale acts on workload objects through the Kubernetes API: the native engine only. */
-  protected override engineNamed(name: EngineName): Engine {
-    if (name !== 'native') throw new TypeError(`A scale runs through the 'native' engine only, got '${name}'. Remove \`.engine('${name}')\` (or the client's \`engine\`) for this experiment.`);
-    return super.engineNamed(name);
+    return next;
   }
 
   /** @internal */

@@ -4,10 +4,12 @@ import type { Probe } from '../safety/probe.ts';
 import { scaledReadiness } from '../safety/probes/scaled-readiness.ts';
 import { targetHealthProbes } from '../safety/probes/target-health.ts';
 import type { TargetGroups } from '../safety/target-workloads.ts';
+import { BlastRadiusError } from '../errors/blast-radius-error.ts';
 import { NoTargetsError } from '../errors/no-targets-error.ts';
 import { candidates, readyCount } from './pod-kill.ts';
 import type { FaultPlan } from './plan.ts';
 import { describeScale, scaleRestore } from './scale.ts';
+import { describeIsolate, isolatedPods, isolateRestore } from './isolate.ts';
 
 /*
  * What the fault-generic lifecycle asks of a fault, one function per question, each a switch on
@@ -32,6 +34,18 @@ export function checkFaultTargets(plan: FaultPlan, pods: readonly PodInfo[]): Po
       checkBlastRadius(ready, Math.max(0, ready - plan.to), Math.min(plan.minAvailable, ready));
       return pods[0] as PodInfo;
     }
+    case 'isolate': {
+      // The policy cuts every selected pod at once: none of them stays reachable, so any
+      // minAvailable above 0 (the isolate default) refuses.
+      const cut = isolatedPods(pods);
+      if (cut.length === 0) throw new NoTargetsError(plan.namespace, plan.selector, `matches ${pods.length} pod(s), all of them terminating`);
+      const ready = readyCount(pods);
+      if (plan.minAvailable > 0) {
+        throw new BlastRadiusError(ready, ready, plan.minAvailable, `isolating the ${ready} ready pod(s) of the selector (the NetworkPolicy cuts every pod it selects)`,
+          'Narrow the selector to the pods to cut, and leave minAvailable at 0 (the isolate default).');
+      }
+      return cut[0] as PodInfo;
+    }
   }
 }
 
@@ -39,6 +53,7 @@ export function checkFaultTargets(plan: FaultPlan, pods: readonly PodInfo[]): Po
 export function defaultHealth(plan: FaultPlan, groups: TargetGroups): Probe[] {
   switch (plan.kind) {
     case 'pod-kill':
+    case 'isolate': // readiness as the kubelet sees it: the policy does not cut the node's probes (docs/isolate-fault.md)
       return targetHealthProbes(plan.namespace, plan.selector, groups);
     case 'scale':
       return [scaledReadiness(plan)];
@@ -52,6 +67,8 @@ export function restoreSteps(plan: FaultPlan): readonly unknown[] {
       return []; // a deleted pod is replaced by its controller
     case 'scale':
       return plan.dryRun ? [] : scaleRestore(plan);
+    case 'isolate':
+      return plan.dryRun ? [] : isolateRestore(plan);
   }
 }
 
@@ -65,5 +82,7 @@ export function describePlan(plan: FaultPlan, fault: string, engine: string): st
     }
     case 'scale':
       return describeScale(plan, engine);
+    case 'isolate':
+      return describeIsolate(plan, engine);
   }
 }

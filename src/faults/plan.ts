@@ -1,3 +1,4 @@
+import type { IsolatePlan } from './isolate.ts';
 import type { PodKillPlan } from './pod-kill.ts';
 import type { ScalePlan } from './scale.ts';
 
@@ -13,7 +14,7 @@ import type { ScalePlan } from './scale.ts';
  * }
  * ```
  */
-export type FaultPlan = PodKillPlan | ScalePlan;
+export type FaultPlan = PodKillPlan | ScalePlan | IsolatePlan;
 
 /** What every fault's plan has: where, which pods (its health and its breaker key), how long, dry run. */
 export interface PlanBase {

@@ -1,0 +1,47 @@
+import { isolationPolicy, type IsolatePlan } from '../faults/isolate.ts';
+import { runLabels } from '../labels.ts';
+import type { EngineContext, Injection } from './engine.ts';
+import { holdChange } from './held-change.ts';
+
+/**
+ * The native isolate: one NetworkPolicy that selects the target pods and allows nothing in the
+ * chosen direction(s), created at once, held until `for` elapses or the run stops, then
+ * deleted. The CNI (the test bed's nftables controller) does the cutting. The policy carries
+ * the run's labels and its delete is in the run's Lease, so the reaper removes it if this
+ * process dies in between.
+ *
+ * @example
+ * ```ts
+ * const injection = injectIsolate(plan, context);
+ * await injection.stop(budget); // the NetworkPolicy is gone, traffic flows again
+ * ```
+ */
+export function injectIsolate(plan: IsolatePlan, context: EngineContext): Injection {
+  const { namespace, policy } = plan;
+  const { cluster } = context;
+  const create = cluster.createNetworkPolicy?.bind(cluster);
+  const remove = cluster.deleteNetworkPolicy?.bind(cluster);
+  const pods = (context.pods ?? []).filter((p) => !p.terminating).map((p) => p.name);
+  const log = { runId: context.runId, policy, direction: plan.direction };
+  return holdChange(plan, {
+    unsupported: create === undefined || remove === undefined ? 'The cluster port has no createNetworkPolicy()/deleteNetworkPolicy(): it cannot run an isolate fault.' : undefined,
+    apply: async (signal) => {
+      await create?.(isolationPolicy(plan, runLabels(context.runId)), { signal });
+      context.logger.info({ ...log, pods: pods.length }, 'pods isolated');
+    },
+    revert: async (budget) => {
+      // Persistent: the delete rides out an API server restart until the teardown budget ends.
+      await remove?.(namespace, policy, { signal: budget, persistent: true });
+      context.logger.info(log, 'isolation removed');
+    },
+    leftover: (reason) => ({
+      kind: 'NetworkPolicy',
+      apiVersion: 'networking.k8s.io/v1',
+      namespace,
+      name: policy,
+      reason: `NetworkPolicy not deleted, the pods are still isolated: ${reason}`,
+      command: `kubectl delete networkpolicy ${policy} -n ${namespace}`,
+    }),
+    section: (createdAt, removedAt) => ({ isolate: { policy, direction: plan.direction, pods, createdAt, removedAt } }),
+  });
+}
