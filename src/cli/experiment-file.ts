@@ -5,7 +5,7 @@ import { describe, readDuration } from '../util/duration.ts';
 import { isDnsLabel, isDnsSubdomain } from '../util/names.ts';
 import { OPTION_TABLE } from '../experiment/option-table.ts';
 import { RUN_NAME, type OptionType } from '../experiment/option-types.ts';
-import type { ExperimentSpec, ScaleSpec } from './experiment-spec.ts';
+import type { ExperimentSpec, IsolateSpec, ScaleSpec } from './experiment-spec.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
 
 export { ExperimentFileError };
@@ -48,7 +48,7 @@ const PROMETHEUS_PROBE: Type = {
 };
 
 /** The file's `kind` per fault. */
-const KINDS = ['PodKill', 'Scale'] as const;
+const KINDS = ['PodKill', 'Scale', 'Isolate'] as const;
 
 /** Options of a pod kill that a scale (one change held for `for`) does not take. */
 const POD_KILL_ONLY = ['count', 'percent', 'every', 'gracePeriod'];
@@ -86,6 +86,17 @@ const SCALE_SCHEMA: Type = fileSchema({
   to: { t: 'integer', min: 0 },
   by: { t: 'number', min: -100, max: 1000 },
   allowAutoscaler: { t: 'boolean' },
+  ...Object.fromEntries(Object.entries(optionFields('spec')).filter(([key]) => !POD_KILL_ONLY.includes(key))),
+});
+
+/**
+ * The schema of a `kind: Isolate` file: the pods as `spec.target.selector` (no `exclude`: a
+ * NetworkPolicy selects by labels only), `spec.direction`, the options every fault has
+ * (docs/isolate-fault.md).
+ */
+const ISOLATE_SCHEMA: Type = fileSchema({
+  target: { t: 'object', required: ['selector'], fields: { selector: { t: 'selector' } } },
+  direction: { t: 'enum', values: ['ingress', 'egress', 'both'] },
   ...Object.fromEntries(Object.entries(optionFields('spec')).filter(([key]) => !POD_KILL_ONLY.includes(key))),
 });
 
@@ -253,8 +264,9 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
     });
 
   // The fault decides the schema of `spec`: read `kind` first (checked again, with its line, below).
-  const isScale = isMap(doc.contents) && (doc.contents.get('kind') as unknown) === 'Scale';
-  const doc1 = check(doc.contents as Node, isScale ? SCALE_SCHEMA : SCHEMA, '') as {
+  const kind = isMap(doc.contents) ? (doc.contents.get('kind') as unknown) : undefined;
+  const isScale = kind === 'Scale';
+  const doc1 = check(doc.contents as Node, isScale ? SCALE_SCHEMA : kind === 'Isolate' ? ISOLATE_SCHEMA : SCHEMA, '') as {
     metadata?: { name?: string; namespace?: string };
     spec: { target: ExperimentSpec['target']; probes?: ExperimentSpec['probes']; engine?: ExperimentSpec['engine'] } & Record<string, unknown>;
   };
@@ -267,6 +279,9 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
     if ((to === undefined) === (by === undefined)) fail(nodes.get('spec') ?? doc.contents, 'spec.to', 'a Scale needs exactly one of `to` (replicas) or `by` (percent)');
     scale = { workload: target as unknown as ScaleSpec['workload'], ...(to === undefined ? {} : { to }), ...(by === undefined ? {} : { by }), ...(allowAutoscaler ? { allowAutoscaler } : {}) };
   }
+  const { direction } = options as { direction?: IsolateSpec['direction'] };
+  delete options.direction;
+  const isolate: IsolateSpec | undefined = kind === 'Isolate' ? (direction === undefined ? {} : { direction }) : undefined;
   return {
     spec: {
       ...(doc1.metadata?.name ? { name: doc1.metadata.name } : {}),
@@ -275,6 +290,7 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
       probes,
       ...(engine ? { engine } : {}),
       ...(scale ? { scale } : {}),
+      ...(isolate ? { isolate } : {}),
     },
     namespace,
     locate: (error: TypeError) => {

@@ -1,6 +1,8 @@
 import type { Chaos } from '../chaos.ts';
 import type { PodKillExperiment } from '../experiment/builder.ts';
 import type { ScaleExperiment, ScaleOptions } from '../experiment/scale-experiment.ts';
+import type { IsolateExperiment, IsolateOptions } from '../experiment/isolate-experiment.ts';
+import type { IsolateDirection } from '../faults/isolate.ts';
 import type { ScalableKind } from '../faults/scale.ts';
 import type { PodKillOptions } from '../experiment/options.ts';
 import type { PodKillTarget } from '../experiment/target.ts';
@@ -27,6 +29,13 @@ export interface ExperimentSpec {
   readonly engine?: 'native' | 'litmus';
   /** Present for a scale (`run --type scale`, a file's `kind: Scale`): the workload and the change; `target.selector` is unused. */
   readonly scale?: ScaleSpec;
+  /** Present for an isolate (`run --type isolate`, a file's `kind: Isolate`): the direction; `target` is the pods. */
+  readonly isolate?: IsolateSpec;
+}
+
+/** The isolate part of an {@link ExperimentSpec}. @example `{ direction: 'ingress' }` */
+export interface IsolateSpec {
+  readonly direction?: IsolateDirection;
 }
 
 /** The scale part of an {@link ExperimentSpec}. @example `{ workload: { kind: 'Deployment', name: 'web' }, to: 1 }` */
@@ -38,7 +47,10 @@ export interface ScaleSpec {
 }
 
 /** Builds the SDK experiment; the SDK's TypeErrors name the option that is wrong. */
-export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment | ScaleExperiment {
+export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment | ScaleExperiment | IsolateExperiment {
+  if (spec.isolate !== undefined) {
+    return chaos.isolate(spec.target, { ...(spec.options as IsolateOptions), ...spec.isolate, ...(spec.name === undefined ? {} : { name: spec.name }), probes: spec.probes.map(toProbe) });
+  }
   if (spec.scale !== undefined) {
     const { workload, ...change } = spec.scale;
     const scale = chaos.scale(

@@ -105,10 +105,12 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
       .addHelpText('after', EXIT_HELP);
 
-  const run = sub('run', 'run a pod-kill or scale experiment in this process, with live progress; prints the report')
-    .addOption(new Option('--type <fault>', "fault type: pod-kill or scale (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
+  const run = sub('run', 'run a pod-kill, scale or isolate experiment in this process, with live progress; prints the report')
+    .addOption(new Option('--type <fault>', "fault type: pod-kill, scale or isolate (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
     .addOption(pointedFlag('--duration <value>', '--duration is spelled --for in kubechaos, with a unit: --for 30s'))
-    .option('--target <selector>', 'pod-kill: label selector of the target pods, e.g. app=web,tier!=db (required)', selectorFlag('--target'))
+    .option('--target <selector>', 'pod-kill, isolate: label selector of the target pods, e.g. app=web,tier!=db (required)', selectorFlag('--target'))
+    .option('--selector <selector>', 'the same as --target', selectorFlag('--selector'))
+    .addOption(new Option('--direction <direction>', 'isolate: the traffic to cut (default both)').choices(['ingress', 'egress', 'both']))
     .option('--workload <kind/name>', 'scale: the workload to scale, Deployment/NAME or StatefulSet/NAME (required)', scaleWorkloadFlag('--workload'))
     .option('--to <n>', 'scale: replicas during the fault, an integer >= 0 (exclusive with --by)', integerFlag('--to', 0))
     .option('--by <percent>', 'scale: change of the replicas in percent, e.g. -50 or 100 (exclusive with --to)', (v: string) => {
@@ -124,7 +126,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--probe-prometheus <query<n|query>n>', "health probe: a PromQL instant query, healthy while the condition holds, e.g. 'QUERY<0.01' (repeatable; needs --prometheus-url)", prometheusConditionFlag('--probe-prometheus'), [])
     .option('--prometheus-url <url>', 'the Prometheus server --probe-prometheus queries, e.g. http://prometheus:9090');
   runnerFlags(run, 'Lease TTL: how long after a crash before a reaper may clean up, at least 1s (default 15s)')
-    .addHelpText('before', 'Examples:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type scale --workload Deployment/web -n shop --to 1 --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n')
+    .addHelpText('before', 'Examples:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type scale --workload Deployment/web -n shop --to 1 --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type isolate --selector app=payments -n shop --direction ingress --for 30s --safety-threshold 0.9 --probe-http http://checkout.shop/health\n')
     .action(async (opts: RunOptions, cmd: Command) => {
       const spec = specFromFlags(opts);
       const { runExperiment } = await import('./run-experiment.ts');
@@ -237,7 +239,7 @@ function scaleWorkloadFlag(flag: string) {
 /** `--type`: kubechaos's fault names; the platform's spelling (`pod_kill`) is read as `pod-kill`. */
 function faultType(value: string): string {
   const fault = value.trim().toLowerCase().replaceAll('_', '-');
-  if (fault !== 'pod-kill' && fault !== 'scale') throw new InvalidArgumentError(`--type must be pod-kill or scale, got "${value}".`);
+  if (fault !== 'pod-kill' && fault !== 'scale' && fault !== 'isolate') throw new InvalidArgumentError(`--type must be pod-kill, scale or isolate, got "${value}".`);
   return fault;
 }
 
@@ -252,6 +254,8 @@ function pointedFlag(flags: string, message: string): Option {
 interface RunOptions extends BreakerFlags, Record<string, unknown> {
   type: string;
   target?: string;
+  selector?: string;
+  direction?: 'ingress' | 'egress' | 'both';
   workload?: { kind: 'Deployment' | 'StatefulSet'; name: string };
   to?: number;
   by?: number;
@@ -276,17 +280,27 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
   const { name, engine, ...options } = optionsFromFlags(o) as ExperimentSpec['options'] & Pick<ExperimentSpec, 'name' | 'engine'>;
   const common = { ...(name === undefined ? {} : { name }), options, probes, ...(engine === undefined ? {} : { engine }) };
   if (o.type === 'scale') return { ...common, target: { selector: '' }, scale: scaleFromFlags(o) };
-  if (o.target === undefined) throw usage("required option '--target <selector>' not specified (the pods a pod-kill targets, e.g. --target app=web)");
   for (const flag of ['workload', 'to', 'by', 'allowAutoscaler'] as const) {
     if (o[flag] !== undefined) throw usage(`--${flag === 'allowAutoscaler' ? 'allow-autoscaler' : flag} is an option of --type scale; remove it, or add --type scale`);
   }
-  return { ...common, target: { selector: o.target } };
+  if (o.type === 'isolate') return { ...common, target: { selector: targetSelector(o) }, isolate: o.direction === undefined ? {} : { direction: o.direction } };
+  if (o.direction !== undefined) throw usage('--direction is an option of --type isolate; remove it, or add --type isolate');
+  return { ...common, target: { selector: targetSelector(o) } };
+}
+
+/** The pods of a pod-kill or an isolate: `--target`, or its other spelling `--selector`. */
+function targetSelector(o: RunOptions): string {
+  if (o.selector !== undefined && o.target !== undefined && o.selector !== o.target) throw usage('--selector is another spelling of --target: pass one of them');
+  const selector = o.target ?? o.selector;
+  if (selector === undefined) throw usage(`required option '--target <selector>' not specified (the pods ${o.type === 'isolate' ? 'an' : 'a'} ${o.type} targets, e.g. --target app=web)`);
+  return selector;
 }
 
 /** The scale part of `run --type scale`: --workload and one of --to/--by. */
 function scaleFromFlags(o: RunOptions): ScaleSpec {
   if (o.workload === undefined) throw usage("--type scale needs --workload Deployment/NAME (or StatefulSet/NAME): the workload to scale");
-  if (o.target !== undefined) throw usage('--target is an option of --type pod-kill; a scale targets --workload');
+  if (o.target !== undefined || o.selector !== undefined) throw usage(`--${o.target === undefined ? 'selector' : 'target'} is an option of --type pod-kill and isolate; a scale targets --workload`);
+  if (o.direction !== undefined) throw usage('--direction is an option of --type isolate; remove it, or add --type isolate');
   if ((o.to === undefined) === (o.by === undefined)) throw usage('--type scale needs one of --to N (replicas) or --by PERCENT');
   return { workload: o.workload, ...(o.to === undefined ? {} : { to: o.to }), ...(o.by === undefined ? {} : { by: o.by }), ...(o.allowAutoscaler ? { allowAutoscaler: true } : {}) };
 }
@@ -308,6 +322,7 @@ const OPTION_FLAGS: Readonly<Record<string, string>> = {
   ttl: '--ttl',
   to: '--to',
   by: '--by',
+  direction: '--direction',
 };
 
 /** An SDK TypeError from `run`'s flags, as a usage error that names the flag. */

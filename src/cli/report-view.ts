@@ -16,7 +16,8 @@ export function reportTable(report: Report): string {
     ['dry run', report.dryRun ? 'yes' : null],
     ['would kill', report.dryRun ? report.wouldKill.map((p) => p.name).join(', ') || 'none' : null],
     ['scaled', scaleLine(report)],
-    ['kills', report.scale ? null : report.kills.length],
+    ['isolated', isolateLine(report)],
+    ['kills', report.scale || report.isolate ? null : report.kills.length],
     ['min health', report.minHealth === null ? null : report.minHealth.toFixed(2)],
     ['recovered in', report.timeToRecover === null ? null : `${(report.timeToRecover / 1000).toFixed(1)}s`],
     ['duration', ms === null ? null : `${(ms / 1000).toFixed(1)}s`],
@@ -33,6 +34,14 @@ function scaleLine(report: Report): string | null {
   if (s === undefined) return null;
   const end = report.dryRun ? 'dry run, not applied' : s.restoredAt !== null ? 'restored' : s.scaledAt === null ? 'not applied' : 'NOT restored (see leftovers)';
   return `${s.kind}/${s.name} ${s.from} -> ${s.to}, ${end}`;
+}
+
+/** An isolate run's policy and whether it was removed: `ingress of 2 pod(s), NetworkPolicy kubechaos-isolate-…, removed`. */
+function isolateLine(report: Report): string | null {
+  const i = report.isolate;
+  if (i === undefined) return null;
+  const end = report.dryRun ? 'dry run, not applied' : i.removedAt !== null ? 'removed' : i.createdAt === null ? 'not applied' : 'NOT removed (see leftovers)';
+  return `${i.direction} of ${i.pods.length} pod(s), NetworkPolicy ${i.policy}, ${end}`;
 }
 
 /** `kubechaos list` rows. */
@@ -61,10 +70,13 @@ export function runsTable(runs: readonly RunInfo[], withNamespace: boolean): str
 export function runDetails(run: RunInfo): string {
   const spec = (run.spec ?? {}) as {
     selector?: string; count?: number; percent?: number; intervalMs?: number; durationMs?: number; dryRun?: boolean;
-    workload?: { kind: string; name: string }; from?: number; to?: number;
+    workload?: { kind: string; name: string }; from?: number; to?: number; policy?: string; direction?: string;
   };
   // A scale's spec names its workload and replicas instead of rounds.
   const scale = spec.workload ? `${spec.workload.kind}/${spec.workload.name} ${spec.from} -> ${spec.to}` : null;
+  // An isolate's spec names its NetworkPolicy and direction; it has no rounds either.
+  const isolate = spec.policy ? `${spec.direction}, NetworkPolicy ${spec.policy}` : null;
+  const held = scale ?? isolate;
   return fields([
     ['Name', run.name ?? run.id],
     ['ID', run.name ? run.id : null],
@@ -77,8 +89,9 @@ export function runDetails(run: RunInfo): string {
     ['Kills', run.kills],
     ['Target', spec.selector],
     ['Scale', scale],
-    ['Per round', scale ? null : spec.percent === undefined || spec.percent === null ? (spec.count ?? 1) : `${spec.percent}%`],
-    ['Every', scale ? null : spec.intervalMs ? `${spec.intervalMs / 1000}s` : 'single round'],
+    ['Isolate', isolate],
+    ['Per round', held ? null : spec.percent === undefined || spec.percent === null ? (spec.count ?? 1) : `${spec.percent}%`],
+    ['Every', held ? null : spec.intervalMs ? `${spec.intervalMs / 1000}s` : 'single round'],
     ['For', spec.durationMs ? `${spec.durationMs / 1000}s` : null],
     ['Dry run', spec.dryRun ? 'yes' : null],
     ['Owner', run.owner ? `${run.owner.host}/${run.owner.pid}` : null],
