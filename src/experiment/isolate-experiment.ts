@@ -1,6 +1,6 @@
 import { assertDirection, policyName, type IsolateDirection, type IsolatePlan } from '../faults/isolate.ts';
 import type { ClientContext } from './context.ts';
-import { HeldExperiment } from './held-experiment.ts';
+import { HeldExperiment, type HeldFault } from './held-experiment.ts';
 import type { NormalizedOptions, PodKillOptions } from './options.ts';
 import { normalizeTarget, type NormalizedTarget, type PodKillTarget } from './target.ts';
 
@@ -24,7 +24,7 @@ export type IsolateOptions = Omit<PodKillOptions, 'count' | 'percent' | 'gracePe
  */
 export type IsolateTarget = Omit<PodKillTarget, 'exclude'>;
 
-const OWN_KEYS = ['direction'] as const;
+const HELD: HeldFault = { name: 'isolate', insteadOfRounds: '', ownKeys: ['direction'] };
 
 /**
  * Validates an isolate target: a pod-kill target without `exclude` (a NetworkPolicy cannot
@@ -93,18 +93,8 @@ export class IsolateExperiment extends HeldExperiment<IsolateOptions> {
   }
 
   /** @internal */
-  protected get faultName(): string {
-    return 'isolate';
-  }
-
-  /** @internal */
-  protected get insteadOfRounds(): string {
-    return '';
-  }
-
-  /** @internal */
-  protected get ownKeys(): readonly string[] {
-    return OWN_KEYS;
+  protected get held(): HeldFault {
+    return HELD;
   }
 
   /** @internal The isolate's own option of `with()`: `direction`. */

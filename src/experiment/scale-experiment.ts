@@ -7,7 +7,7 @@ import { checkNamespace } from '../safety/guards/namespaces.ts';
 import { checkPermissions } from '../safety/guards/rbac.ts';
 import { assertInteger, assertRange } from '../util/validate.ts';
 import type { ClientContext } from './context.ts';
-import { HeldExperiment } from './held-experiment.ts';
+import { HeldExperiment, type HeldFault } from './held-experiment.ts';
 import type { NormalizedOptions, PodKillOptions } from './options.ts';
 import type { NormalizedScaleTarget } from './scale-target.ts';
 
@@ -33,7 +33,7 @@ export interface ScaleSpec {
   readonly allowAutoscaler: boolean;
 }
 
-const OWN_KEYS = ['to', 'by', 'allowAutoscaler'] as const;
+const HELD: HeldFault = { name: 'scale', insteadOfRounds: 'use `to`/`by`', ownKeys: ['to', 'by', 'allowAutoscaler'] };
 
 /**
  * An immutable scale experiment: sets a Deployment's or StatefulSet's replicas to `to(n)` (or
@@ -95,18 +95,8 @@ export class ScaleExperiment extends HeldExperiment<ScaleOptions> {
   }
 
   /** @internal */
-  protected get faultName(): string {
-    return 'scale';
-  }
-
-  /** @internal */
-  protected get insteadOfRounds(): string {
-    return 'use `to`/`by`';
-  }
-
-  /** @internal */
-  protected get ownKeys(): readonly string[] {
-    return OWN_KEYS;
+  protected get held(): HeldFault {
+    return HELD;
   }
 
   /** @internal The scale's own options of `with()`: `to`, `by` (exclusive), `allowAutoscaler`. */

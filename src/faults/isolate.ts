@@ -3,6 +3,7 @@ import type { PodInfo } from '../cluster/port.ts';
 import { parseSelector, type Requirement } from '../cluster/selector.ts';
 import type { Permission } from '../data/permission.ts';
 import { describe } from '../util/duration.ts';
+import { faultPermissions } from './permissions.ts';
 import type { PlanBase } from './plan.ts';
 
 /** Which traffic an isolate cuts: to the pods, from the pods, or both. @example `'ingress'` */
@@ -114,14 +115,8 @@ export interface NetworkPolicyObject {
 
 /** The permissions an isolate needs: list the pods, create and delete NetworkPolicies (and restore them). */
 export function isolatePermissions(plan: IsolatePlan): Permission[] {
-  const ns = plan.namespace;
-  const needed: Permission[] = [{ verb: 'list', resource: 'pods', group: '', namespace: ns }];
-  if (!plan.dryRun) {
-    needed.push({ verb: 'create', resource: 'networkpolicies', group: 'networking.k8s.io', namespace: ns });
-    needed.push({ verb: 'delete', resource: 'networkpolicies', group: 'networking.k8s.io', namespace: ns });
-    needed.push({ verb: 'create', resource: 'events', group: 'events.k8s.io', namespace: ns });
-  }
-  return needed;
+  const policies = (verb: string) => [verb, 'networkpolicies', 'networking.k8s.io'] as const;
+  return faultPermissions(plan.namespace, plan.dryRun, [['list', 'pods', '']], [policies('create'), policies('delete')]);
 }
 
 /** What a reaper must do after an isolate whose process died: delete the NetworkPolicy. Recorded before it is created. */

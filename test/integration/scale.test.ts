@@ -2,7 +2,7 @@
 // ReplicaSet controller removes and recreates pods; the restore at the end, after a safety
 // abort, and by the reaper after the owner is SIGKILLed; an HPA-managed target refused with
 // nothing written; dry run; `kubechaos run --type scale`.
-import { spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { AppsV1Api, AutoscalingV2Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,9 @@ import { createTestNamespace, deployHttpApp, isReady, listPods, loadKubeConfig, 
 import { createChaos, getRun, probes, reap, reportOf } from '../../src/index.ts';
 import { cli, startCli } from './registry-support.ts';
 import { chaosEvents, snapshot } from './support/snapshot.ts';
+import { killHard, startChild } from './support/started-child.ts';
+import { expectUndoneAtAbort, untilAborted } from './support/safety-abort.ts';
+import { expectCliRefusals } from './support/cli-refusals.ts';
 
 const CHILD = fileURLToPath(new URL('./support/scale-child.ts', import.meta.url));
 
@@ -18,7 +21,7 @@ let namespace: string;
 const web = () => ({ namespace, kind: 'Deployment' as const, name: 'web' });
 const replicas = async () => (await kc.makeApiClient(AppsV1Api).readNamespacedDeployment({ namespace, name: 'web' })).spec!.replicas;
 const livePods = async () => (await listPods(kc, namespace, 'app=web')).filter((p) => !p.metadata!.deletionTimestamp);
-const children: Array<ReturnType<typeof spawn>> = [];
+const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   kc = loadKubeConfig();
@@ -69,14 +72,9 @@ describe('scale on the real control plane', () => {
       .withSafety(0.9)
       .probe(probes.readiness({ kind: 'Deployment', name: 'web' }))
       .onAbort('report')
-      .during(({ signal }) => new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true })));
+      .during(untilAborted);
 
-    expect(report.outcome).toBe('aborted');
-    expect(report.stopCause).toBe('safety');
-    expect(report.minHealth).toBeLessThan(0.9);
-    expect(report.scale!.restoredAt).not.toBeNull();
-    // Restored right after the halt: one PATCH, not at the end of `for`.
-    expect(Date.parse(report.scale!.restoredAt!) - Date.parse(report.stoppedAt!)).toBeLessThan(5_000);
+    expectUndoneAtAbort(report, report.scale!.restoredAt);
     expect(await replicas()).toBe(3);
     await waitForReadyReplicas(kc, namespace, 'web', 3);
   });
@@ -106,23 +104,12 @@ describe('scale on the real control plane', () => {
 
   it('after the owner is SIGKILLed, the reaper applies the restore recorded in the Lease', async () => {
     await waitForReadyReplicas(kc, namespace, 'web', 3);
-    const child = spawn(process.execPath, [CHILD, JSON.stringify({ namespace, ttl: '3s' })], { stdio: ['ignore', 'pipe', 'inherit'] });
-    children.push(child);
-    let out = '';
-    const id = await new Promise<string>((resolve, reject) => {
-      child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-        out += chunk;
-        const m = /"started":"([^"]+)"/.exec(out);
-        if (m) resolve(m[1]!);
-      });
-      child.on('exit', (code) => reject(new Error(`scale child exited ${code}: ${out}`)));
-    });
+    const { child, id } = await startChild(CHILD, { namespace, ttl: '3s' }, children);
     const run = await getRun(id, { kubeConfig: kc, namespace });
     expect(run?.restore).toEqual([{ op: 'patch', object: { apiVersion: 'apps/v1', kind: 'Deployment', namespace, name: 'web' }, patch: { spec: { replicas: 3 } } }]);
     expect(await replicas()).toBe(1);
 
-    child.kill('SIGKILL');
-    await new Promise((resolve) => child.once('exit', resolve));
+    await killHard(child);
     await waitUntil("the dead run's Lease to expire", async () => (await getRun(id, { kubeConfig: kc, namespace }))?.state === 'stale', 15_000, 200);
     const reaped = (await reap({ kubeConfig: kc, namespaces: [namespace] })).reaped.find((r) => r.run.id === id);
     expect(reaped).toMatchObject({ restored: 1, errors: [] });
@@ -181,13 +168,9 @@ describe('scale on the real control plane', () => {
     expect(await replicas()).toBe(3);
     await waitForReadyReplicas(kc, namespace, 'web', 3);
 
-    const before = await snapshot(kc, namespace);
-    const count = await cli(['run', '--type', 'scale', '--workload', 'Deployment/web', '-n', namespace, '--to', '1', '--count', '2']);
-    expect(count.code).toBe(2);
-    expect(count.stderr).toContain('--count');
-    const noChange = await cli(['run', '--type', 'scale', '--workload', 'Deployment/web', '-n', namespace]);
-    expect(noChange.code).toBe(2);
-    expect(noChange.stderr).toContain('--to N');
-    expect(await snapshot(kc, namespace)).toEqual(before);
+    await expectCliRefusals(kc, namespace, [
+      [['run', '--type', 'scale', '--workload', 'Deployment/web', '-n', namespace, '--to', '1', '--count', '2'], 2, '--count'],
+      [['run', '--type', 'scale', '--workload', 'Deployment/web', '-n', namespace], 2, '--to N'],
+    ]);
   });
 });
