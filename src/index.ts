@@ -100,7 +100,7 @@ export type { ScaleReport } from './data/scale-report.ts';
 export type { IsolatePlan, IsolateDirection } from './faults/isolate.ts';
 export { IsolateExperiment, type IsolateOptions, type IsolateTarget } from './experiment/isolate-experiment.ts';
 export type { IsolateReport } from './data/isolate-report.ts';
-export type { AutoscalerTarget } from './cluster/port.ts';
+export type { AutoscalerTarget, NetworkPolicyInfo } from './cluster/port.ts';
 
 export { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
 export type {
@@ -138,6 +138,7 @@ export { NoTargetsError } from './errors/no-targets-error.ts';
 export { UnknownWorkloadError } from './errors/unknown-workload-error.ts';
 export { AutoscaledError } from './errors/autoscaled-error.ts';
 export { NoChangeError } from './errors/no-change-error.ts';
+export { IsolationBypassedError } from './errors/isolation-bypassed-error.ts';
 export { ProtectedNamespaceError } from './errors/protected-namespace-error.ts';
 export { BlastRadiusError } from './errors/blast-radius-error.ts';
 export { ForbiddenError } from './errors/forbidden-error.ts';

@@ -112,6 +112,8 @@ export interface ClusterPort {
    * name exists already (a retried create whose first attempt got through).
    */
   createNetworkPolicy?(policy: { readonly metadata: { readonly name: string; readonly namespace: string } }, options?: CallOptions): Promise<void>;
+  /** The namespace's NetworkPolicies, as far as an isolate needs them (which pods, which traffic they allow). Optional: without it the isolate skips that check. */
+  listNetworkPolicies?(namespace: string, options?: CallOptions): Promise<NetworkPolicyInfo[]>;
   /** Deletes a NetworkPolicy; resolves when it is gone (a 404 included). */
   deleteNetworkPolicy?(namespace: string, name: string, options?: CallOptions): Promise<void>;
   /** The `scaleTargetRef`s of the namespace's HorizontalPodAutoscalers (autoscaling/v2), with the HPA's name. */
@@ -121,6 +123,17 @@ export interface ClusterPort {
   /** SelfSubjectAccessReview for each permission; returns the ones that are not allowed. */
   missingPermissions(permissions: readonly Permission[], options?: CallOptions): Promise<Permission[]>;
   createEvent(event: ChaosEvent, options?: CallOptions): Promise<void>;
+}
+
+/** A NetworkPolicy as an isolate reads it. @example `{ name: 'allow-frontend', podSelector: 'app=web', allowsIngress: true, allowsEgress: false }` */
+export interface NetworkPolicyInfo {
+  readonly name: string;
+  /** `spec.podSelector` in string form (`''` selects every pod of the namespace). */
+  readonly podSelector: string;
+  /** The policy has the Ingress type and at least one ingress rule: it lets some traffic in. */
+  readonly allowsIngress: boolean;
+  /** The policy has the Egress type and at least one egress rule: it lets some traffic out. */
+  readonly allowsEgress: boolean;
 }
 
 /** A HorizontalPodAutoscaler and the workload it scales. @example `{ name: 'web', kind: 'Deployment', target: 'web' }` */

@@ -1,6 +1,7 @@
-import { isolationPolicy, type IsolatePlan } from '../faults/isolate.ts';
+import { IsolationBypassedError } from '../errors/isolation-bypassed-error.ts';
+import { bypassingPolicies, isolatedPods, isolationPolicy, type IsolatePlan } from '../faults/isolate.ts';
 import { runLabels } from '../labels.ts';
-import type { EngineContext, Injection } from './engine.ts';
+import type { EngineContext, EnginePreflightContext, Injection } from './engine.ts';
 import { holdChange } from './held-change.ts';
 
 /**
@@ -44,4 +45,20 @@ export function injectIsolate(plan: IsolatePlan, context: EngineContext): Inject
     }),
     section: (createdAt, removedAt) => ({ isolate: { policy, direction: plan.direction, pods, createdAt, removedAt } }),
   });
+}
+
+/**
+ * The isolate's own preflight (reads only): refuses with ISOLATION_BYPASSED when another
+ * NetworkPolicy allows traffic the isolate would cut to or from its pods. A port that cannot list
+ * NetworkPolicies skips the check.
+ *
+ * @example `await checkIsolation(plan, { runId, cluster, logger, signal })`
+ */
+export async function checkIsolation(plan: IsolatePlan, context: EnginePreflightContext): Promise<void> {
+  const { cluster, signal } = context;
+  const policies = await cluster.listNetworkPolicies?.(plan.namespace, { signal });
+  if (policies === undefined || policies.length === 0) return;
+  const pods = isolatedPods(await cluster.listPods(plan.namespace, plan.selector, { signal }));
+  const found = bypassingPolicies(plan, pods, policies);
+  if (found.length > 0) throw new IsolationBypassedError(plan.namespace, plan.selector, found);
 }

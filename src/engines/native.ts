@@ -3,13 +3,13 @@ import { candidates, chooseVictims, podKillPermissions, type PodKillPlan } from 
 import type { FaultPlan } from '../faults/plan.ts';
 import { scalePermissions } from '../faults/scale.ts';
 import { injectScale } from './native-scale.ts';
-import { injectIsolate } from './native-isolate.ts';
+import { checkIsolation, injectIsolate } from './native-isolate.ts';
 import { isolatePermissions } from '../faults/isolate.ts';
 import { errorFields } from '../logger.ts';
 import { isTransient } from '../cluster/retry.ts';
 import type { RetriedCall } from '../data/stall.ts';
 import { isAbortError, pause } from '../util/abort.ts';
-import type { Engine, EngineContext, Injection } from './engine.ts';
+import type { Engine, EngineContext, EnginePreflightContext, Injection } from './engine.ts';
 import { nextRound } from './round-schedule.ts';
 
 /**
@@ -27,6 +27,7 @@ import { nextRound } from './round-schedule.ts';
 export const nativeEngine: Engine = Object.freeze({
   name: 'native',
   permissions: (plan: FaultPlan) => (plan.kind === 'scale' ? scalePermissions(plan) : plan.kind === 'isolate' ? isolatePermissions(plan) : podKillPermissions(plan)),
+  preflight: async (plan: FaultPlan, context: EnginePreflightContext): Promise<void> => (plan.kind === 'isolate' ? checkIsolation(plan, context) : undefined),
   inject: (plan: FaultPlan, context: EngineContext): Injection =>
     plan.kind === 'scale' ? injectScale(plan, context) : plan.kind === 'isolate' ? injectIsolate(plan, context) : injectPodKill(plan, context),
 });

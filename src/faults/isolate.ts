@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import type { PodInfo } from '../cluster/port.ts';
-import { parseSelector, type Requirement } from '../cluster/selector.ts';
+import type { NetworkPolicyInfo, PodInfo } from '../cluster/port.ts';
+import { matches, parseSelector, type Requirement } from '../cluster/selector.ts';
 import type { Permission } from '../data/permission.ts';
 import { describe } from '../util/duration.ts';
 import { faultPermissions } from './permissions.ts';
@@ -113,10 +113,10 @@ export interface NetworkPolicyObject {
   };
 }
 
-/** The permissions an isolate needs: list the pods, create and delete NetworkPolicies (and restore them). */
+/** The permissions an isolate needs: list the pods and the NetworkPolicies, create and delete NetworkPolicies (and restore them). */
 export function isolatePermissions(plan: IsolatePlan): Permission[] {
   const policies = (verb: string) => [verb, 'networkpolicies', 'networking.k8s.io'] as const;
-  return faultPermissions(plan.namespace, plan.dryRun, [['list', 'pods', '']], [policies('create'), policies('delete')]);
+  return faultPermissions(plan.namespace, plan.dryRun, [['list', 'pods', ''], policies('list')], [policies('create'), policies('delete')]);
 }
 
 /** What a reaper must do after an isolate whose process died: delete the NetworkPolicy. Recorded before it is created. */
@@ -137,4 +137,23 @@ export function describeIsolate(plan: IsolatePlan, engine: string): string {
 /** The pods an isolate cuts: every pod of the selector that is not terminating (the policy selects them all, ready or not). */
 export function isolatedPods(pods: readonly PodInfo[]): PodInfo[] {
   return pods.filter((p) => !p.terminating);
+}
+
+/**
+ * The NetworkPolicies that would let through some of what the isolate cuts: they select at least
+ * one of its pods and allow traffic in a direction it isolates. Policies add up, so the isolate's
+ * deny-all does not cut what they allow.
+ *
+ * @example `bypassingPolicies(plan, pods, [{ name: 'allow-frontend', podSelector: 'app=web', allowsIngress: true, allowsEgress: false }]) // [{ name: 'allow-frontend', allows: 'ingress' }]`
+ */
+export function bypassingPolicies(plan: IsolatePlan, pods: readonly PodInfo[], policies: readonly NetworkPolicyInfo[]): Array<{ name: string; allows: string }> {
+  const types = policyTypes(plan.direction);
+  const found: Array<{ name: string; allows: string }> = [];
+  for (const policy of policies) {
+    const allows = [types.includes('Ingress') && policy.allowsIngress ? 'ingress' : '', types.includes('Egress') && policy.allowsEgress ? 'egress' : ''].filter(Boolean);
+    if (allows.length === 0) continue;
+    const selector = parseSelector(policy.podSelector);
+    if (pods.some((p) => matches(selector, p.labels))) found.push({ name: policy.name, allows: allows.join(' and ') });
+  }
+  return found;
 }

@@ -169,7 +169,7 @@ describe('isolate on the real control plane (NetworkPolicy enforced by the test 
     await waitUntil('web to answer again', async () => (await webBack()) || undefined, 15_000, 50);
   });
 
-  it('refusals write nothing: no pod matches, no right to delete NetworkPolicies, minAvailable above 0; a dry run writes nothing either', async () => {
+  it('refusals write nothing: no pod matches, no right to delete NetworkPolicies, minAvailable above 0, another policy that allows the traffic; a dry run writes nothing either', async () => {
     const before = await snapshot(kc, namespace);
     const chaos = createChaos({ kubeConfig: kc });
     const none = await chaos.isolate({ namespace, selector: { app: 'nope' } }).during(() => {}).catch((e: unknown) => e);
@@ -190,6 +190,17 @@ describe('isolate on the real control plane (NetworkPolicy enforced by the test 
     const forbidden = await createChaos({ kubeConfig: user, registry: noopRegistry, handleSignals: false }).isolate(target()).during(() => {}).catch((e: unknown) => e);
     expect(forbidden).toMatchObject({ code: 'RBAC_FORBIDDEN' });
     expect((forbidden as Error).message).toContain('delete networkpolicies');
+
+    // Another policy that lets traffic in to web: policies add up, the isolate would not cut it.
+    const net = kc.makeApiClient(NetworkingV1Api);
+    await net.createNamespacedNetworkPolicy({ namespace, body: { metadata: { name: 'allow-web-in' }, spec: { podSelector: { matchLabels: { app: 'web' } }, policyTypes: ['Ingress'], ingress: [{}] } } });
+    try {
+      const bypassed = await chaos.isolate(target()).ingress().during(() => {}).catch((e: unknown) => e);
+      expect(bypassed).toMatchObject({ code: 'ISOLATION_BYPASSED', policies: ['allow-web-in'] });
+      expect((await policies()).map((p) => p.metadata!.name)).toEqual(['allow-web-in']);
+    } finally {
+      await net.deleteNamespacedNetworkPolicy({ namespace, name: 'allow-web-in' });
+    }
 
     const dry = await chaos.isolate(target()).egress().dryRun().during(() => {});
     expect(dry).toMatchObject({ dryRun: true, outcome: 'passed', isolate: { direction: 'egress', createdAt: null, removedAt: null } });

@@ -1,18 +1,19 @@
 // Issue 11, part 2: the isolate fault's validation and plan, against the in-memory fake (the real
 // control plane, with NetworkPolicy enforcement, is in test/integration/isolate.test.ts).
 import { describe, expect, it } from 'vitest';
-import { createChaos } from '../../src/index.ts';
+import { createChaos, type NetworkPolicyInfo } from '../../src/index.ts';
 import { checkFaultTargets, describePlan, restoreSteps } from '../../src/faults/catalogue.ts';
-import { isolatePermissions, isolationPolicy, podSelectorOf, type IsolatePlan } from '../../src/faults/isolate.ts';
+import { bypassingPolicies, isolatePermissions, isolationPolicy, podSelectorOf, type IsolatePlan } from '../../src/faults/isolate.ts';
 import { runLabels } from '../../src/labels.ts';
 import { FakeCluster } from './support/fake-cluster.ts';
 
 const web = { namespace: 'shop', selector: { app: 'web' } };
 
 /** The fake with the NetworkPolicy calls, each recorded. */
-function client(options: ConstructorParameters<typeof FakeCluster>[0] = {}) {
+function client(options: ConstructorParameters<typeof FakeCluster>[0] = {}, existing: NetworkPolicyInfo[] = []) {
   const policies: string[] = [];
   const cluster = Object.assign(new FakeCluster(options), {
+    listNetworkPolicies: async () => existing,
     createNetworkPolicy: async (policy: { metadata: { name: string } }) => void policies.push(`create ${policy.metadata.name}`),
     deleteNetworkPolicy: async (_ns: string, name: string) => void policies.push(`delete ${name}`),
   });
@@ -87,7 +88,7 @@ describe('isolate: the plan', () => {
       { verb: 'create', resource: 'networkpolicies', group: 'networking.k8s.io', namespace: 'shop' },
       { verb: 'delete', resource: 'networkpolicies', group: 'networking.k8s.io', namespace: 'shop' },
     ]));
-    expect(isolatePermissions({ ...plan, dryRun: true }).map((p) => p.verb)).toEqual(['list']);
+    expect(isolatePermissions({ ...plan, dryRun: true }).map((p) => `${p.verb} ${p.resource}`)).toEqual(['list pods', 'list networkpolicies']);
     expect(restoreSteps(plan)).toEqual([{ op: 'delete', object: { apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', namespace: 'shop', name: plan.policy } }]);
     expect(restoreSteps({ ...plan, dryRun: true })).toEqual([]);
     expect(describePlan({ ...plan, direction: 'egress' }, 'isolate', 'native')).toBe(
@@ -159,5 +160,33 @@ describe('isolate: runs against the fake', () => {
     const error = await createChaos({ cluster, handleSignals: false }).isolate(web).during(() => {}).catch((e: unknown) => e);
     expect((error as Error).message).toMatch(/no createNetworkPolicy\(\)/);
     expect(cluster.deletes).toEqual([]);
+  });
+
+  it('refuses (ISOLATION_BYPASSED, nothing written) when another policy allows what the isolate would cut to its pods', async () => {
+    const allowIn: NetworkPolicyInfo = { name: 'allow-frontend', podSelector: 'app=web', allowsIngress: true, allowsEgress: false };
+    const { chaos, cluster, policies } = client({}, [allowIn, { name: 'db-only', podSelector: 'app=db', allowsIngress: true, allowsEgress: true }]);
+    const error = await chaos.isolate(web).during(() => {}).catch((e: unknown) => e);
+    expect(error).toMatchObject({ code: 'ISOLATION_BYPASSED', policies: ['allow-frontend'], isPreflightError: true });
+    expect((error as Error).message).toContain('NetworkPolicy "allow-frontend" allows ingress to pods of "app=web"');
+    expect(cluster.writes).toEqual([]);
+    expect(policies).toEqual([]);
+    // An egress isolate is not bypassed by an ingress allow rule.
+    const egress = await chaos.isolate(web).egress().during(() => {});
+    expect(egress.outcome).toBe('passed');
+  });
+});
+
+describe('isolate: policies that add up', () => {
+  const pods = [...new FakeCluster().pods.values()];
+  it('names the policies that select a target pod and allow an isolated direction', () => {
+    const all: NetworkPolicyInfo[] = [
+      { name: 'every-pod', podSelector: '', allowsIngress: false, allowsEgress: true },
+      { name: 'web-in', podSelector: 'app=web', allowsIngress: true, allowsEgress: false },
+      { name: 'deny-only', podSelector: 'app=web', allowsIngress: false, allowsEgress: false },
+      { name: 'other-app', podSelector: 'app=db', allowsIngress: true, allowsEgress: true },
+    ];
+    expect(bypassingPolicies(plan, pods, all)).toEqual([{ name: 'every-pod', allows: 'egress' }, { name: 'web-in', allows: 'ingress' }]);
+    expect(bypassingPolicies({ ...plan, direction: 'ingress' }, pods, all)).toEqual([{ name: 'web-in', allows: 'ingress' }]);
+    expect(bypassingPolicies({ ...plan, direction: 'egress' }, pods, all.slice(1))).toEqual([]);
   });
 });
