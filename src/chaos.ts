@@ -14,6 +14,7 @@ import { ScaleExperiment, type ScaleOptions } from './experiment/scale-experimen
 import { normalizeScaleTarget, type ScaleTarget } from './experiment/scale-target.ts';
 import { DrainExperiment, type DrainOptions } from './experiment/drain-experiment.ts';
 import { normalizeDrainTarget, type DrainTarget } from './experiment/drain-target.ts';
+import { IsolateExperiment, isolateTarget, type IsolateOptions, type IsolateTarget } from './experiment/isolate-experiment.ts';
 import { litmusExperiment, type LitmusExperiment, type LitmusExperimentOptions } from './experiment/litmus-builder.ts';
 import { litmusFromChaosEngine, type FromLitmusOptions } from './experiment/litmus-file/from-litmus.ts';
 import { leaseRegistry } from './registry/lease-registry.ts';
@@ -138,6 +139,19 @@ export interface Chaos {
    * ```
    */
   drain(target: DrainTarget, options?: DrainOptions): DrainExperiment;
+
+  /**
+   * An isolate experiment (an application outage): a NetworkPolicy that selects the target's
+   * pods and allows no `'ingress'`, `'egress'` or (default) `'both'`, for `for`; deleted at the
+   * end (by the reaper if this process dies). Native engine only; needs a CNI that enforces
+   * NetworkPolicy. Every selected pod is cut, so `minAvailable` defaults to 0 here.
+   *
+   * @example
+   * ```ts
+   * await chaos.isolate({ namespace: 'shop', selector: { app: 'payments' } }).ingress().for('30s').during(body);
+   * ```
+   */
+  isolate(target: IsolateTarget, options?: IsolateOptions): IsolateExperiment;
   /**
    * The experiment a LitmusChaos ChaosEngine describes (YAML text or the parsed object): the file
    * a Litmus user already has, run under kubechaos's preflight, Lease, safety and teardown. Its
@@ -264,5 +278,8 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
     // Like a scale, a drain goes through the native engine whatever the client's.
     drain: (target: DrainTarget, drainOptions: DrainOptions = {}) =>
       new DrainExperiment({ ...ctx, engine: engines.get('native') }, normalizeDrainTarget(target), ctx.defaults).with(drainOptions),
+    // An isolate cuts every pod it selects: a default of one pod left available would refuse them all.
+    isolate: (target: IsolateTarget, isolateOptions: IsolateOptions = {}) =>
+      new IsolateExperiment({ ...ctx, engine: engines.get('native') }, isolateTarget(target), mergeOptions(ctx.defaults, { minAvailable: 0 })).with(isolateOptions),
   });
 }

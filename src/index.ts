@@ -81,6 +81,9 @@ export type { ScaleReport } from './data/scale-report.ts';
 export { DrainExperiment, type DrainOptions, type DrainSpec } from './experiment/drain-experiment.ts';
 export type { DrainTarget, NormalizedDrainTarget } from './experiment/drain-target.ts';
 export type { DrainReport, DrainEviction, DrainRefusal } from './data/drain-report.ts';
+export type { IsolateDirection } from './faults/isolate.ts';
+export { IsolateExperiment, type IsolateOptions, type IsolateTarget } from './experiment/isolate-experiment.ts';
+export type { IsolateReport } from './data/isolate-report.ts';
 
 export { loadKubeConfig } from './cluster/kube-cluster.ts';
 export type { WorkloadKind } from './cluster/port.ts';
@@ -110,6 +113,7 @@ export { AutoscaledError } from './errors/autoscaled-error.ts';
 export { NoChangeError } from './errors/no-change-error.ts';
 export { NoNodesError } from './errors/no-nodes-error.ts';
 export { NoSchedulableNodeError } from './errors/no-schedulable-node-error.ts';
+export { IsolationBypassedError } from './errors/isolation-bypassed-error.ts';
 export { ProtectedNamespaceError } from './errors/protected-namespace-error.ts';
 export { BlastRadiusError } from './errors/blast-radius-error.ts';
 export { ForbiddenError } from './errors/forbidden-error.ts';

@@ -70,7 +70,7 @@ _kubechaos() {
   case "$prev" in
     -n|--namespace) COMPREPLY=($(compgen -W "$(kubechaos "\${scope[@]}" __complete namespaces 2>/dev/null)" -- "$cur")); return ;;
     -o|--output) COMPREPLY=($(compgen -W "table json yaml" -- "$cur")); return ;;
-    --type) COMPREPLY=($(compgen -W "pod-kill scale drain" -- "$cur")); return ;;
+    --type) COMPREPLY=($(compgen -W "pod-kill scale drain isolate" -- "$cur")); return ;;
     --engine) COMPREPLY=($(compgen -W "native litmus" -- "$cur")); return ;;
     --kubeconfig|-f|--filename) COMPREPLY=($(compgen -f -- "$cur")); return ;;
   esac

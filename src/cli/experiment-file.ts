@@ -5,7 +5,7 @@ import { describe, readDuration } from '../util/duration.ts';
 import { isDnsLabel, isDnsSubdomain } from '../util/names.ts';
 import { appliesTo, OPTION_TABLE, ownOptions, type FaultKind } from '../experiment/option-table.ts';
 import { RUN_NAME, type OptionType } from '../experiment/option-types.ts';
-import type { DrainCliSpec, ExperimentSpec, ScaleSpec } from './experiment-spec.ts';
+import type { DrainCliSpec, ExperimentSpec, IsolateSpec, ScaleSpec } from './experiment-spec.ts';
 import { ExperimentFileError } from './experiment-file-error.ts';
 
 export { ExperimentFileError };
@@ -48,7 +48,7 @@ const PROMETHEUS_PROBE: Type = {
 };
 
 /** The file's `kind` per fault. */
-const KINDS = ['PodKill', 'Scale', 'Drain'] as const;
+const KINDS = ['PodKill', 'Scale', 'Drain', 'Isolate'] as const;
 
 /** An experiment file: apiVersion, kind, metadata, and the fault's `spec` (required `target`). */
 function fileSchema(spec: Readonly<Record<string, Type>>): Type {
@@ -90,6 +90,16 @@ const SCALE_SCHEMA: Type = fileSchema({
 const DRAIN_SCHEMA: Type = fileSchema({
   target: { t: 'object', required: ['nodes'], fields: { nodes: { t: 'selector' }, selector: { t: 'selector' } } },
   ...optionFields('spec', 'drain'),
+});
+
+/**
+ * The schema of a `kind: Isolate` file: the pods as `spec.target.selector` (no `exclude`: a
+ * NetworkPolicy selects by labels only), `spec.direction`, the options every fault has
+ * (docs/isolate-fault.md).
+ */
+const ISOLATE_SCHEMA: Type = fileSchema({
+  target: { t: 'object', required: ['selector'], fields: { selector: { t: 'selector' } } },
+  ...optionFields('spec', 'isolate'),
 });
 
 /** The types of the options of `fault` (all faults' for `metadata`) the table places in a file's `spec` (or `metadata`). */
@@ -260,7 +270,7 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
   const kind = isMap(doc.contents) ? (doc.contents.get('kind') as unknown) : undefined;
   const isScale = kind === 'Scale';
   const isDrain = kind === 'Drain';
-  const doc1 = check(doc.contents as Node, isScale ? SCALE_SCHEMA : isDrain ? DRAIN_SCHEMA : SCHEMA, '') as {
+  const doc1 = check(doc.contents as Node, isScale ? SCALE_SCHEMA : isDrain ? DRAIN_SCHEMA : kind === 'Isolate' ? ISOLATE_SCHEMA : SCHEMA, '') as {
     metadata?: { name?: string; namespace?: string };
     spec: { target: ExperimentSpec['target']; probes?: ExperimentSpec['probes']; engine?: ExperimentSpec['engine'] } & Record<string, unknown>;
   };
@@ -281,6 +291,9 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
     const { nodes: nodeSelector } = target as unknown as { nodes: DrainCliSpec['nodes'] };
     drain = { nodes: nodeSelector, ...(cordonOnly ? { cordonOnly } : {}) };
   }
+  const { direction } = options as { direction?: IsolateSpec['direction'] };
+  delete options.direction;
+  const isolate: IsolateSpec | undefined = kind === 'Isolate' ? (direction === undefined ? {} : { direction }) : undefined;
   return {
     spec: {
       ...(doc1.metadata?.name ? { name: doc1.metadata.name } : {}),
@@ -290,6 +303,7 @@ export function parseExperimentFile(text: string, file: string): ExperimentFile 
       ...(engine ? { engine } : {}),
       ...(scale ? { scale } : {}),
       ...(drain ? { drain } : {}),
+      ...(isolate ? { isolate } : {}),
     },
     namespace,
     locate: (error: TypeError) => {

@@ -1,6 +1,8 @@
 import type { Chaos } from '../chaos.ts';
 import type { PodKillExperiment } from '../experiment/builder.ts';
 import type { ScaleExperiment, ScaleOptions } from '../experiment/scale-experiment.ts';
+import type { IsolateExperiment, IsolateOptions } from '../experiment/isolate-experiment.ts';
+import type { IsolateDirection } from '../faults/isolate.ts';
 import type { ScalableKind } from '../faults/scale.ts';
 import type { DrainExperiment, DrainOptions } from '../experiment/drain-experiment.ts';
 import type { PodKillOptions } from '../experiment/options.ts';
@@ -30,6 +32,8 @@ export interface ExperimentSpec {
   readonly scale?: ScaleSpec;
   /** Present for a drain (`run --type drain`, a file's `kind: Drain`): the nodes; `target.selector` narrows the watched pods. */
   readonly drain?: DrainCliSpec;
+  /** Present for an isolate (`run --type isolate`, a file's `kind: Isolate`): the direction; `target` is the pods. */
+  readonly isolate?: IsolateSpec;
 }
 
 /** The drain part of an {@link ExperimentSpec}. @example `{ nodes: 'pool=a', cordonOnly: true }` */
@@ -37,6 +41,11 @@ export interface DrainCliSpec {
   /** Node label selector. */
   readonly nodes: PodKillTarget['selector'];
   readonly cordonOnly?: boolean;
+}
+
+/** The isolate part of an {@link ExperimentSpec}. @example `{ direction: 'ingress' }` */
+export interface IsolateSpec {
+  readonly direction?: IsolateDirection;
 }
 
 /** The scale part of an {@link ExperimentSpec}. @example `{ workload: { kind: 'Deployment', name: 'web' }, to: 1 }` */
@@ -48,8 +57,11 @@ export interface ScaleSpec {
 }
 
 /** Builds the SDK experiment; the SDK's TypeErrors name the option that is wrong. */
-export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment | ScaleExperiment | DrainExperiment {
+export function buildExperiment(chaos: Chaos, spec: ExperimentSpec): PodKillExperiment | ScaleExperiment | DrainExperiment | IsolateExperiment {
   if (spec.drain !== undefined) return buildDrain(chaos, spec, spec.drain);
+  if (spec.isolate !== undefined) {
+    return chaos.isolate(spec.target, { ...(spec.options as IsolateOptions), ...spec.isolate, ...(spec.name === undefined ? {} : { name: spec.name }), probes: spec.probes.map(toProbe) });
+  }
   if (spec.scale !== undefined) {
     const { workload, ...change } = spec.scale;
     const scale = chaos.scale(

@@ -105,10 +105,11 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
       .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) })
       .addHelpText('after', EXIT_HELP);
 
-  const run = sub('run', 'run a pod-kill, scale or drain experiment in this process, with live progress; prints the report')
-    .addOption(new Option('--type <fault>', "fault type: pod-kill, scale or drain (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
+  const run = sub('run', 'run a pod-kill, scale, drain or isolate experiment in this process, with live progress; prints the report')
+    .addOption(new Option('--type <fault>', "fault type: pod-kill, scale, drain or isolate (the platform's pod_kill is accepted)").argParser(faultType).default('pod-kill'))
     .addOption(pointedFlag('--duration <value>', '--duration is spelled --for in kubechaos, with a unit: --for 30s'))
-    .option('--target <selector>', 'pod-kill: label selector of the target pods, e.g. app=web,tier!=db (required)', selectorFlag('--target'))
+    .option('--target <selector>', 'pod-kill, isolate: label selector of the target pods, e.g. app=web,tier!=db (required)', selectorFlag('--target'))
+    .option('--selector <selector>', 'the same as --target', selectorFlag('--selector'))
     .option('--workload <kind/name>', 'scale: the workload to scale, Deployment/NAME or StatefulSet/NAME (required)', scaleWorkloadFlag('--workload'))
     .option('--nodes <selector>', 'drain: label selector of the nodes to cordon and drain, e.g. pool=a (required; --target then narrows the pods whose health is watched)', selectorFlag('--nodes'));
   // The table's flags; those of one fault (scale's --to, --by, --allow-autoscaler, drain's --cordon-only) under its heading.
@@ -120,7 +121,7 @@ function buildProgram(io: CliIO, setCode: (code: number) => void): Command {
     .option('--probe-prometheus <query<n|query>n>', "health probe: a PromQL instant query, healthy while the condition holds, e.g. 'QUERY<0.01' (repeatable; needs --prometheus-url)", prometheusConditionFlag('--probe-prometheus'), [])
     .option('--prometheus-url <url>', 'the Prometheus server --probe-prometheus queries, e.g. http://prometheus:9090');
   runnerFlags(run, 'Lease TTL: how long after a crash before a reaper may clean up, at least 1s (default 15s)')
-    .addHelpText('before', 'Examples:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type scale --workload Deployment/web -n shop --to 1 --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type drain --nodes pool=a -n shop --for 30s --safety-threshold 0.6 --probe-http http://web.shop/health\n')
+    .addHelpText('before', 'Examples:\n  kubechaos run --target app=web -n shop --count 1 --every 5s --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type scale --workload Deployment/web -n shop --to 1 --for 30s --safety-threshold 0.9 --probe-http http://web.shop/health\n  kubechaos run --type drain --nodes pool=a -n shop --for 30s --safety-threshold 0.6 --probe-http http://web.shop/health\n  kubechaos run --type isolate --selector app=payments -n shop --direction ingress --for 30s --safety-threshold 0.9 --probe-http http://checkout.shop/health\n')
     .action(async (opts: RunOptions, cmd: Command) => {
       const spec = specFromFlags(opts);
       const { runExperiment } = await import('./run-experiment.ts');
@@ -233,7 +234,7 @@ function scaleWorkloadFlag(flag: string) {
 /** `--type`: kubechaos's fault names; the platform's spelling (`pod_kill`) is read as `pod-kill`. */
 function faultType(value: string): string {
   const fault = value.trim().toLowerCase().replaceAll('_', '-');
-  if (fault !== 'pod-kill' && fault !== 'scale' && fault !== 'drain') throw new InvalidArgumentError(`--type must be pod-kill, scale or drain, got "${value}".`);
+  if (fault !== 'pod-kill' && fault !== 'scale' && fault !== 'drain' && fault !== 'isolate') throw new InvalidArgumentError(`--type must be pod-kill, scale, drain or isolate, got "${value}".`);
   return fault;
 }
 
@@ -248,6 +249,8 @@ function pointedFlag(flags: string, message: string): Option {
 interface RunOptions extends BreakerFlags, Record<string, unknown> {
   type: string;
   target?: string;
+  selector?: string;
+  direction?: 'ingress' | 'egress' | 'both';
   workload?: { kind: 'Deployment' | 'StatefulSet'; name: string };
   to?: number;
   by?: number;
@@ -279,9 +282,17 @@ function specFromFlags(o: RunOptions): ExperimentSpec {
   if (o.type === 'drain') return { ...common, target: { selector: o.target ?? '' }, drain: drainFromFlags(o) };
   if (o.nodes !== undefined) throw usage('--nodes is an option of --type drain; remove it, or add --type drain');
   if (o.type === 'scale') return { ...common, target: { selector: '' }, scale: scaleFromFlags(o) };
-  if (o.target === undefined) throw usage("required option '--target <selector>' not specified (the pods a pod-kill targets, e.g. --target app=web)");
   if (o.workload !== undefined) throw usage('--workload is an option of --type scale; remove it, or add --type scale');
-  return { ...common, target: { selector: o.target } };
+  if (o.type === 'isolate') return { ...common, target: { selector: targetSelector(o) }, isolate: o.direction === undefined ? {} : { direction: o.direction } };
+  return { ...common, target: { selector: targetSelector(o) } };
+}
+
+/** The pods of a pod-kill or an isolate: `--target`, or its other spelling `--selector`. */
+function targetSelector(o: RunOptions): string {
+  if (o.selector !== undefined && o.target !== undefined && o.selector !== o.target) throw usage('--selector is another spelling of --target: pass one of them');
+  const selector = o.target ?? o.selector;
+  if (selector === undefined) throw usage(`required option '--target <selector>' not specified (the pods ${o.type === 'isolate' ? 'an' : 'a'} ${o.type} targets, e.g. --target app=web)`);
+  return selector;
 }
 
 /** The drain part of `run --type drain`: --nodes, and --cordon-only; a pod kill's rounds and a scale's flags are refused. */
@@ -294,7 +305,7 @@ function drainFromFlags(o: RunOptions): DrainCliSpec {
 /** The scale part of `run --type scale`: --workload and one of --to/--by. */
 function scaleFromFlags(o: RunOptions): ScaleSpec {
   if (o.workload === undefined) throw usage("--type scale needs --workload Deployment/NAME (or StatefulSet/NAME): the workload to scale");
-  if (o.target !== undefined) throw usage('--target is an option of --type pod-kill; a scale targets --workload');
+  if (o.target !== undefined || o.selector !== undefined) throw usage(`--${o.target === undefined ? 'selector' : 'target'} is an option of --type pod-kill and isolate; a scale targets --workload`);
   if ((o.to === undefined) === (o.by === undefined)) throw usage('--type scale needs one of --to N (replicas) or --by PERCENT');
   return { workload: o.workload, ...(o.to === undefined ? {} : { to: o.to }), ...(o.by === undefined ? {} : { by: o.by }), ...(o.allowAutoscaler ? { allowAutoscaler: true } : {}) };
 }

@@ -17,7 +17,8 @@ export function reportTable(report: Report): string {
     ['would kill', report.dryRun ? report.wouldKill.map((p) => p.name).join(', ') || 'none' : null],
     ['scaled', scaleLine(report)],
     ['drained', drainLine(report)],
-    ['kills', report.scale || report.drain ? null : report.kills.length],
+    ['isolated', isolateLine(report)],
+    ['kills', report.scale || report.drain || report.isolate ? null : report.kills.length],
     ['min health', report.minHealth === null ? null : report.minHealth.toFixed(2)],
     ['recovered in', report.timeToRecover === null ? null : `${(report.timeToRecover / 1000).toFixed(1)}s`],
     ['duration', ms === null ? null : `${(ms / 1000).toFixed(1)}s`],
@@ -43,6 +44,14 @@ function scaleLine(report: Report): string | null {
   if (s === undefined) return null;
   const end = report.dryRun ? 'dry run, not applied' : s.restoredAt !== null ? 'restored' : s.scaledAt === null ? 'not applied' : 'NOT restored (see leftovers)';
   return `${s.kind}/${s.name} ${s.from} -> ${s.to}, ${end}`;
+}
+
+/** An isolate run's policy and whether it was removed: `ingress of 2 pod(s), NetworkPolicy kubechaos-isolate-…, removed`. */
+function isolateLine(report: Report): string | null {
+  const i = report.isolate;
+  if (i === undefined) return null;
+  const end = report.dryRun ? 'dry run, not applied' : i.removedAt !== null ? 'removed' : i.createdAt === null ? 'not applied' : 'NOT removed (see leftovers)';
+  return `${i.direction} of ${i.pods.length} pod(s), NetworkPolicy ${i.policy}, ${end}`;
 }
 
 /** `kubechaos list` rows. */
@@ -72,13 +81,15 @@ export function runDetails(run: RunInfo): string {
   const spec = (run.spec ?? {}) as {
     selector?: string; count?: number; percent?: number; intervalMs?: number; durationMs?: number; dryRun?: boolean;
     workload?: { kind: string; name: string }; from?: number; to?: number;
-    nodeSelector?: string; nodes?: string[]; evict?: boolean;
+    nodeSelector?: string; nodes?: string[]; evict?: boolean; policy?: string; direction?: string;
   };
   // A scale's spec names its workload and replicas instead of rounds.
   const scale = spec.workload ? `${spec.workload.kind}/${spec.workload.name} ${spec.from} -> ${spec.to}` : null;
   // A drain's spec names its nodes.
   const drain = spec.nodeSelector ? `${spec.nodeSelector} (${(spec.nodes ?? []).join(', ')})${spec.evict === false ? ', cordon only' : ''}` : null;
-  const held = scale ?? drain;
+  // An isolate's spec names its NetworkPolicy and direction; it has no rounds either.
+  const isolate = spec.policy ? `${spec.direction}, NetworkPolicy ${spec.policy}` : null;
+  const held = scale ?? drain ?? isolate;
   return fields([
     ['Name', run.name ?? run.id],
     ['ID', run.name ? run.id : null],
@@ -92,6 +103,7 @@ export function runDetails(run: RunInfo): string {
     ['Target', spec.selector],
     ['Scale', scale],
     ['Drain', drain],
+    ['Isolate', isolate],
     ['Per round', held ? null : spec.percent === undefined || spec.percent === null ? (spec.count ?? 1) : `${spec.percent}%`],
     ['Every', held ? null : spec.intervalMs ? `${spec.intervalMs / 1000}s` : 'single round'],
     ['For', spec.durationMs ? `${spec.durationMs / 1000}s` : null],

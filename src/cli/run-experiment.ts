@@ -2,6 +2,7 @@ import { createChaos, type Chaos } from '../chaos.ts';
 import type { PodKillExperiment } from '../experiment/builder.ts';
 import type { ScaleExperiment } from '../experiment/scale-experiment.ts';
 import type { DrainExperiment } from '../experiment/drain-experiment.ts';
+import type { IsolateExperiment } from '../experiment/isolate-experiment.ts';
 import { isCircuitOpenError, isPreflightError, reportOf } from '../errors/guards.ts';
 import type { Report } from '../experiment/report.ts';
 import { leaseRegistry } from '../registry/lease-registry.ts';
@@ -40,7 +41,7 @@ export async function runExperiment(spec: ExperimentSpec, flags: RunFlags, io: C
 export interface ExperimentSource {
   /** The namespace the source names, if any (else -n, else the context's). */
   readonly namespace: string | undefined;
-  build(chaos: Chaos, namespace: string): Pick<PodKillExperiment | ScaleExperiment | DrainExperiment, 'start' | 'options'>;
+  build(chaos: Chaos, namespace: string): Pick<PodKillExperiment | ScaleExperiment | DrainExperiment | IsolateExperiment, 'start' | 'options'>;
 }
 
 /** {@link runExperiment} for any {@link ExperimentSource}. */

@@ -70,7 +70,7 @@ export interface KubeClient {
   readonly apis: Pick<ApisApi, 'getAPIVersions'>;
   readonly version: Pick<VersionApi, 'getCode'>;
   /** Any kind by apiVersion and kind (the reaper's sweep and restore). */
-  readonly objects: Pick<KubernetesObjectApi, 'list' | 'read' | 'delete' | 'patch'>;
+  readonly objects: Pick<KubernetesObjectApi, 'list' | 'read' | 'create' | 'delete' | 'patch'>;
   /**
    * One API call under the retry policy ({@link withRetry}): transient failures retried, each
    * attempt cut after `tuning.attemptTimeout`, `persistent` calls retried until their signal

@@ -4,11 +4,12 @@ import { clientNodeSync } from './client-node-sync.ts';
 import type { Permission } from '../errors/forbidden-error.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
 import { eventBody } from './event-body.ts';
+import { orMissing } from './http-status.ts';
 import { kubeClient, type KubeClient } from './kube-client.ts';
 import { kubeNodes } from './kube-nodes.ts';
 import { checkKubeConfig } from './kubeconfig-check.ts';
 import { toPodInfo } from './pod-info.ts';
-import type { AutoscalerTarget, CallOptions, ChaosEvent, ClusterPort, ObjectRef, PodInfo, WorkloadInfo, WorkloadKind } from './port.ts';
+import type { AutoscalerTarget, CallOptions, ChaosEvent, ClusterPort, NetworkPolicyInfo, ObjectRef, PodInfo, WorkloadInfo, WorkloadKind } from './port.ts';
 import { labelSelectorToString } from './selector.ts';
 import { listWatch } from './watch.ts';
 
@@ -122,6 +123,38 @@ export function clusterView(client: KubeClient, defaultNamespace: () => string, 
             undefined, undefined, 'kubechaos', undefined, MERGE_PATCH,
           );
         },
+        options,
+      ),
+
+    // 409 on create: a retry whose first attempt got through (the name is unique to the run).
+    createNetworkPolicy: (policy, options) =>
+      client.call('create networkpolicy', orMissing(undefined, async () => void (await client.objects.create(policy as KubernetesObject, undefined, undefined, 'kubechaos')), [409]), options),
+
+    listNetworkPolicies: (namespace, options) =>
+      client.call(
+        'list networkpolicies',
+        async (): Promise<NetworkPolicyInfo[]> => {
+          type Policy = KubernetesObject & { spec?: { podSelector?: Parameters<typeof labelSelectorToString>[0]; policyTypes?: string[]; ingress?: unknown[]; egress?: unknown[] } };
+          const list = await client.objects.list<Policy>('networking.k8s.io/v1', 'NetworkPolicy', namespace);
+          return list.items.map((p) => {
+            const spec = p.spec ?? {};
+            // The API's default: Ingress always, Egress when the policy has egress rules.
+            const types = spec.policyTypes ?? ['Ingress', ...(spec.egress ? ['Egress'] : [])];
+            return {
+              name: p.metadata?.name ?? '',
+              podSelector: labelSelectorToString(spec.podSelector ?? {}),
+              allowsIngress: types.includes('Ingress') && (spec.ingress?.length ?? 0) > 0,
+              allowsEgress: types.includes('Egress') && (spec.egress?.length ?? 0) > 0,
+            };
+          });
+        },
+        options,
+      ),
+
+    deleteNetworkPolicy: (namespace, name, options) =>
+      client.call(
+        'delete networkpolicy',
+        orMissing(undefined, async () => void (await client.objects.delete({ apiVersion: 'networking.k8s.io/v1', kind: 'NetworkPolicy', metadata: { name, namespace } }))),
         options,
       ),
 

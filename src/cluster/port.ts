@@ -107,6 +107,16 @@ export interface ClusterPort {
   readWorkload(namespace: string, kind: WorkloadKind, name: string, options?: CallOptions): Promise<WorkloadInfo>;
   /** Sets a Deployment's or StatefulSet's `spec.replicas` (a JSON merge patch). Needed by the scale fault only, so optional: a port without it refuses scale runs. */
   setReplicas?(namespace: string, kind: 'Deployment' | 'StatefulSet', name: string, replicas: number, options?: CallOptions): Promise<void>;
+  /**
+   * Creates a NetworkPolicy (networking.k8s.io/v1) from its manifest. Needed by the isolate fault
+   * only, so optional: a port without it refuses isolate runs. Resolves also when a policy of that
+   * name exists already (a retried create whose first attempt got through).
+   */
+  createNetworkPolicy?(policy: { readonly metadata: { readonly name: string; readonly namespace: string } }, options?: CallOptions): Promise<void>;
+  /** The namespace's NetworkPolicies, as far as an isolate needs them (which pods, which traffic they allow). Optional: without it the isolate skips that check. */
+  listNetworkPolicies?(namespace: string, options?: CallOptions): Promise<NetworkPolicyInfo[]>;
+  /** Deletes a NetworkPolicy; resolves when it is gone (a 404 included). */
+  deleteNetworkPolicy?(namespace: string, name: string, options?: CallOptions): Promise<void>;
   /** The `scaleTargetRef`s of the namespace's HorizontalPodAutoscalers (autoscaling/v2), with the HPA's name. */
   listAutoscalerTargets?(namespace: string, options?: CallOptions): Promise<AutoscalerTarget[]>;
   /** The controller owner of a namespaced object (e.g. a ReplicaSet's Deployment), or undefined. */
@@ -116,6 +126,17 @@ export interface ClusterPort {
   createEvent(event: ChaosEvent, options?: CallOptions): Promise<void>;
   /** Node calls (cordon, pods on a node, eviction). Needed by the drain fault only, so optional: a port without them refuses drain runs. */
   readonly nodes?: NodeOps;
+}
+
+/** A NetworkPolicy as an isolate reads it. @example `{ name: 'allow-frontend', podSelector: 'app=web', allowsIngress: true, allowsEgress: false }` */
+export interface NetworkPolicyInfo {
+  readonly name: string;
+  /** `spec.podSelector` in string form (`''` selects every pod of the namespace). */
+  readonly podSelector: string;
+  /** The policy has the Ingress type and at least one ingress rule: it lets some traffic in. */
+  readonly allowsIngress: boolean;
+  /** The policy has the Egress type and at least one egress rule: it lets some traffic out. */
+  readonly allowsEgress: boolean;
 }
 
 /** A HorizontalPodAutoscaler and the workload it scales. @example `{ name: 'web', kind: 'Deployment', target: 'web' }` */

@@ -2,6 +2,7 @@
 import type { LitmusReport } from './litmus-report.ts';
 import type { ScaleReport } from './scale-report.ts';
 import type { DrainReport } from './drain-report.ts';
+import type { IsolateReport } from './isolate-report.ts';
 
 /**
  * The sections an engine adds to a report, one key per engine. The core copies whatever the
@@ -17,4 +18,6 @@ export interface EngineSections {
   readonly scale?: ScaleReport;
   /** Present for a drain run: the nodes cordoned, the pods evicted, the evictions a PodDisruptionBudget refused, when the nodes were uncordoned. */
   readonly drain?: DrainReport;
+  /** Present for an isolate run: the NetworkPolicy, the direction, the pods it selected, when it was created and removed. */
+  readonly isolate?: IsolateReport;
 }

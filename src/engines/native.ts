@@ -5,17 +5,20 @@ import { scalePermissions } from '../faults/scale.ts';
 import { injectScale } from './native-scale.ts';
 import { drainPermissions } from '../faults/drain.ts';
 import { injectDrain } from './native-drain.ts';
+import { checkIsolation, injectIsolate } from './native-isolate.ts';
+import { isolatePermissions } from '../faults/isolate.ts';
 import { errorFields } from '../logger.ts';
 import { isTransient } from '../cluster/retry.ts';
 import type { RetriedCall } from '../data/stall.ts';
 import { isAbortError, pause } from '../util/abort.ts';
-import type { Engine, EngineContext, Injection } from './engine.ts';
+import type { Engine, EngineContext, EnginePreflightContext, Injection } from './engine.ts';
 import { nextRound } from './round-schedule.ts';
 
 /**
  * The native engine: kubechaos itself acts through the Kubernetes API. A pod kill deletes pods,
  * one round right away and then one every `interval`, until `for` elapses or it is stopped; a
- * scale patches the workload's replicas and sets them back (see native-scale.ts).
+ * scale patches the workload's replicas and sets them back (see native-scale.ts); an isolate
+ * creates a NetworkPolicy and deletes it (see native-isolate.ts).
  *
  * @example
  * ```ts
@@ -29,13 +32,16 @@ export const nativeEngine: Engine = Object.freeze({
     switch (plan.kind) {
       case 'scale': return scalePermissions(plan);
       case 'drain': return drainPermissions(plan);
+      case 'isolate': return isolatePermissions(plan);
       case 'pod-kill': return podKillPermissions(plan);
     }
   },
+  preflight: async (plan: FaultPlan, context: EnginePreflightContext): Promise<void> => (plan.kind === 'isolate' ? checkIsolation(plan, context) : undefined),
   inject: (plan: FaultPlan, context: EngineContext): Injection => {
     switch (plan.kind) {
       case 'scale': return injectScale(plan, context);
       case 'drain': return injectDrain(plan, context);
+      case 'isolate': return injectIsolate(plan, context);
       case 'pod-kill': return injectPodKill(plan, context);
     }
   },

@@ -31,3 +31,4 @@ export type {
   AutoscalerTarget,
 } from '../cluster/port.ts';
 export type { NodeOps, NodeInfo, NodePod } from '../cluster/node-port.ts';
+export type { NetworkPolicyInfo } from '../cluster/port.ts';

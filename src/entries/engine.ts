@@ -24,3 +24,4 @@ export type { PodKillPlan } from '../faults/pod-kill.ts';
 export type { ScalePlan } from '../faults/scale.ts';
 export type { DrainPlan, DrainPod } from '../faults/drain.ts';
 export type { PodNotice } from '../engines/engine.ts';
+export type { IsolatePlan } from '../faults/isolate.ts';

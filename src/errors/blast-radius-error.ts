@@ -14,11 +14,12 @@ export class BlastRadiusError extends PreflightError {
   readonly perRound: number;
   readonly minAvailable: number;
 
-  constructor(ready: number, perRound: number, minAvailable: number) {
+  /** `action`: what the fault does to `perRound` of the `ready` pods, and `fix`: how to proceed, when a round of kills is not the words for it (an isolate). */
+  constructor(ready: number, perRound: number, minAvailable: number, action = `killing ${perRound} of ${ready} ready pod(s) per round`, fix = '') {
     super(
       'BLAST_RADIUS',
-      `Refusing to start: killing ${perRound} of ${ready} ready pod(s) per round would leave ` +
-        `${Math.max(0, ready - perRound)}, fewer than minAvailable ${minAvailable}.`,
+      `Refusing to start: ${action} would leave ` +
+        `${Math.max(0, ready - perRound)}, fewer than minAvailable ${minAvailable}.${fix ? ` ${fix}` : ''}`,
     );
     this.ready = ready;
     this.perRound = perRound;

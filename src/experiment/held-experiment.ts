@@ -37,7 +37,7 @@ export abstract class HeldExperiment<O extends PodKillOptions> extends Experimen
     assertObject(options, `${fault} options`);
     const given = options as Record<string, unknown>;
     for (const key of ROUND_OPTIONS) {
-      if (given[key] !== undefined) throw new TypeError(`\`${key}\` is not an option of a ${fault} (${why}): remove it${instead}.`);
+      if (given[key] !== undefined) throw new TypeError(`\`${key}\` is not an option of ${article(fault)} (${why}): remove it${instead}.`);
     }
     const next = this.withOwn(given);
     const rest = Object.fromEntries(Object.entries(given).filter(([k]) => !own.includes(k)));
@@ -46,7 +46,16 @@ export abstract class HeldExperiment<O extends PodKillOptions> extends Experimen
 
   /** @internal A held fault acts on objects through the Kubernetes API: the native engine only. */
   protected override engineNamed(name: EngineName): Engine {
-    if (name !== 'native') throw new TypeError(`A ${this.names().fault} runs through the 'native' engine only, got '${name}'. Remove \`.engine('${name}')\` (or the client's \`engine\`) for this experiment.`);
+    if (name !== 'native') throw new TypeError(`${capitalized(article(this.names().fault))} runs through the 'native' engine only, got '${name}'. Remove \`.engine('${name}')\` (or the client's \`engine\`) for this experiment.`);
     return super.engineNamed(name);
   }
+}
+
+/** `'a scale'`, `'an isolate'`. */
+function article(fault: string): string {
+  return `${/^[aeiou]/.test(fault) ? 'an' : 'a'} ${fault}`;
+}
+
+function capitalized(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
 }

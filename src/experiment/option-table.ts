@@ -33,6 +33,7 @@ const FAULT_TITLES: Readonly<Record<FaultKind, string>> = {
   'pod-kill': 'Pod kill (`chaos.podKill`, `--type pod-kill`)',
   scale: 'Scale (`chaos.scale`, `--type scale`)',
   drain: 'Drain (`chaos.drain`, `--type drain`)',
+  isolate: 'Isolate (`chaos.isolate`, `--type isolate`)',
 };
 
 /** The faults in the order the README and `--help` show their options. */
@@ -95,6 +96,7 @@ const WITH_UNIT = 'with a unit: 500ms, 5s, 1m30s';
 const POD_KILL: readonly FaultKind[] = ['pod-kill'];
 const SCALE: readonly FaultKind[] = ['scale'];
 const DRAIN: readonly FaultKind[] = ['drain'];
+const ISOLATE: readonly FaultKind[] = ['isolate'];
 const SAFETY: OptionType = {
   t: 'object',
   fields: { threshold: ratio, grace: { t: 'duration', zero: true }, breakerThreshold: { t: 'integer', min: 1 } },
@@ -197,6 +199,11 @@ export const OPTION_TABLE: readonly OptionRow[] = Object.freeze<OptionRow[]>([
     key: 'cordonOnly', method: '.cordonOnly()', type: { t: 'boolean' }, default: false, faults: DRAIN, own: true,
     doc: 'only cordon the chosen nodes (no new pods land there), evict nothing',
     flag: { name: '--cordon-only', help: 'only cordon the nodes, evict nothing' },
+  },
+  {
+    key: 'direction', method: ".direction(d) / .ingress() / .egress()", type: { t: 'enum', values: ['ingress', 'egress', 'both'] }, default: 'both', faults: ISOLATE, own: true,
+    doc: "the traffic the NetworkPolicy cuts: `'ingress'` (to the pods), `'egress'` (from them, DNS included) or `'both'`",
+    flag: { name: '--direction', value: 'ingress|egress|both', help: 'the traffic to cut: to the pods (ingress), from them (egress) or both' },
   },
 ]);
 

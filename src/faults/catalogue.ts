@@ -4,11 +4,13 @@ import type { Probe } from '../safety/probe.ts';
 import { scaledReadiness } from '../safety/probes/scaled-readiness.ts';
 import { targetHealthProbes } from '../safety/probes/target-health.ts';
 import type { TargetGroups } from '../safety/target-workloads.ts';
+import { BlastRadiusError } from '../errors/blast-radius-error.ts';
 import { NoTargetsError } from '../errors/no-targets-error.ts';
 import { candidates, readyCount } from './pod-kill.ts';
 import type { FaultPlan } from './plan.ts';
 import { describeScale, scaleRestore } from './scale.ts';
 import { checkDrainTargets, describeDrain, drainRestore } from './drain.ts';
+import { describeIsolate, isolatedPods, isolateRestore } from './isolate.ts';
 
 /*
  * What the fault-generic lifecycle asks of a fault, one function per question, each a switch on
@@ -35,6 +37,18 @@ export function checkFaultTargets(plan: FaultPlan, pods: readonly PodInfo[]): Po
     }
     case 'drain':
       return checkDrainTargets(plan, pods);
+    case 'isolate': {
+      // The policy cuts every selected pod at once: none of them stays reachable, so any
+      // minAvailable above 0 (the isolate default) refuses.
+      const cut = isolatedPods(pods);
+      if (cut.length === 0) throw new NoTargetsError(plan.namespace, plan.selector, `matches ${pods.length} pod(s), all of them terminating`);
+      const ready = readyCount(pods);
+      if (plan.minAvailable > 0) {
+        throw new BlastRadiusError(ready, ready, plan.minAvailable, `isolating the ${ready} ready pod(s) of the selector (the NetworkPolicy cuts every pod it selects)`,
+          'Narrow the selector to the pods to cut, and leave minAvailable at 0 (the isolate default).');
+      }
+      return cut[0] as PodInfo;
+    }
   }
 }
 
@@ -42,6 +56,7 @@ export function checkFaultTargets(plan: FaultPlan, pods: readonly PodInfo[]): Po
 export function defaultHealth(plan: FaultPlan, groups: TargetGroups): Probe[] {
   switch (plan.kind) {
     case 'pod-kill':
+    case 'isolate': // readiness as the kubelet sees it: the policy does not cut the node's probes (docs/isolate-fault.md)
       return targetHealthProbes(plan.namespace, plan.selector, groups);
     case 'scale':
       return [scaledReadiness(plan)];
@@ -59,6 +74,8 @@ export function restoreSteps(plan: FaultPlan): readonly unknown[] {
       return plan.dryRun ? [] : scaleRestore(plan);
     case 'drain':
       return plan.dryRun ? [] : drainRestore(plan);
+    case 'isolate':
+      return plan.dryRun ? [] : isolateRestore(plan);
   }
 }
 
@@ -74,5 +91,7 @@ export function describePlan(plan: FaultPlan, fault: string, engine: string): st
       return describeScale(plan, engine);
     case 'drain':
       return describeDrain(plan, engine);
+    case 'isolate':
+      return describeIsolate(plan, engine);
   }
 }

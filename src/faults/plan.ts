@@ -1,3 +1,4 @@
+import type { IsolatePlan } from './isolate.ts';
 import type { PodKillPlan } from './pod-kill.ts';
 import type { ScalePlan } from './scale.ts';
 import type { DrainPlan } from './drain.ts';
@@ -14,7 +15,7 @@ import type { DrainPlan } from './drain.ts';
  * }
  * ```
  */
-export type FaultPlan = PodKillPlan | ScalePlan | DrainPlan;
+export type FaultPlan = PodKillPlan | ScalePlan | DrainPlan | IsolatePlan;
 
 /** What every fault's plan has: where, which pods (its health and its breaker key), how long, dry run. */
 export interface PlanBase {

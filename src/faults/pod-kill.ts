@@ -2,6 +2,7 @@ import type { PodInfo } from '../cluster/port.ts';
 import { matches, parseSelector } from '../cluster/selector.ts';
 import type { Permission } from '../data/permission.ts';
 import { killsPerRound } from '../safety/guards/blast-radius.ts';
+import { faultPermissions } from './permissions.ts';
 
 /**
  * A pod-kill fault as plain data: what to kill, how many per round, how often, for how long.
@@ -64,13 +65,7 @@ export function chooseVictims(pods: readonly PodInfo[], plan: PodKillPlan, rando
 
 /** The permissions a pod kill needs in its namespace. */
 export function podKillPermissions(plan: PodKillPlan): Permission[] {
-  const ns = plan.namespace;
-  const needed: Permission[] = [{ verb: 'list', resource: 'pods', group: '', namespace: ns }];
-  if (!plan.dryRun) {
-    needed.push({ verb: 'delete', resource: 'pods', group: '', namespace: ns });
-    needed.push({ verb: 'create', resource: 'events', group: 'events.k8s.io', namespace: ns });
-  }
-  return needed;
+  return faultPermissions(plan.namespace, plan.dryRun, [['list', 'pods', '']], [['delete', 'pods', '']]);
 }
 
 /**

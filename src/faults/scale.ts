@@ -1,4 +1,5 @@
 import type { Permission } from '../data/permission.ts';
+import { faultPermissions } from './permissions.ts';
 import type { PlanBase } from './plan.ts';
 
 /** Workload kinds the scale fault acts on. @example `'Deployment'` */
@@ -44,18 +45,9 @@ const RESOURCE: Record<ScalableKind, string> = { Deployment: 'deployments', Stat
 
 /** The permissions a scale needs: read the workload and its autoscalers, patch its replicas (and restore them). */
 export function scalePermissions(plan: ScalePlan): Permission[] {
-  const ns = plan.namespace;
   const resource = RESOURCE[plan.workload.kind];
-  const needed: Permission[] = [
-    { verb: 'get', resource, group: 'apps', namespace: ns },
-    { verb: 'list', resource: 'horizontalpodautoscalers', group: 'autoscaling', namespace: ns },
-    { verb: 'list', resource: 'pods', group: '', namespace: ns },
-  ];
-  if (!plan.dryRun) {
-    needed.push({ verb: 'patch', resource, group: 'apps', namespace: ns });
-    needed.push({ verb: 'create', resource: 'events', group: 'events.k8s.io', namespace: ns });
-  }
-  return needed;
+  const reads = [['get', resource, 'apps'], ['list', 'horizontalpodautoscalers', 'autoscaling'], ['list', 'pods', '']] as const;
+  return faultPermissions(plan.namespace, plan.dryRun, reads, [['patch', resource, 'apps']]);
 }
 
 /**

@@ -11,6 +11,8 @@ import { createChaos, getRun, probes, reap, reportOf } from '../../src/index.ts'
 import { cli, startCli } from './registry-support.ts';
 import { chaosEvents, snapshot } from './support/snapshot.ts';
 import { sigkill, startedChild } from './support/started-child.ts';
+import { expectUndoneAtAbort, untilAborted } from './support/safety-abort.ts';
+import { expectCliRefusals } from './support/cli-refusals.ts';
 
 const CHILD = fileURLToPath(new URL('./support/scale-child.ts', import.meta.url));
 
@@ -70,14 +72,9 @@ describe('scale on the real control plane', () => {
       .withSafety(0.9)
       .probe(probes.readiness({ kind: 'Deployment', name: 'web' }))
       .onAbort('report')
-      .during(({ signal }) => new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true })));
+      .during(untilAborted);
 
-    expect(report.outcome).toBe('aborted');
-    expect(report.stopCause).toBe('safety');
-    expect(report.minHealth).toBeLessThan(0.9);
-    expect(report.scale!.restoredAt).not.toBeNull();
-    // Restored right after the halt: one PATCH, not at the end of `for`.
-    expect(Date.parse(report.scale!.restoredAt!) - Date.parse(report.stoppedAt!)).toBeLessThan(5_000);
+    expectUndoneAtAbort(report, report.scale!.restoredAt);
     expect(await replicas()).toBe(3);
     await waitForReadyReplicas(kc, namespace, 'web', 3);
   });
@@ -172,13 +169,9 @@ describe('scale on the real control plane', () => {
     expect(await replicas()).toBe(3);
     await waitForReadyReplicas(kc, namespace, 'web', 3);
 
-    const before = await snapshot(kc, namespace);
-    const count = await cli(['run', '--type', 'scale', '--workload', 'Deployment/web', '-n', namespace, '--to', '1', '--count', '2']);
-    expect(count.code).toBe(2);
-    expect(count.stderr).toContain('--count');
-    const noChange = await cli(['run', '--type', 'scale', '--workload', 'Deployment/web', '-n', namespace]);
-    expect(noChange.code).toBe(2);
-    expect(noChange.stderr).toContain('--to N');
-    expect(await snapshot(kc, namespace)).toEqual(before);
+    await expectCliRefusals(kc, namespace, [
+      [['run', '--type', 'scale', '--workload', 'Deployment/web', '-n', namespace, '--to', '1', '--count', '2'], 2, '--count'],
+      [['run', '--type', 'scale', '--workload', 'Deployment/web', '-n', namespace], 2, '--to N'],
+    ]);
   });
 });

@@ -32,13 +32,14 @@ const GOOD: Readonly<Record<string, { readonly sdk: unknown; readonly yaml?: str
   by: { sdk: -50, yaml: '-50' },
   allowAutoscaler: { sdk: true, yaml: 'true' },
   cordonOnly: { sdk: true, yaml: 'true' },
+  direction: { sdk: 'ingress', yaml: 'ingress' },
 };
 
 /** A minimal experiment file of each fault, `field` set under `spec` or `metadata`. */
 function file(fault: FaultKind, key: string, where: string): string {
   const field = `${key}: ${GOOD[key]!.yaml}`;
-  const head = { 'pod-kill': 'kind: PodKill', scale: 'kind: Scale', drain: 'kind: Drain' }[fault];
-  const target = { 'pod-kill': '  target: { selector: app=web }\n', scale: `  target: { kind: Deployment, name: web }\n${key === 'to' || key === 'by' ? '' : '  to: 1\n'}`, drain: '  target: { nodes: pool=a }\n' }[fault];
+  const head = { 'pod-kill': 'kind: PodKill', scale: 'kind: Scale', drain: 'kind: Drain', isolate: 'kind: Isolate' }[fault];
+  const target = { 'pod-kill': '  target: { selector: app=web }\n', scale: `  target: { kind: Deployment, name: web }\n${key === 'to' || key === 'by' ? '' : '  to: 1\n'}`, drain: '  target: { nodes: pool=a }\n', isolate: '  target: { selector: app=web }\n' }[fault];
   return `apiVersion: kubechaos.dev/v1alpha1\n${head}\n${where === 'metadata' ? `metadata:\n  ${field}\n` : ''}spec:\n${target}${where === 'spec' ? `  ${field}\n` : ''}`;
 }
 

@@ -66,7 +66,7 @@ spec:
   it.each([
     ['an unknown top-level field', `${head}spec:\n  target: { selector: app=web }\nstatus: {}\n`, 5, 1, 'status', /unknown field "status" \(known fields: apiVersion, kind, metadata, spec\)/],
     ['an unknown nested field', `${head}spec:\n  target:\n    selector: app=web\n    namespace: shop\n`, 6, 5, 'spec.target.namespace', /unknown field "namespace" in spec.target/],
-    ['a wrong kind', `apiVersion: kubechaos.dev/v1alpha1\nkind: NetworkDelay\nspec: {}\n`, 2, 7, 'kind', /expected "PodKill" or "Scale" or "Drain", got "NetworkDelay"/],
+    ['a wrong kind', `apiVersion: kubechaos.dev/v1alpha1\nkind: NetworkDelay\nspec: {}\n`, 2, 7, 'kind', /expected "PodKill" or "Scale" or "Drain" or "Isolate", got "NetworkDelay"/],
     ['a missing spec', head, 1, 1, 'spec', /missing required field "spec"/],
     ['a bad duration', `${head}spec:\n  target: { selector: app=web }\n  for: 30 seconds\n`, 5, 8, 'spec.for', /expected a duration/],
     ['a string count', `${head}spec:\n  target: { selector: app=web }\n  count: "2"\n`, 5, 10, 'spec.count', /expected an integer >= 1, got "2"/],
@@ -110,5 +110,29 @@ describe('parseExperimentFile, kind: Scale', () => {
     expect(error(`${scaleHead}spec:\n  target: { kind: ReplicaSet, name: web }\n  to: 1\n`).message).toContain('expected "Deployment" or "StatefulSet"');
     expect(error(`${scaleHead}spec:\n  target: { kind: Deployment, name: web }\n  to: -1\n`).field).toBe('spec.to');
     expect(error(`${scaleHead}spec:\n  target: { selector: app=web }\n  to: 1\n`).message).toContain('unknown field "selector"');
+  });
+});
+
+// Issue 11, part 2: `kind: Isolate` files.
+const isolateHead = `apiVersion: kubechaos.dev/v1alpha1\nkind: Isolate\nmetadata:\n  name: web-cut\n  namespace: shop\n`;
+
+describe('parseExperimentFile, kind: Isolate', () => {
+  it('reads the pods, the direction and the common options', () => {
+    const { spec } = parseExperimentFile(`${isolateHead}spec:\n  target: { selector: app=web }\n  direction: egress\n  for: 30s\n  minAvailable: 0\n`, 'exp.yaml');
+    expect(spec.isolate).toEqual({ direction: 'egress' });
+    expect(spec.target).toEqual({ selector: 'app=web', namespace: 'shop' });
+    expect(spec.options).toEqual({ for: 30_000, minAvailable: 0 });
+    expect(spec.name).toBe('web-cut');
+    expect(parseExperimentFile(`${isolateHead}spec:\n  target: { selector: app=web }\n`, 'exp.yaml').spec.isolate).toEqual({});
+  });
+
+  it('names the field and its line when wrong', () => {
+    const direction = error(`${isolateHead}spec:\n  target: { selector: app=web }\n  direction: sideways\n`);
+    expect(direction).toMatchObject({ field: 'spec.direction', line: 8 });
+    expect(direction.message).toContain('expected "ingress" or "egress" or "both", got "sideways"');
+    expect(error(`${isolateHead}spec:\n  target: { selector: app=web }\n  every: 5s\n`).message).toContain('unknown field "every"');
+    expect(error(`${isolateHead}spec:\n  target: { selector: app=web, exclude: { names: [web-0] } }\n`).message).toContain('unknown field "exclude"');
+    // `direction` belongs to an Isolate only.
+    expect(error(`apiVersion: kubechaos.dev/v1alpha1\nkind: PodKill\nspec:\n  target: { selector: app=web }\n  direction: egress\n`).message).toContain('unknown field "direction"');
   });
 });

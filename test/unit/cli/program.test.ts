@@ -105,3 +105,21 @@ describe('kubechaos CLI (no cluster)', () => {
     expect(t.err()).toMatch(/metadata.namespace \(shop\) does not match -n other/);
   });
 });
+
+// Issue 11, part 2: the isolate flags of `run`, refused before any kubeconfig is loaded.
+describe('kubechaos run --type isolate (no cluster)', () => {
+  it.each([
+    [['run', '--type', 'isolate', '-n', 'shop'], /required option '--target <selector>' not specified \(the pods an isolate targets/],
+    [['run', '--type', 'isolate', '--selector', 'app=web', '--direction', 'sideways'], /Allowed choices are ingress, egress, both/],
+    [['run', '--target', 'app=web', '--direction', 'ingress'], /--direction is an option of --type isolate/],
+    [['run', '--type', 'scale', '--workload', 'Deployment/web', '--to', '1', '--direction', 'egress'], /--direction is an option of --type isolate/],
+    [['run', '--type', 'scale', '--workload', 'Deployment/web', '--to', '1', '--selector', 'app=web'], /--selector is an option of --type pod-kill and isolate/],
+    [['run', '--type', 'isolate', '--selector', 'app=web', '--target', 'app=db'], /--selector is another spelling of --target/],
+    [['run', '--type', 'isolate', '--selector', 'app=web', '--to', '1'], /--to is an option of --type scale/],
+    [['run', '--type', 'isolate', '--selector', 'app=web=x'], /--selector/],
+  ])('%j is a usage error (exit 2)', async (argv, message) => {
+    const t = io();
+    expect(await main(argv as string[], t.io)).toBe(2);
+    expect(t.err()).toMatch(message);
+  });
+});

@@ -23,3 +23,11 @@ describe('a scale run as the CLI shows it', () => {
     expect(details).not.toMatch(/Per round|Every/);
   });
 });
+
+describe('an isolate run as the CLI shows it', () => {
+  it('status names the direction and the NetworkPolicy, not rounds', () => {
+    const details = runDetails({ ...run('kc-1', 'shop'), fault: 'isolate', spec: { kind: 'isolate', selector: 'app=web', direction: 'ingress', policy: 'kubechaos-isolate-0a1b2c3d', durationMs: 30_000 } });
+    expect(details).toMatch(/Isolate:\s+ingress, NetworkPolicy kubechaos-isolate-0a1b2c3d\n/);
+    expect(details).not.toMatch(/Per round|Every/);
+  });
+});
