@@ -1,5 +1,7 @@
 import { pause } from '../util/abort.ts';
-import type { Injection } from './engine.ts';
+import type { Leftover } from '../data/leftover.ts';
+import { errorFields } from '../logger.ts';
+import type { EngineReportDetails, Injection } from './engine.ts';
 
 /** The steps of a fault that changes something once, holds it for `for`, and sets it back: see {@link heldFault}. */
 export interface HeldFaultSteps {
@@ -56,4 +58,49 @@ export function heldFault(steps: HeldFaultSteps): Pick<Injection, 'finished' | '
       return (stopping ??= restore(restoreBudget.signal));
     },
   };
+}
+
+/** One change held for `for` and undone once (a scale's replicas, an isolate's NetworkPolicy): see {@link holdChange}. */
+export interface HeldChange {
+  /** Makes the change; returns nothing, throws if it cannot. */
+  apply(signal: AbortSignal): Promise<void>;
+  /** Undoes it, bounded by `budget`. */
+  revert(budget: AbortSignal): Promise<void>;
+  /** What is left when `revert` failed, with the command that undoes it by hand. */
+  leftover(reason: string): Leftover;
+  /** The report's section, given when the change was applied and reverted (null: not, or not yet). */
+  section(appliedAt: string | null, revertedAt: string | null): EngineReportDetails;
+}
+
+/**
+ * The injection of a fault that is one change held for `for` ({@link heldFault}), with the times
+ * of the change and of its undoing for the report, and a leftover when the undoing failed.
+ *
+ * @example
+ * ```ts
+ * const injection = holdChange(plan, { apply, revert, leftover, section });
+ * await injection.stop(budget); // reverted, or a leftover that says how
+ * ```
+ */
+export function holdChange(plan: { readonly dryRun: boolean; readonly durationMs: number }, change: HeldChange): Injection {
+  let appliedAt: string | null = null;
+  let revertedAt: string | null = null;
+  const leftovers: Leftover[] = [];
+  const held = heldFault({
+    dryRun: plan.dryRun, // reports what it would do, writes nothing
+    durationMs: plan.durationMs,
+    apply: async (signal) => {
+      await change.apply(signal);
+      appliedAt = new Date().toISOString();
+    },
+    restore: async (budget) => {
+      try {
+        await change.revert(budget);
+        revertedAt = new Date().toISOString();
+      } catch (error) {
+        leftovers.push(change.leftover(errorFields(error).err.message));
+      }
+    },
+  });
+  return { ...held, leftovers: () => [...leftovers], reportDetails: () => change.section(appliedAt, revertedAt) };
 }

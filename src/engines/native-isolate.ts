@@ -2,9 +2,7 @@ import { IsolationBypassedError } from '../errors/isolation-bypassed-error.ts';
 import { bypassingPolicies, isolatedPods, isolationPolicy, type IsolatePlan } from '../faults/isolate.ts';
 import { runLabels } from '../labels.ts';
 import type { EngineContext, EnginePreflightContext, Injection } from './engine.ts';
-import { heldFault } from './held-fault.ts';
-import type { Leftover } from '../data/leftover.ts';
-import { errorFields } from '../logger.ts';
+import { holdChange } from './held-fault.ts';
 
 /**
  * The native isolate: one NetworkPolicy that selects the target pods and allows nothing in the
@@ -26,44 +24,27 @@ export function injectIsolate(plan: IsolatePlan, context: EngineContext): Inject
   const remove = cluster.deleteNetworkPolicy?.bind(cluster);
   const pods = (context.pods ?? []).filter((p) => !p.terminating).map((p) => p.name);
   const log = { runId: context.runId, policy, direction: plan.direction };
-  let createdAt: string | null = null;
-  let removedAt: string | null = null;
-  const leftovers: Leftover[] = [];
-
-  const held = heldFault({
-    dryRun: plan.dryRun, // reports what it would do (report.isolate), writes nothing
-    durationMs: plan.durationMs,
+  return holdChange(plan, {
     apply: async (signal) => {
       if (create === undefined || remove === undefined) throw new TypeError('The cluster port has no createNetworkPolicy()/deleteNetworkPolicy(): it cannot run an isolate fault.');
       await create(isolationPolicy(plan, runLabels(context.runId)), { signal });
-      createdAt = new Date().toISOString();
       context.logger.info({ ...log, pods: pods.length }, 'pods isolated');
     },
-    restore: async (budget) => {
-      if (remove === undefined) return;
-      try {
-        // Persistent: the delete rides out an API server restart until the teardown budget ends.
-        await remove(namespace, policy, { signal: budget, persistent: true });
-        removedAt = new Date().toISOString();
-        context.logger.info(log, 'isolation removed');
-      } catch (error) {
-        leftovers.push({
-          kind: 'NetworkPolicy',
-          apiVersion: 'networking.k8s.io/v1',
-          namespace,
-          name: policy,
-          reason: `NetworkPolicy not deleted, the pods are still isolated: ${errorFields(error).err.message}`,
-          command: `kubectl delete networkpolicy ${policy} -n ${namespace}`,
-        });
-      }
+    revert: async (budget) => {
+      // Persistent: the delete rides out an API server restart until the teardown budget ends.
+      await remove?.(namespace, policy, { signal: budget, persistent: true });
+      context.logger.info(log, 'isolation removed');
     },
+    leftover: (reason) => ({
+      kind: 'NetworkPolicy',
+      apiVersion: 'networking.k8s.io/v1',
+      namespace,
+      name: policy,
+      reason: `NetworkPolicy not deleted, the pods are still isolated: ${reason}`,
+      command: `kubectl delete networkpolicy ${policy} -n ${namespace}`,
+    }),
+    section: (createdAt, removedAt) => ({ isolate: { policy, direction: plan.direction, pods, createdAt, removedAt } }),
   });
-
-  return {
-    ...held,
-    leftovers: () => [...leftovers],
-    reportDetails: () => ({ isolate: { policy, direction: plan.direction, pods, createdAt, removedAt } }),
-  };
 }
 
 /**
