@@ -25,8 +25,13 @@ await deployHttpApp(kc, { namespace, name: 'web', replicas: REPLICAS, onProcessN
 const chaos = createChaos({ kubeConfig: kc, handleSignals: false, breaker: { threshold: 1_000_000 } });
 const now = () => performance.now();
 
-/** Before each round: every replica of web Ready and none terminating, so all rounds start alike. */
+/** Before each round: every node schedulable, every replica of web Ready and none terminating, so all rounds start alike. */
 async function settle(): Promise<void> {
+  for (;;) {
+    const nodes = (await core.listNode()).items;
+    if (nodes.every((n) => !n.spec?.unschedulable)) break;
+    await new Promise((r) => setTimeout(r, 20));
+  }
   await waitForReadyReplicas(kc, namespace, 'web', REPLICAS);
   for (;;) {
     const pods = (await core.listNamespacedPod({ namespace, labelSelector: 'app=web' })).items;
@@ -49,6 +54,22 @@ interface FaultCase {
 const replicasAre = (n: number) => () =>
   observe(kc, `/apis/apps/v1/namespaces/${namespace}/deployments`, { fieldSelector: 'metadata.name=web' }, (d: { spec?: { replicas?: number } }) => d.spec?.replicas === n);
 
+/** The kwok node holding the most web pods now: the one a drain round empties. */
+let drained = '';
+async function busiestNode(): Promise<string> {
+  const pods = (await core.listNamespacedPod({ namespace, labelSelector: 'app=web' })).items;
+  const count = new Map<string, number>();
+  for (const p of pods) if (p.spec?.nodeName) count.set(p.spec.nodeName, (count.get(p.spec.nodeName) ?? 0) + 1);
+  return [...count.entries()].sort((a, b) => b[1] - a[1])[0]![0];
+}
+const webPodOn = (node: () => string) =>
+  observe(kc, `/api/v1/namespaces/${namespace}/pods`, { labelSelector: 'app=web' }, (p: { metadata?: { deletionTimestamp?: unknown }; spec?: { nodeName?: string } }, type) =>
+    p.spec?.nodeName === node() && (type === 'DELETED' || Boolean(p.metadata?.deletionTimestamp)));
+const nodeSchedulable = () =>
+  observe(kc, '/api/v1/nodes', { fieldSelector: `metadata.name=${drained}` }, (n: { spec?: { unschedulable?: boolean } }) => !n.spec?.unschedulable);
+const policy = (gone: boolean) => () =>
+  observe(kc, `/apis/networking.k8s.io/v1/namespaces/${namespace}/networkpolicies`, {}, (_p: unknown, type) => (gone ? type === 'DELETED' : type === 'ADDED'));
+
 const cases: FaultCase[] = [
   {
     name: 'pod_kill',
@@ -61,6 +82,22 @@ const cases: FaultCase[] = [
     start: () => chaos.scale({ namespace, kind: 'Deployment', name: 'web' }).to(1).for('1m').start(),
     effect: replicasAre(1),
     restore: replicasAre(REPLICAS),
+  },
+  {
+    name: 'drain',
+    start: async () => {
+      drained = await busiestNode();
+      return chaos.drain({ nodes: { 'kubernetes.io/hostname': drained }, namespace, selector: { app: 'web' } }).for('1m').start();
+    },
+    // The first web pod on the drained node evicted (marked for deletion) is the drain's effect.
+    effect: () => webPodOn(() => drained),
+    restore: nodeSchedulable,
+  },
+  {
+    name: 'isolate',
+    start: () => chaos.isolate({ namespace, selector: { app: 'web' } }).for('1m').start(),
+    effect: policy(false),
+    restore: policy(true),
   },
 ];
 
@@ -99,8 +136,10 @@ writeResult(
   'faults',
   metrics,
   `${ROUNDS} rounds, each running every fault once, interleaved (the leading fault rotates). Target: Deployment web, ${REPLICAS} kwok replicas. ` +
-    'first_effect: start() called -> the bench\'s own watch sees the effect (pod kill: a web pod with deletionTimestamp or deleted; scale: spec.replicas 4 -> 1). ' +
-    'restore: stop() called -> the watch sees the state back (scale: spec.replicas 4). Pod kill has no restore (the ReplicaSet replaces the pod). ' +
+    'first_effect: start() called -> the bench\'s own watch sees the effect (pod kill: a web pod with deletionTimestamp or deleted; scale: spec.replicas 4 -> 1; ' +
+    'drain: the first web pod on the drained kwok node (the one holding most web pods) evicted; isolate: its NetworkPolicy in the API). ' +
+    'restore: stop() called -> the watch sees the state back (scale: spec.replicas 4; drain: the node schedulable again; isolate: the NetworkPolicy deleted). ' +
+    'Pod kill has no restore (the ReplicaSet replaces the pod). The isolate figures end at the API: the CNI then applies the policy (the test bed\'s nftables controller took 50-77 ms in test/integration/network-policy.test.ts). ' +
     `Observations missed within 30 s: ${missed}.`,
 );
 await cluster.stop?.();

@@ -1,4 +1,5 @@
-import { PatchStrategy, setHeaderOptions, type V1Node, type V1Pod } from '@kubernetes/client-node';
+import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import { contentTypeOptions, MERGE_PATCH } from './call-options.ts';
 import type { KubeClient } from './kube-client.ts';
 import type { NodeInfo, NodeOps, NodePod } from './node-port.ts';
 import { toPodInfo } from './pod-info.ts';
@@ -24,7 +25,7 @@ export function kubeNodes(client: KubeClient): NodeOps {
     setUnschedulable: async (name, unschedulable, options) => {
       // null removes the field: an uncordoned node looks as it did before anyone cordoned it.
       const body = { spec: { unschedulable: unschedulable ? true : null } };
-      await client.call(unschedulable ? 'cordon node' : 'uncordon node', (o) => core.patchNode({ name, body }, setHeaderOptions('Content-Type', PatchStrategy.MergePatch, o)), options);
+      await client.call(unschedulable ? 'cordon node' : 'uncordon node', (o) => core.patchNode({ name, body }, contentTypeOptions(MERGE_PATCH, o)), options);
     },
 
     listPodsOnNode: (nodeName, options) =>

@@ -64,6 +64,12 @@ export function restKubeClient(target: RestTarget): KubeClient {
       readNamespacedServiceAccount: resource('/api/v1', 'serviceaccounts').read,
       readNamespace: (p: Params, o?: RequestOptions) => send(o, { method: 'GET', path: `/api/v1/namespaces/${encodeURIComponent(String(p.name))}` }),
       getAPIResources: (o?: RequestOptions) => send(o, { method: 'GET', path: '/api/v1' }),
+      // the drain fault's node calls (kube-nodes.ts)
+      listNode: (p: Params, o?: RequestOptions) => send(o, { method: 'GET', path: '/api/v1/nodes', query: queryOf(p) }),
+      patchNode: (p: Params, o?: RequestOptions) =>
+        send(o, { method: 'PATCH', path: `/api/v1/nodes/${encodeURIComponent(String(p.name))}`, query: queryOf(p), body: p.body, contentType: 'application/json-patch+json' }),
+      listPodForAllNamespaces: pods.listAll,
+      createNamespacedPodEviction: (p: Params, o?: RequestOptions) => send(o, { method: 'POST', path: `/api/v1${named(p, 'pods')}/eviction`, body: p.body }),
     },
     apps: {
       readNamespacedDeployment: apps('deployments').read,
@@ -195,6 +201,8 @@ function objectsApi(send: Send) {
     list: async (apiVersion: string, kind: string, namespace?: string, _pretty?: string, _exact?: boolean, _exportt?: boolean, fieldSelector?: string, labelSelector?: string, limit?: number, continueToken?: string) =>
       send(undefined, { method: 'GET', path: await collection(apiVersion, kind, namespace), query: { fieldSelector, labelSelector, limit, continue: continueToken } }),
     read: async (spec: Spec) => send(undefined, { method: 'GET', path: await at(spec) }),
+    create: async (spec: Spec, _pretty?: string, dryRun?: string, fieldManager?: string) =>
+      send(undefined, { method: 'POST', path: await collection(spec.apiVersion ?? '', spec.kind ?? '', spec.metadata?.namespace), query: { dryRun, fieldManager }, body: spec }),
     delete: async (spec: Spec, _pretty?: string, dryRun?: string, gracePeriodSeconds?: number, orphanDependents?: boolean, propagationPolicy?: string, body?: unknown) =>
       send(undefined, { method: 'DELETE', path: await at(spec), query: { dryRun, gracePeriodSeconds, orphanDependents, propagationPolicy }, body }),
     patch: async (spec: Spec, _pretty?: string, dryRun?: string, fieldManager?: string, force?: boolean, patchStrategy: string = STRATEGIC_MERGE_PATCH) =>

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { contentTypeOptions, MERGE_PATCH } from '../../../src/cluster/call-options.ts';
 import { http1Only } from '../../../src/cluster/http1.ts';
 import { httpStatus } from '../../../src/cluster/http-status.ts';
 import { kubeClient } from '../../../src/cluster/kube-client.ts';
@@ -108,6 +109,25 @@ describe('restKubeClient (through kubeClient of a light kubeconfig)', () => {
     expect(JSON.parse(seen[1]!.body)).toEqual({ metadata: { annotations: { 'kubechaos.dev/stop': '{}' } } });
     expect(seen[2]).toMatchObject({ method: 'GET', url: '/apis/coordination.k8s.io/v1/leases?labelSelector=a%3Db' });
     expect(listed.leases[0]).toMatchObject({ name: 'kc-1', resourceVersion: '7', renewTime: Date.parse('2026-01-01T00:00:00Z') });
+  });
+
+  it('sends the drain fault node calls as client-node would: list nodes, cordon (merge patch), pods of a node, eviction', async () => {
+    const kc = http1Only((await loadLightKubeConfig(kubeconfigFile('    token: secret')))!);
+    const client = kubeClient(kc);
+    seen.length = 0;
+    await client.core.listNode({ labelSelector: 'pool=a' });
+    await client.core.patchNode({ name: 'n-1', body: { spec: { unschedulable: true } } }, contentTypeOptions(MERGE_PATCH, undefined));
+    await client.core.listPodForAllNamespaces({ fieldSelector: 'spec.nodeName=n-1' });
+    await client.core.createNamespacedPodEviction({ name: 'web-1', namespace: 'shop', body: { apiVersion: 'policy/v1', kind: 'Eviction', metadata: { name: 'web-1', namespace: 'shop' } } });
+    expect(seen.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET /api/v1/nodes?labelSelector=pool%3Da',
+      'PATCH /api/v1/nodes/n-1',
+      'GET /api/v1/pods?fieldSelector=spec.nodeName%3Dn-1',
+      'POST /api/v1/namespaces/shop/pods/web-1/eviction',
+    ]);
+    expect(seen[1]!.headers['content-type']).toBe('application/merge-patch+json');
+    expect(JSON.parse(seen[1]!.body)).toEqual({ spec: { unschedulable: true } });
+    expect(JSON.parse(seen[3]!.body)).toMatchObject({ kind: 'Eviction', metadata: { name: 'web-1' } });
   });
 
   it('answers a 404 as missing and reports other statuses as client-node does', async () => {
