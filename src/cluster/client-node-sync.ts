@@ -17,8 +17,10 @@ let loaded: ClientNode | undefined;
  */
 export function clientNodeSync(): ClientNode {
   if (loaded === undefined) {
-    // In the CommonJS build `require` is there; in ESM (and the bundled CLI, which defines its own) it is made here.
-    const load = typeof require === 'function' ? require : createRequire(import.meta.url);
+    // A require made from this file's own location: `__filename` in the CommonJS build, the
+    // module URL in ESM. Not the bare `require`: the ESM build's bundler replaces it with a shim
+    // that throws ("Dynamic require ... is not supported"), which the packed-package check caught.
+    const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
     const name = '@kubernetes/client-node'; // a variable: the CLI's bundler leaves this require to run time
     loaded = load(name) as ClientNode;
   }
