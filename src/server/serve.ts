@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { createApiAccess, type ApiAccess } from '../cluster/api-access.ts';
@@ -22,6 +22,7 @@ import { createServerMetrics, type ServerMetrics } from './server-metrics.ts';
 import type { ApiContext, ApiRoute } from './v1/context.ts';
 import { experimentRoutes } from './v1/experiments.ts';
 import { systemRoutes } from './v1/system.ts';
+import { nodeHttp } from '../util/node-http.ts';
 
 /**
  * Options of {@link serve}.
@@ -164,7 +165,7 @@ export async function serve(options: ServeOptions = {}): Promise<ControlServer> 
       metrics?.observeRequest(req.method ?? 'GET', pattern, status, (performance.now() - started) / 1000);
     }
   };
-  const server = createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.max(50, Math.min(requestTimeoutMs / 4, 30_000)) }, (req, res) => void handle(req, res));
+  const server = nodeHttp().createServer({ requestTimeout: requestTimeoutMs, headersTimeout: Math.min(requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.max(50, Math.min(requestTimeoutMs / 4, 30_000)) }, (req, res) => void handle(req, res));
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error) => reject(new Error(`cannot listen on ${address}:${port}: ${error.message}`, { cause: error })));

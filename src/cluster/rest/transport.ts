@@ -1,6 +1,5 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
-import { STATUS_CODES } from 'node:http';
+import type { Agent as HttpAgent, IncomingMessage } from 'node:http';
+import { nodeHttp, nodeHttps } from '../../util/node-http.ts';
 
 /** Where and as whom a {@link RestTransport} talks: what a kubeconfig's cluster and user say. */
 export interface RestTarget {
@@ -36,7 +35,7 @@ export class RestApiError extends Error {
   readonly headers: Readonly<Record<string, string | string[] | undefined>>;
 
   constructor(code: number, body: string, headers: Readonly<Record<string, string | string[] | undefined>>) {
-    super(`HTTP-Code: ${code}\nMessage: ${STATUS_CODES[code] ?? 'Unknown API Status Code!'}\nBody: ${body}`);
+    super(`HTTP-Code: ${code}\nMessage: ${nodeHttp().STATUS_CODES[code] ?? 'Unknown API Status Code!'}\nBody: ${body}`);
     this.name = 'ApiException';
     this.code = code;
     this.body = body;
@@ -81,7 +80,7 @@ export class RestTransport {
       rejectUnauthorized: target.insecureSkipTlsVerify !== true,
       ...(target.tlsServerName === undefined ? {} : { servername: target.tlsServerName }),
     };
-    this.#agent = this.#secure ? new HttpsAgent(tls) : new HttpAgent({ keepAlive: true });
+    this.#agent = this.#secure ? new (nodeHttps().Agent)(tls) : new (nodeHttp().Agent)({ keepAlive: true });
     this.#headers = { Accept: 'application/json' };
     if (target.token) this.#headers.Authorization = `Bearer ${target.token}`;
     else if (target.username !== undefined) this.#headers.Authorization = `Basic ${Buffer.from(`${target.username}:${target.password ?? ''}`).toString('base64')}`;
@@ -109,7 +108,7 @@ export class RestTransport {
     if (status !== 200) {
       response.resume();
       local.abort();
-      throw Object.assign(new Error(response.statusMessage || STATUS_CODES[status] || 'Internal Server Error'), { statusCode: status });
+      throw Object.assign(new Error(response.statusMessage || nodeHttp().STATUS_CODES[status] || 'Internal Server Error'), { statusCode: status });
     }
     let end!: (error: unknown) => void;
     const ended = new Promise<unknown>((resolve) => (end = resolve));
@@ -158,7 +157,7 @@ export class RestTransport {
     const signal = req.signal;
     return new Promise<IncomingMessage>((resolve, reject) => {
       if (signal?.aborted) return reject(abortReason(signal));
-      const send = this.#secure ? httpsRequest : httpRequest;
+      const send = this.#secure ? nodeHttps().request : nodeHttp().request;
       const request = send(url, { method: req.method, headers, agent: this.#agent });
       const onAbort = (): void => {
         const reason = abortReason(signal!);

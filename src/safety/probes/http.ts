@@ -1,6 +1,7 @@
 import { pause } from '../../util/abort.ts';
 import { describe, parseDuration, type Duration } from '../../util/duration.ts';
 import { assertInteger, assertObject, assertString, orDefault, rejectUnknownKeys } from '../../util/validate.ts';
+import { httpStatus } from './http-status.ts';
 import { samplingSession, type Probe, type ProbeContext, type ProbeSession } from '../probe.ts';
 
 /**
@@ -73,9 +74,8 @@ export function http(url: ProbeUrl, options: HttpProbeOptions = {}): Probe {
         const once = async (): Promise<void> => {
           try {
             const target = fixed ?? (await (url as () => string | URL | Promise<string | URL>)());
-            const response = await fetch(target, { method, signal: AbortSignal.any([signal, AbortSignal.timeout(timeout)]) });
-            await response.body?.cancel();
-            record(accepts(response.status));
+            const status = await httpStatus(target instanceof URL ? target : probeUrl(target, 'probes.http(url)()'), method, AbortSignal.any([signal, AbortSignal.timeout(timeout)]));
+            record(accepts(status));
           } catch (error) {
             if (signal.aborted) return;
             context.logger.debug({ probe: name, err: { message: (error as Error).message } }, 'http probe request failed');

@@ -1,7 +1,7 @@
 // One PromQL instant query (GET /api/v1/query) over node:http(s), so that a private CA (`ca`)
 // works without a global agent, and its answer read down to one number.
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { nodeHttp, nodeHttps } from '../../util/node-http.ts';
 import { PrometheusQueryError } from '../../errors/prometheus-query-error.ts';
 
 /** Where and how to ask. */
@@ -72,7 +72,7 @@ function get(url: URL, server: PrometheusServer, signal: AbortSignal): Promise<{
   const timeout = AbortSignal.timeout(server.timeoutMs);
   const both = AbortSignal.any([signal, timeout]);
   return new Promise((resolve, reject) => {
-    const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const send = url.protocol === 'https:' ? nodeHttps().request : nodeHttp().request;
     const req = send(url, { method: 'GET', headers: { accept: 'application/json', ...server.headers }, signal: both, ...(server.ca ? { ca: server.ca } : {}) }, (res: IncomingMessage) => {
       const chunks: Buffer[] = [];
       let size = 0;
