@@ -5,12 +5,21 @@
 // Usage: node scale-child.ts '{"namespace":"ns","selectors":["app=a",...],"every":"200ms","windowMs":5000,"stops":0}'
 // Prints one JSON line: {rssMiB, maxRssMiB (whole life), maxRssAfterStartMiB, maxRssAfterWindowMiB, heapMiB, baseRssMiB, requests, byKind, kills, stopMs[]}.
 import dc from 'node:diagnostics_channel';
-import { writeSync } from 'node:fs';
-import { createChaos, leaseRegistry, loadKubeConfig, type ExperimentHandle } from '../../src/index.ts';
+import { readFileSync, writeSync } from 'node:fs';
+// The built package, as a test suite loads it from node_modules (the bench builds dist/ first);
+// src/ through type stripping would add ~40 MiB that no user's process has.
+import { createChaos, leaseRegistry, loadKubeConfig, type ExperimentHandle } from '../../dist/index.js';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as { namespace: string; selectors: string[]; every: string; windowMs: number; stops: number };
 const out = (obj: object) => writeSync(1, `${JSON.stringify(obj)}\n`);
 const mib = (b: number) => Number((b / 2 ** 20).toFixed(1));
+/**
+ * Peak RSS of this process image, in bytes: VmHWM, not getrusage's maxRSS. Linux carries maxRSS
+ * across fork + exec, so a child spawned by a process of 400 MiB reports at least 400 MiB
+ * (measured here: a Node child of a 445 MiB parent said 405 MiB). VmHWM belongs to the memory
+ * map that exec made.
+ */
+const peakRss = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
 
 let counting = false;
 let requests = 0;
@@ -31,7 +40,7 @@ let kills = 0;
 const start = (selector: string): Promise<ExperimentHandle> =>
   chaos.podKill({ namespace: args.namespace, selector }).count(1).every(args.every as '200ms').for('10m').start();
 const handles = await Promise.all(args.selectors.map(start));
-const maxRssAfterStart = process.resourceUsage().maxRSS * 1024;
+const maxRssAfterStart = peakRss();
 const killsOf = async (h: ExperimentHandle) => (await h.report()).kills.length;
 
 // The measured window: every run killing, nothing starting or stopping.
@@ -45,7 +54,7 @@ for (const h of handles) kills += await killsOf(h);
 kills -= before;
 const rss = process.memoryUsage().rss;
 const heap = process.memoryUsage().heapUsed;
-const maxRssAfterWindow = process.resourceUsage().maxRSS * 1024;
+const maxRssAfterWindow = peakRss();
 
 // Stops while every run is running: stop one at a random moment, then start a new run on its
 // target, so the next stop again lands among `runs` live runs.
@@ -58,7 +67,7 @@ for (let i = 0; i < args.stops; i++) {
   stopMs.push(performance.now() - t0);
   handles[k] = await start(args.selectors[k]!);
 }
-const maxRss = process.resourceUsage().maxRSS * 1024;
+const maxRss = peakRss();
 await Promise.all(handles.map((h) => h.stop('bench')));
 out({ baseRssMiB: mib(base), rssMiB: mib(rss), maxRssMiB: mib(maxRss), maxRssAfterStartMiB: mib(maxRssAfterStart), maxRssAfterWindowMiB: mib(maxRssAfterWindow), heapMiB: mib(heap), requests, byKind, kills, windowMs: args.windowMs, stopMs });
 process.exit(0);
