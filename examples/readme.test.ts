@@ -13,7 +13,7 @@ beforeAll(async () => {
 import { expect, test } from 'vitest';
 import { createChaos, probes } from 'kubechaos';
 
-const chaos = createChaos(); // KubeConfig.loadFromDefault()
+const chaos = createChaos(); // the default kubeconfig: KUBECONFIG, else ~/.kube/config
 
 test('web keeps serving while pods die', { timeout: 60_000 }, async () => {
   let ok = 0, failed = 0;

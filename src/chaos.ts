@@ -4,7 +4,8 @@ import { fanOut } from './audit/fan-out.ts';
 import type { RunObserver } from './audit/run-event.ts';
 import { http1Only } from './cluster/http1.ts';
 import { checkKubeConfig } from './cluster/kubeconfig-check.ts';
-import { createKubeCluster, loadKubeConfig } from './cluster/kube-cluster.ts';
+import { defaultKubeConfig } from './cluster/default-kubeconfig.ts';
+import { createKubeCluster } from './cluster/kube-cluster.ts';
 import type { ClusterPort } from './cluster/port.ts';
 import { assertEngineName, assertLitmusOptions, createEngines, type EngineName, type LitmusOptions } from './engines/select.ts';
 import type { ClientContext } from './experiment/context.ts';
@@ -45,7 +46,9 @@ import {
  * ```
  */
 export interface ChaosOptions {
-  /** @default `KubeConfig.loadFromDefault()` */
+  /**
+   * The cluster to talk to. @default the default kubeconfig (KUBECONFIG, else `~/.kube/config`, else in-cluster); a plain one (a server with a CA, and a certificate, token or basic auth) is read without loading `@kubernetes/client-node`
+   */
   readonly kubeConfig?: KubeConfig;
   /** Replaces the Kubernetes client entirely (an in-memory fake in unit tests); `ClusterPort` is in `kubechaos/cluster`. */
   readonly cluster?: ClusterPort;
@@ -232,7 +235,7 @@ export function createChaos(options: ChaosOptions = {}): Chaos {
   if (cluster === undefined) {
     if (kubeConfig !== undefined) checkKubeConfig(kubeConfig, 'given');
     // HTTP/1.1 for every client made from it (createKubeCluster, the registry, Litmus): see http1Only.
-    kubeConfig = http1Only(kubeConfig ?? loadKubeConfig());
+    kubeConfig = http1Only(kubeConfig ?? defaultKubeConfig());
     cluster = createKubeCluster(kubeConfig, logger);
     registry ??= leaseRegistry({ kubeConfig, logger });
   }

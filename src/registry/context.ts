@@ -1,13 +1,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { hostname } from 'node:os';
-import { loadKubeConfig } from '../cluster/kube-cluster.ts';
+import { defaultKubeConfig } from '../cluster/default-kubeconfig.ts';
 import { checkKubeConfig } from '../cluster/kubeconfig-check.ts';
 import { createKubeLeaseStore } from './kube-store.ts';
 import type { LeaseStore } from './store.ts';
 
 /** How registry functions reach the cluster; both optional. */
 export interface StoreOptions {
-  /** @default `KubeConfig.loadFromDefault()` */
+  /** @default the default kubeconfig, as `createChaos()` reads it (KUBECONFIG, `~/.kube/config`, in-cluster) */
   readonly kubeConfig?: KubeConfig;
   /** Replaces the Kubernetes client (an in-memory fake in unit tests); `LeaseStore` is in `kubechaos/registry`. */
   readonly store?: LeaseStore;
@@ -17,7 +17,7 @@ export interface StoreOptions {
 export function storeOf(options: StoreOptions): LeaseStore {
   if (options.store) return options.store;
   if (options.kubeConfig) checkKubeConfig(options.kubeConfig, 'given');
-  return createKubeLeaseStore(options.kubeConfig ?? loadKubeConfig());
+  return createKubeLeaseStore(options.kubeConfig ?? defaultKubeConfig());
 }
 
 /** Who this process is, as recorded in Leases and stop requests. */

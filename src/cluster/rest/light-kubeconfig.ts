@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
@@ -58,22 +59,52 @@ const TARGET = Symbol('kubechaos.restTarget');
  * ```
  */
 export async function loadLightKubeConfig(file?: string): Promise<KubeConfig | undefined> {
+  const read = readKubeconfigFile(file);
+  if (read === undefined) return undefined;
+  return fromText(read, read.json ? undefined : await yamlParse());
+}
+
+/**
+ * {@link loadLightKubeConfig}, synchronously, for `createChaos()` with no `kubeConfig`: a YAML
+ * file is parsed with `yaml` loaded through `require`.
+ *
+ * @example
+ * ```ts
+ * const kc = loadLightKubeConfigSync() ?? loadKubeConfig();
+ * ```
+ */
+export function loadLightKubeConfigSync(file?: string): KubeConfig | undefined {
+  const read = readKubeconfigFile(file);
+  if (read === undefined) return undefined;
+  return fromText(read, read.json ? undefined : yamlParseSync());
+}
+
+interface KubeconfigText {
+  readonly path: string;
+  readonly text: string;
+  readonly json: boolean;
+}
+
+function readKubeconfigFile(file: string | undefined): KubeconfigText | undefined {
   const path = file ?? defaultFile();
   if (path === undefined) return undefined;
-  let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    const text = readFileSync(path, 'utf8');
+    return { path, text, json: text.trimStart().startsWith('{') };
   } catch {
     return undefined; // client-node says why, in its own words
   }
+}
+
+function fromText(read: KubeconfigText, parseYaml: ((text: string) => unknown) | undefined): KubeConfig | undefined {
   let doc: unknown;
   try {
-    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : (await yamlParse())(text);
+    doc = parseYaml === undefined ? JSON.parse(read.text) : parseYaml(read.text);
   } catch {
     return undefined;
   }
   if (doc === null || typeof doc !== 'object') return undefined;
-  return new LightKubeConfig(doc as Record<string, unknown>, dirname(path)) as unknown as KubeConfig;
+  return new LightKubeConfig(doc as Record<string, unknown>, dirname(read.path)) as unknown as KubeConfig;
 }
 
 /** Why the current context of a light kubeconfig needs client-node, or undefined when it does not. */
@@ -96,6 +127,12 @@ export function isLight(kc: KubeConfig): boolean {
 /** Where and as whom to connect for a light kubeconfig's current context; undefined for any other kubeconfig. */
 export function restTargetOf(kc: KubeConfig): RestTarget | undefined {
   return (kc as unknown as { [TARGET]?: () => RestTarget | undefined })[TARGET]?.();
+}
+
+/** `yaml`'s parse through `require` (CommonJS), from this file's own location; see client-node-sync.ts for why not the bare `require`. */
+function yamlParseSync(): (text: string) => unknown {
+  const name = 'yaml'; // a variable: bundlers leave this require to run time
+  return (createRequire(typeof __filename === 'string' ? __filename : import.meta.url)(name) as { parse: (text: string) => unknown }).parse;
 }
 
 /** `yaml`'s parse, loaded on demand (a JSON kubeconfig needs none); bundled, it is CommonJS behind `default`. */
