@@ -72,13 +72,17 @@ export async function preflight(input: PreflightInput): Promise<PreflightResult>
   await checkTargetFree({ plan, cluster, registry: input.registry, pods, signal });
 
   const groups = needsGroups ? await resolveTargetGroups(cluster, plan.namespace, pods, { signal }) : undefined;
+  // The fallback probes (the target's workloads) start as soon as the workloads are known, and
+  // read while the steady state is checked: one after the other, they were the slowest part of a
+  // run without probes before its first kill.
+  const reading = sampled ?? input.monitor.start(input.sampleTimeoutMs, groups ? defaultHealth(plan, groups) : []);
+  reading.catch(() => {});
   // A test that runs right after another fault finds replacements still starting: wait for the
   // steady state (at most the preflight timeout) rather than refuse a target that is recovering.
   if (input.steadyState === 'available' && groups) pods = await awaitAvailable(cluster, plan, pods, groups, deadline, signal);
   const first = checkFaultTargets(plan, pods);
 
-  if (sampled) await sampled;
-  else await input.monitor.start(input.sampleTimeoutMs, groups ? defaultHealth(plan, groups) : []);
+  await reading;
   const failed = input.monitor.failedProbe();
   if (failed) throw new ProbeFailedError(failed.name, failed.error);
   const health = input.monitor.health();
