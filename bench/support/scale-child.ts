@@ -8,7 +8,7 @@ import dc from 'node:diagnostics_channel';
 import { readFileSync, writeSync } from 'node:fs';
 // The built package, as a test suite loads it from node_modules (the bench builds dist/ first);
 // src/ through type stripping would add ~40 MiB that no user's process has.
-import { createChaos, leaseRegistry, loadKubeConfig, type ExperimentHandle } from '../../dist/index.js';
+import { createChaos, type ExperimentHandle } from '../../dist/index.js';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as { namespace: string; selectors: string[]; every: string; windowMs: number; stops: number };
 const out = (obj: object) => writeSync(1, `${JSON.stringify(obj)}\n`);
@@ -24,17 +24,32 @@ const peakRss = (): number => Number(/VmHWM:\s+(\d+) kB/.exec(readFileSync('/pro
 let counting = false;
 let requests = 0;
 const byKind: Record<string, number> = {};
-dc.subscribe('undici:request:create', (message) => {
-  if (!counting) return;
+const kindOf = (request: { method: string; path: string }): string =>
+  `${request.method} ${request.path.split('?')[0]!.replace(/\/namespaces\/[^/]+/, '/namespaces/NS').replace(/\/(pods|leases|replicasets|deployments|events)\/[^/]+$/, '/$1/NAME')}${request.path.includes('watch=true') ? ' (watch)' : ''}`;
+// The SDK's requests: over node:http(s) (a plain kubeconfig, the default since issue 14) or
+// undici (client-node, KUBECHAOS_CLIENT_NODE=1): both counted.
+const onStart = (message: unknown): void => {
   const { request } = message as { request: { method: string; path: string } };
+  if (tracing) trace.set(request, { kind: kindOf(request), start: performance.now(), end: NaN });
+  if (!counting) return;
   requests++;
-  const path = request.path.split('?')[0]!;
-  const kind = `${request.method} ${path.replace(/\/namespaces\/[^/]+/, '/namespaces/NS').replace(/\/(pods|leases|replicasets|deployments|events)\/[^/]+$/, '/$1/NAME')}${request.path.includes('watch=true') ? ' (watch)' : ''}`;
+  const kind = kindOf(request);
   byKind[kind] = (byKind[kind] ?? 0) + 1;
-});
+};
+dc.subscribe('undici:request:create', onStart);
+dc.subscribe('http.client.request.start', onStart);
+// KUBECHAOS_STOP_TRACE=1: each stop's requests (started during it) on stderr, with their times.
+const tracing = process.env.KUBECHAOS_STOP_TRACE === '1';
+const trace = new Map<object, { kind: string; start: number; end: number }>();
+for (const channel of ['undici:request:headers', 'undici:request:error', 'http.client.response.finish', 'http.client.request.error']) {
+  dc.subscribe(channel, (message) => {
+    const t = trace.get((message as { request: object }).request);
+    if (t && Number.isNaN(t.end)) t.end = performance.now();
+  });
+}
 
-const kubeConfig = loadKubeConfig();
-const chaos = createChaos({ kubeConfig, registry: leaseRegistry({ kubeConfig }), handleSignals: false, breaker: { threshold: 1_000_000 } });
+// The defaults a test suite gets from createChaos(): the kubeconfig KUBECONFIG names, the Lease registry.
+const chaos = createChaos({ handleSignals: false, breaker: { threshold: 1_000_000 } });
 const base = process.memoryUsage().rss;
 let kills = 0;
 const start = (selector: string): Promise<ExperimentHandle> =>
@@ -55,6 +70,8 @@ kills -= before;
 const rss = process.memoryUsage().rss;
 const heap = process.memoryUsage().heapUsed;
 const maxRssAfterWindow = peakRss();
+// KUBECHAOS_HEAP_SNAPSHOT=<file>: the heap with every run live, for a profile.
+if (process.env.KUBECHAOS_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnapshot(process.env.KUBECHAOS_HEAP_SNAPSHOT);
 
 // Stops while every run is running: stop one at a random moment, then start a new run on its
 // target, so the next stop again lands among `runs` live runs.
@@ -62,12 +79,24 @@ const stopMs: number[] = [];
 for (let i = 0; i < args.stops; i++) {
   const k = Math.floor(Math.random() * handles.length);
   await new Promise((r) => setTimeout(r, 100 + Math.random() * 300));
+  trace.clear();
   const t0 = performance.now();
   await handles[k]!.stop('bench');
   stopMs.push(performance.now() - t0);
+  if (tracing) {
+    const lines = [...trace.values()].filter((t) => t.start >= t0).map((t) => `  +${(t.start - t0).toFixed(0)} ${(t.end - t.start).toFixed(0)} ms ${t.kind}`);
+    process.stderr.write(`stop ${i}: ${(performance.now() - t0).toFixed(0)} ms\n${lines.join('\n')}\n`);
+  }
   handles[k] = await start(args.selectors[k]!);
 }
 const maxRss = peakRss();
+if (process.env.KUBECHAOS_GC_REPORT === '1') {
+  const before = process.memoryUsage();
+  (globalThis as { gc?: () => void }).gc?.();
+  const after = process.memoryUsage();
+  process.stderr.write(`after stops: rss ${mib(before.rss)} heapUsed ${mib(before.heapUsed)} heapTotal ${mib(before.heapTotal)} external ${mib(before.external)} arrayBuffers ${mib(before.arrayBuffers)}; after gc: rss ${mib(after.rss)} heapUsed ${mib(after.heapUsed)} heapTotal ${mib(after.heapTotal)}\n`);
+  if (process.env.KUBECHAOS_HEAP_SNAPSHOT_END) (await import('node:v8')).writeHeapSnapshot(process.env.KUBECHAOS_HEAP_SNAPSHOT_END);
+}
 await Promise.all(handles.map((h) => h.stop('bench')));
 out({ baseRssMiB: mib(base), rssMiB: mib(rss), maxRssMiB: mib(maxRss), maxRssAfterStartMiB: mib(maxRssAfterStart), maxRssAfterWindowMiB: mib(maxRssAfterWindow), heapMiB: mib(heap), requests, byKind, kills, windowMs: args.windowMs, stopMs });
 process.exit(0);

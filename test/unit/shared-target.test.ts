@@ -151,6 +151,30 @@ describe('a run whose target overlaps a live run is refused with TARGET_BUSY', (
     await first.stop();
   });
 
+  it('with many live runs in the namespace, a start lists its pods once rather than once per other run, and still finds the one it overlaps', async () => {
+    const { a, b } = clients();
+    for (let i = 0; i < 6; i++) {
+      cluster.addPod({ name: `r${i}-0`, labels: { app: `r${i}` }, owner: undefined });
+      for (const n of [1, 2]) cluster.addPod({ name: `r${i}-${n}`, labels: { app: `r${i}`, ...(i === 5 ? { tier: 'x' } : {}) }, owner: undefined });
+    }
+    const live = [];
+    // minAvailable 2 of 3: a live run kills one pod at most, so one of r5's tier=x pods stays.
+    for (let i = 0; i < 6; i++) live.push(await a.podKill({ namespace: 'shop', selector: { app: `r${i}` } }).minAvailable(2).every('1s').for('10s').start());
+    const lists = vi.spyOn(cluster, 'listPods');
+    // Apart from all six: preflight's own list, then one namespace list before registering and one after.
+    const report = await b.podKill(web).during(() => {});
+    expect(report.outcome).toBe('passed');
+    const selectors = lists.mock.calls.map((c) => c[1]);
+    expect(selectors.filter((s) => s === '')).toHaveLength(2);
+    expect(selectors.filter((s) => /^app=r\d$/.test(s))).toEqual([]);
+    // Matched here, not by the API server: a selector that picks one of r5's pods is busy with r5's run.
+    lists.mockClear();
+    const error = await busy(b.podKill({ namespace: 'shop', selector: { tier: 'x' } }).minAvailable(0).during(() => {}));
+    expect(error.other.id).toBe(live[5]!.id);
+    expect(lists.mock.calls.map((c) => c[1])).toEqual(['tier=x', '']);
+    for (const run of live) await run.stop();
+  });
+
   it('dry runs neither block nor are blocked', async () => {
     const { store, a, b } = clients();
     const first = await a.podKill(web).every('1s').for('10s').start();
