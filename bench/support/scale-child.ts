@@ -5,7 +5,7 @@
 // Usage: node scale-child.ts '{"namespace":"ns","selectors":["app=a",...],"every":"200ms","windowMs":5000,"stops":0}'
 // Prints one JSON line: {rssMiB, maxRssMiB (whole life), maxRssAfterStartMiB, maxRssAfterWindowMiB, heapMiB, baseRssMiB, requests, byKind, kills, stopMs[]}.
 import dc from 'node:diagnostics_channel';
-import { readFileSync, writeSync } from 'node:fs';
+import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 // The built package, as a test suite loads it from node_modules (the bench builds dist/ first);
 // src/ through type stripping would add ~40 MiB that no user's process has.
 import { createChaos, type ExperimentHandle } from '../../dist/index.js';
@@ -48,6 +48,27 @@ for (const channel of ['undici:request:headers', 'undici:request:error', 'http.c
   });
 }
 
+// KUBECHAOS_BYTES=1: response bytes per request kind over the stops phase, on stderr (node:https only).
+const bytesByKind: Record<string, { n: number; bytes: number }> = {};
+let countingBytes = false;
+if (process.env.KUBECHAOS_BYTES === '1') {
+  const https = process.getBuiltinModule('node:https') as typeof import('node:https');
+  const original = https.request;
+  (https as { request: unknown }).request = (...a: unknown[]) => {
+    const req = (original as (...x: unknown[]) => import('node:http').ClientRequest)(...a);
+    req.on('response', (res) => {
+      const kind = kindOf({ method: req.method, path: req.path });
+      // Observed through emit: a 'data' listener would start the stream before the SDK reads it.
+      const emit = res.emit.bind(res);
+      res.emit = ((event: string, ...rest: unknown[]) => {
+        if (countingBytes && event === 'data') (bytesByKind[kind] ??= { n: 0, bytes: 0 }).bytes += (rest[0] as Buffer).length;
+        if (countingBytes && event === 'end') (bytesByKind[kind] ??= { n: 0, bytes: 0 }).n++;
+        return emit(event, ...rest);
+      }) as typeof res.emit;
+    });
+    return req;
+  };
+}
 // The defaults a test suite gets from createChaos(): the kubeconfig KUBECONFIG names, the Lease registry.
 const chaos = createChaos({ handleSignals: false, breaker: { threshold: 1_000_000 } });
 const base = process.memoryUsage().rss;
@@ -76,6 +97,14 @@ if (process.env.KUBECHAOS_HEAP_SNAPSHOT) (await import('node:v8')).writeHeapSnap
 // Stops while every run is running: stop one at a random moment, then start a new run on its
 // target, so the next stop again lands among `runs` live runs.
 const stopMs: number[] = [];
+// KUBECHAOS_ALLOC_PROFILE=<file>: every allocation of the stops phase sampled (garbage included), for a profile.
+const allocProfile = process.env.KUBECHAOS_ALLOC_PROFILE;
+const inspector = allocProfile ? new (await import('node:inspector/promises')).Session() : undefined;
+if (inspector) {
+  inspector.connect();
+  await inspector.post('HeapProfiler.startSampling', { samplingInterval: 16384, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
+}
+countingBytes = true;
 for (let i = 0; i < args.stops; i++) {
   const k = Math.floor(Math.random() * handles.length);
   await new Promise((r) => setTimeout(r, 100 + Math.random() * 300));
@@ -90,6 +119,12 @@ for (let i = 0; i < args.stops; i++) {
   handles[k] = await start(args.selectors[k]!);
 }
 const maxRss = peakRss();
+countingBytes = false;
+if (process.env.KUBECHAOS_BYTES === '1') process.stderr.write(`bytes: ${JSON.stringify(Object.entries(bytesByKind).sort((a, b) => b[1].bytes - a[1].bytes))}\n`);
+if (inspector && allocProfile) {
+  const { profile } = await inspector.post('HeapProfiler.stopSampling');
+  writeFileSync(allocProfile, JSON.stringify(profile));
+}
 if (process.env.KUBECHAOS_GC_REPORT === '1') {
   const before = process.memoryUsage();
   (globalThis as { gc?: () => void }).gc?.();
