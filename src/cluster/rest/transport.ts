@@ -81,6 +81,11 @@ export class RestTransport {
       ...(target.tlsServerName === undefined ? {} : { servername: target.tlsServerName }),
     };
     this.#agent = this.#secure ? new (nodeHttps().Agent)(tls) : new (nodeHttp().Agent)({ keepAlive: true });
+    // One server, one identity: every socket of this agent is interchangeable. Node's default name
+    // of a request's connection pool concatenates its TLS options, CA, certificate and key PEMs
+    // included: a profile of 20 runs in one process (issue 14) found those strings ~8% of all it
+    // allocated, built again for every request and every freed socket.
+    (this.#agent as { getName: () => string }).getName = () => 'kubechaos';
     this.#headers = { Accept: 'application/json' };
     if (target.token) this.#headers.Authorization = `Bearer ${target.token}`;
     else if (target.username !== undefined) this.#headers.Authorization = `Basic ${Buffer.from(`${target.username}:${target.password ?? ''}`).toString('base64')}`;
