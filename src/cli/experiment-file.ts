@@ -1,4 +1,5 @@
-import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node, type Pair } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import { isMap, isScalar, isSeq, yaml } from '../util/yaml-sync.ts';
 import { parseSelector } from '../cluster/selector.ts';
 import { probeUrl } from '../safety/probes/http.ts';
 import { describe, readDuration } from '../util/duration.ts';
@@ -137,8 +138,8 @@ export interface ExperimentFile {
  * ```
  */
 export function parseExperimentFile(text: string, file: string): ExperimentFile {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const at = (node: Node | null | undefined): { line: number; col: number } => lineCounter.linePos(node?.range?.[0] ?? 0);
   const firstError = doc.errors[0];
   if (firstError) {

@@ -1,4 +1,4 @@
-import { createRequire } from 'node:module';
+import { requireSync } from '../util/require-sync.ts';
 
 type ClientNode = typeof import('@kubernetes/client-node');
 let loaded: ClientNode | undefined;
@@ -16,13 +16,6 @@ let loaded: ClientNode | undefined;
  * ```
  */
 export function clientNodeSync(): ClientNode {
-  if (loaded === undefined) {
-    // A require made from this file's own location: `__filename` in the CommonJS build, the
-    // module URL in ESM. Not the bare `require`: the ESM build's bundler replaces it with a shim
-    // that throws ("Dynamic require ... is not supported"), which the packed-package check caught.
-    const load = createRequire(typeof __filename === 'string' ? __filename : import.meta.url);
-    const name = '@kubernetes/client-node'; // a variable: the CLI's bundler leaves this require to run time
-    loaded = load(name) as ClientNode;
-  }
+  loaded ??= requireSync<ClientNode>('@kubernetes/client-node');
   return loaded;
 }

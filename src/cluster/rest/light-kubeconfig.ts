@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import type { RestTarget } from './transport.ts';
+import { yaml } from '../../util/yaml-sync.ts';
 
 interface Named<T> {
   readonly name: string;
@@ -76,7 +76,7 @@ export async function loadLightKubeConfig(file?: string): Promise<KubeConfig | u
 export function loadLightKubeConfigSync(file?: string): KubeConfig | undefined {
   const read = readKubeconfigFile(file);
   if (read === undefined) return undefined;
-  return fromText(read, read.json ? undefined : yamlParseSync());
+  return fromText(read, read.json ? undefined : yaml().parse);
 }
 
 interface KubeconfigText {
@@ -127,12 +127,6 @@ export function isLight(kc: KubeConfig): boolean {
 /** Where and as whom to connect for a light kubeconfig's current context; undefined for any other kubeconfig. */
 export function restTargetOf(kc: KubeConfig): RestTarget | undefined {
   return (kc as unknown as { [TARGET]?: () => RestTarget | undefined })[TARGET]?.();
-}
-
-/** `yaml`'s parse through `require` (CommonJS), from this file's own location; see client-node-sync.ts for why not the bare `require`. */
-function yamlParseSync(): (text: string) => unknown {
-  const name = 'yaml'; // a variable: bundlers leave this require to run time
-  return (createRequire(typeof __filename === 'string' ? __filename : import.meta.url)(name) as { parse: (text: string) => unknown }).parse;
 }
 
 /** `yaml`'s parse, loaded on demand (a JSON kubeconfig needs none); bundled, it is CommonJS behind `default`. */

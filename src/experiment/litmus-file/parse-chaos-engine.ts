@@ -1,6 +1,7 @@
 // A ChaosEngine from YAML text or a plain object, with every problem placed: file:line:column
 // and the field's dotted path for text, the path alone for an object.
-import { isMap, isScalar, isSeq, LineCounter, parseAllDocuments, type Node, type Pair } from 'yaml';
+import type { Node, Pair } from 'yaml';
+import { isMap, isScalar, isSeq, yaml } from '../../util/yaml-sync.ts';
 import { ChaosEngineFileError } from '../../errors/chaos-engine-file-error.ts';
 import { readChaosEngine, type ChaosEngineSpec } from './read-chaos-engine.ts';
 import { FieldProblem, formatPath, type Path } from './schema.ts';
@@ -25,8 +26,8 @@ export function parseChaosEngine(input: string | object, source = 'ChaosEngine')
       throw error;
     }
   }
-  const lineCounter = new LineCounter();
-  const docs = parseAllDocuments(input, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  const lineCounter = new (yaml().LineCounter)();
+  const docs = yaml().parseAllDocuments(input, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   const all = Array.isArray(docs) ? docs : [];
   const present = all.filter((d) => d.contents !== null || d.errors.length > 0);
   const [doc, second] = present;
