@@ -35,7 +35,9 @@ export interface HttpProbeOptions {
 
 /**
  * A probe that sends HTTP requests and reports the success ratio over a sliding window.
- * `url` may be a function, called for every request (e.g. to pick a ready endpoint).
+ * `url` may be a function, called for every request (e.g. to pick a ready endpoint). Each request
+ * opens its own connection (through a Service, every request may reach another pod) and follows
+ * redirects as `fetch` does; a response counts by its status alone.
  * A URL without a scheme (`'web.shop/health'`) or with another scheme is refused here, with a
  * TypeError naming the probe: such a probe could never give a reading.
  *
