@@ -9,7 +9,11 @@ import dc from 'node:diagnostics_channel';
 import { readFileSync, writeFileSync, writeSync } from 'node:fs';
 // The built package, as a test suite loads it from node_modules (the bench builds dist/ first);
 // src/ through type stripping would add ~40 MiB that no user's process has.
-import { createChaos, type ExperimentHandle } from '../../dist/index.js';
+// (Named by a variable: the types come from src/, and dist/ need not exist when the project is
+// type-checked.)
+import type { ExperimentHandle } from '../../src/index.ts';
+const distIndex = '../../dist/index.js';
+const { createChaos } = (await import(distIndex)) as typeof import('../../src/index.ts');
 
 const args = JSON.parse(process.argv[2] ?? '{}') as { namespace: string; selectors: string[]; every: string; windowMs: number; stops: number };
 const out = (obj: object) => writeSync(1, `${JSON.stringify(obj)}\n`);
