@@ -25,7 +25,7 @@ export interface KubeFlags {
  */
 export async function loadKube(flags: KubeFlags, options: { light?: boolean } = {}): Promise<KubeConfig> {
   if (flags.allNamespaces && flags.namespace) throw usage('-n/--namespace and -A/--all-namespaces are exclusive');
-  const light = options.light === false || process.env.KUBECHAOS_CLIENT_NODE === '1' ? undefined : await loadLightKubeConfig(flags.kubeconfig);
+  const light = options.light === false || process.env.KUBECHAOS_CLIENT_NODE === '1' ? undefined : loadLightKubeConfig(flags.kubeconfig);
   if (light !== undefined && (!flags.context || light.getContextObject(flags.context))) {
     if (flags.context) light.setCurrentContext(flags.context);
     if (lightSupport(light) === undefined) return checked(light, flags);

@@ -1,4 +1,4 @@
-import { stringify } from 'yaml';
+import { yaml } from '../util/yaml-sync.ts';
 import { usage } from './exit-codes.ts';
 
 export { age, columns, fields } from './table.ts';
@@ -15,6 +15,6 @@ export function parseFormat(value: string): OutputFormat {
 /** Renders `data` as JSON or YAML, or as the human table `table()` builds. */
 export function render(format: OutputFormat, data: unknown, table: () => string): string {
   if (format === 'json') return `${JSON.stringify(data, null, 2)}\n`;
-  if (format === 'yaml') return stringify(data);
+  if (format === 'yaml') return yaml().stringify(data);
   return table();
 }

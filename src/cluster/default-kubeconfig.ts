@@ -1,7 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { loadKubeConfig } from './kube-cluster.ts';
 import { checkKubeConfig } from './kubeconfig-check.ts';
-import { lightSupport, loadLightKubeConfigSync } from './rest/light-kubeconfig.ts';
+import { lightSupport, loadLightKubeConfig } from './rest/light-kubeconfig.ts';
 
 /**
  * The kubeconfig `createChaos()`, `leaseRegistry()` and `serve()` use when given none: the one
@@ -23,7 +23,7 @@ import { lightSupport, loadLightKubeConfigSync } from './rest/light-kubeconfig.t
  */
 export function defaultKubeConfig(): KubeConfig {
   if (process.env.KUBECHAOS_CLIENT_NODE !== '1') {
-    const light = loadLightKubeConfigSync();
+    const light = loadLightKubeConfig();
     if (light !== undefined && lightSupport(light) === undefined) {
       checkKubeConfig(light, 'default');
       return light;

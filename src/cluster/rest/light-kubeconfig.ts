@@ -54,57 +54,27 @@ const TARGET = Symbol('kubechaos.restTarget');
  *
  * @example
  * ```ts
- * const light = await loadLightKubeConfig(flags.kubeconfig);
+ * const light = loadLightKubeConfig(flags.kubeconfig);
  * const kc = light && lightSupport(light) === undefined ? light : fullKubeConfig();
  * ```
  */
-export async function loadLightKubeConfig(file?: string): Promise<KubeConfig | undefined> {
-  const read = readKubeconfigFile(file);
-  if (read === undefined) return undefined;
-  return fromText(read, read.json ? undefined : await yamlParse());
-}
-
-/**
- * {@link loadLightKubeConfig}, synchronously, for `createChaos()` with no `kubeConfig`: a YAML
- * file is parsed with `yaml` loaded through `require`.
- *
- * @example
- * ```ts
- * const kc = loadLightKubeConfigSync() ?? loadKubeConfig();
- * ```
- */
-export function loadLightKubeConfigSync(file?: string): KubeConfig | undefined {
-  const read = readKubeconfigFile(file);
-  if (read === undefined) return undefined;
-  return fromText(read, read.json ? undefined : yaml().parse);
-}
-
-interface KubeconfigText {
-  readonly path: string;
-  readonly text: string;
-  readonly json: boolean;
-}
-
-function readKubeconfigFile(file: string | undefined): KubeconfigText | undefined {
+export function loadLightKubeConfig(file?: string): KubeConfig | undefined {
   const path = file ?? defaultFile();
   if (path === undefined) return undefined;
+  let text: string;
   try {
-    const text = readFileSync(path, 'utf8');
-    return { path, text, json: text.trimStart().startsWith('{') };
+    text = readFileSync(path, 'utf8');
   } catch {
     return undefined; // client-node says why, in its own words
   }
-}
-
-function fromText(read: KubeconfigText, parseYaml: ((text: string) => unknown) | undefined): KubeConfig | undefined {
   let doc: unknown;
   try {
-    doc = parseYaml === undefined ? JSON.parse(read.text) : parseYaml(read.text);
+    doc = text.trimStart().startsWith('{') ? JSON.parse(text) : yaml().parse(text);
   } catch {
     return undefined;
   }
   if (doc === null || typeof doc !== 'object') return undefined;
-  return new LightKubeConfig(doc as Record<string, unknown>, dirname(read.path)) as unknown as KubeConfig;
+  return new LightKubeConfig(doc as Record<string, unknown>, dirname(path)) as unknown as KubeConfig;
 }
 
 /** Why the current context of a light kubeconfig needs client-node, or undefined when it does not. */
@@ -127,12 +97,6 @@ export function isLight(kc: KubeConfig): boolean {
 /** Where and as whom to connect for a light kubeconfig's current context; undefined for any other kubeconfig. */
 export function restTargetOf(kc: KubeConfig): RestTarget | undefined {
   return (kc as unknown as { [TARGET]?: () => RestTarget | undefined })[TARGET]?.();
-}
-
-/** `yaml`'s parse, loaded on demand (a JSON kubeconfig needs none); bundled, it is CommonJS behind `default`. */
-async function yamlParse(): Promise<(text: string) => unknown> {
-  const m = (await import('yaml')) as unknown as { parse?: (text: string) => unknown; default?: { parse: (text: string) => unknown } };
-  return m.parse ?? m.default!.parse;
 }
 
 function defaultFile(): string | undefined {
