@@ -1,6 +1,7 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { checkKubeConfig } from '../cluster/kubeconfig-check.ts';
 import { loadLightKubeConfig, lightSupport } from '../cluster/rest/light-kubeconfig.ts';
+import { loadBundledYaml } from '../util/yaml-sync.ts';
 import { isChaosError } from '../errors/guards.ts';
 import { usage } from './exit-codes.ts';
 
@@ -25,6 +26,7 @@ export interface KubeFlags {
  */
 export async function loadKube(flags: KubeFlags, options: { light?: boolean } = {}): Promise<KubeConfig> {
   if (flags.allNamespaces && flags.namespace) throw usage('-n/--namespace and -A/--all-namespaces are exclusive');
+  if (options.light !== false) await loadBundledYaml();
   const light = options.light === false || process.env.KUBECHAOS_CLIENT_NODE === '1' ? undefined : loadLightKubeConfig(flags.kubeconfig);
   if (light !== undefined && (!flags.context || light.getContextObject(flags.context))) {
     if (flags.context) light.setCurrentContext(flags.context);

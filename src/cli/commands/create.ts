@@ -1,4 +1,5 @@
 import { isChaosEngineFileError } from '../../errors/guards.ts';
+import { loadBundledYaml } from '../../util/yaml-sync.ts';
 import { CliError, EXIT, usage } from '../exit-codes.ts';
 import { ExperimentFileError, parseExperimentFile } from '../experiment-file.ts';
 import type { ExperimentSpec } from '../experiment-spec.ts';
@@ -31,6 +32,7 @@ export async function create(opts: CreateFlags, flags: RunFlags, io: CliIO): Pro
   }
   const source = opts.filename === '-' ? '<stdin>' : opts.filename;
   if (LITMUS_API.test(text)) return createFromChaosEngine(text, source, opts, flags, io);
+  await loadBundledYaml();
   const file = parseKubechaosFile(text, source);
   if (flags.namespace && file.namespace && flags.namespace !== file.namespace) {
     throw usage(`the file's metadata.namespace (${file.namespace}) does not match -n ${flags.namespace}`);
