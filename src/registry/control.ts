@@ -2,8 +2,9 @@ import { RUN_ID_LABEL } from '../labels.ts';
 import { pause } from '../util/abort.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 import { httpStatus, processIdentity, storeOf, type StoreOptions } from './context.ts';
-import { ANNOTATIONS, ENDED_SELECTOR, LEASE_SELECTOR, NAME_LABEL } from './keys.ts';
+import { ANNOTATIONS, ENDED_SELECTOR, FOLLOWED_SELECTOR, LEASE_SELECTOR, NAME_LABEL, RECORD_LABEL } from './keys.ts';
 import { runFromEvent, runFromLease, type RunInfo, type StopRequest } from './run-info.ts';
+import { isExpiredStopOrder, STOP_ORDER_MAX_RUNS, stopOrderLease, stopOrderOf } from './stop-order.ts';
 import type { LeaseChange, LeaseStore } from './store.ts';
 
 /** Where to look: one namespace, or every namespace when `namespace` is undefined. */
@@ -48,9 +49,10 @@ async function readRuns(store: LeaseStore, namespace: string | undefined, only: 
   only ??= '';
   // Both lists at once, but a failure is reported in a fixed order (Leases first): with
   // Promise.all, whichever 403 came back first won, so the same missing rights gave a different
-  // error from run to run.
+  // error from run to run. Listing every run reads the stop orders too (same call): a run one
+  // names shows as stopping.
   const [leaseList, eventList] = await Promise.allSettled([
-    store.listLeases(namespace, LEASE_SELECTOR + only, { signal }),
+    store.listLeases(namespace, only === '' ? FOLLOWED_SELECTOR : LEASE_SELECTOR + only, { signal }),
     store.listEvents(namespace, ENDED_SELECTOR + only, { signal }),
   ]);
   if (leaseList.status === 'rejected') throw leaseList.reason;
@@ -59,7 +61,18 @@ async function readRuns(store: LeaseStore, namespace: string | undefined, only: 
   const events = eventList.value;
   const runs = new Map<string, RunInfo>();
   const now = Date.now();
-  for (const lease of leases) runs.set(`${lease.namespace}/${lease.name}`, runFromLease(lease, now));
+  const ordered = new Map<string, StopRequest>();
+  for (const lease of leases) {
+    const order = isExpiredStopOrder(lease, now) ? undefined : stopOrderOf(lease);
+    for (const id of order?.runs ?? []) ordered.set(`${lease.namespace}/${id}`, order!.request);
+  }
+  for (const lease of leases) {
+    if (lease.labels[RECORD_LABEL] === 'stop') continue;
+    const key = `${lease.namespace}/${lease.name}`;
+    const run = runFromLease(lease, now);
+    const request = ordered.get(key);
+    runs.set(key, request && run.state === 'running' ? { ...run, state: 'stopping', stopRequest: request } : run);
+  }
   for (const event of events) {
     const run = runFromEvent(event);
     if (run) runs.set(`${run.namespace}/${run.id}`, run); // the end record wins over a Lease not yet deleted
@@ -103,10 +116,16 @@ export interface StopResult {
 }
 
 /**
- * The emergency stop from outside: annotates each run's Lease with `kubechaos.dev/stop`, then
- * waits until every owner confirms by releasing its Lease (its fault is stopped by then: an owner
- * releases only after its engine has stopped), or until `timeout`. A stale Lease (its owner is
- * dead) cannot confirm and is reported at once; `reap` cleans it.
+ * The emergency stop from outside: asks each run's owner to stop, then waits until every owner
+ * confirms by releasing its Lease (its fault is stopped by then: an owner releases only after its
+ * engine has stopped), or until `timeout`. A stale Lease (its owner is dead) cannot confirm and is
+ * reported at once; `reap` cleans it.
+ *
+ * A namespace with one run gets a `kubechaos.dev/stop` annotation on its Lease. A namespace with
+ * several gets one stop order naming them all (a Lease labelled `kubechaos.dev/record=stop`, see
+ * `stop-order.ts`), deleted again once the stop is over; the runs that have not confirmed 3 s
+ * later (STOP_ORDER_FALLBACK_MS) are annotated as well. Needs list, watch and patch on Leases,
+ * and create and delete for the orders (without them, every run is annotated).
  *
  * @example
  * ```ts
@@ -145,6 +164,7 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
   };
 
   const watching = new AbortController();
+  const orders: Array<{ namespace: string; name: string }> = [];
   try {
     if (pending.size > 0) {
       void watchDeletions(store, options.namespace, resourceVersion, confirm, watching.signal);
@@ -155,28 +175,25 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
       void relistUntilConfirmed(store, options.namespace, pending, confirm, AbortSignal.any([deadline, allConfirmed.signal, watching.signal]));
       const me = processIdentity();
       const request: StopRequest = { at: new Date().toISOString(), by: options.by ?? `${me.host}/${me.pid}`, reason: options.reason ?? 'emergency stop' };
-      // At most ANNOTATE_CONCURRENCY requests at once: 500 at once opened ~500 connections (a TLS
-      // handshake each) and the first answer came after 3.7 s on the test bed.
-      const queue = [...pending.values()];
-      const annotate = async (): Promise<void> => {
-        for (let run = queue.shift(); run !== undefined; run = queue.shift()) {
-          try {
-            await store.annotateLease(run.namespace, run.id, { [ANNOTATIONS.stop]: JSON.stringify(request) }, { signal: deadline });
-          } catch (error) {
-            if (httpStatus(error) === 404) confirm(`${run.namespace}/${run.id}`);
-            else if (!deadline.aborted) {
-              queue.length = 0;
-              throw error;
-            }
-          }
-        }
-      };
-      await Promise.all(Array.from({ length: Math.min(ANNOTATE_CONCURRENCY, queue.length) }, annotate));
+      const annotate = (runs: readonly RunInfo[]) => annotateLeases(store, runs, request, (run) => confirm(`${run.namespace}/${run.id}`), deadline);
+      // One stop order per namespace with several runs in place of an annotation per run; a
+      // namespace where the order cannot be written (no right to create Leases) gets the annotations.
+      const { ordered, direct } = await writeStopOrders(store, [...pending.values()], request, timeoutMs + STOP_ORDER_GRACE_MS, orders, deadline);
+      await annotate(direct);
       const wake = AbortSignal.any([deadline, allConfirmed.signal]);
+      if (ordered.length > 0 && pending.size > 0 && !deadline.aborted) {
+        // Owners that have not confirmed by then get the annotation too: an owner of an older
+        // kubechaos reads only its own Lease, and one whose watch is cut off sees the order only
+        // at its next re-list.
+        await pause(Math.min(STOP_ORDER_FALLBACK_MS, timeoutMs), wake).catch(() => {});
+        await annotate(ordered.filter((run) => pending.has(`${run.namespace}/${run.id}`)));
+      }
       if (pending.size > 0 && !deadline.aborted) await pause(timeoutMs, wake).catch(() => {});
     }
   } finally {
     watching.abort();
+    // Done with: an order left behind (this process died first) expires, and `reap` deletes it.
+    await Promise.all(orders.map((o) => store.deleteLease(o.namespace, o.name, undefined, { signal: AbortSignal.timeout(2000) }).catch(() => false)));
   }
   for (const run of pending.values()) unconfirmed.push({ run, why: `its owner did not release the Lease within ${timeoutMs} ms` });
   return { confirmed, unconfirmed, notFound };
@@ -184,6 +201,67 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
 
 /** Stop annotations on the wire at once. */
 export const ANNOTATE_CONCURRENCY = 16;
+
+/**
+ * How long the owners named in a stop order have to confirm before their Leases are annotated as
+ * well. A healthy owner sees the order within one watch event and confirms once its engine has
+ * stopped: 500 runs over 5 processes confirmed within about 2 s on the 2-core test bed.
+ */
+export const STOP_ORDER_FALLBACK_MS = 3000;
+
+/** How much longer than the stop's timeout a stop order lives if its writer dies before deleting it. */
+export const STOP_ORDER_GRACE_MS = 10_000;
+
+/**
+ * Writes one stop order per namespace holding two or more of `runs` (at most
+ * STOP_ORDER_MAX_RUNS runs each), pushing each written one onto `written`. Returns the runs an
+ * order names, and those to annotate one by one: the single run of a namespace (an annotation is
+ * one write too) and the runs of a namespace whose order was refused.
+ */
+async function writeStopOrders(store: LeaseStore, runs: readonly RunInfo[], request: StopRequest, ttlMs: number, written: Array<{ namespace: string; name: string }>, signal: AbortSignal): Promise<{ ordered: RunInfo[]; direct: RunInfo[] }> {
+  const byNamespace = new Map<string, RunInfo[]>();
+  for (const run of runs) (byNamespace.get(run.namespace) ?? byNamespace.set(run.namespace, []).get(run.namespace)!).push(run);
+  const ordered: RunInfo[] = [];
+  const direct: RunInfo[] = [];
+  await Promise.all([...byNamespace].map(async ([namespace, all]) => {
+    if (all.length < 2) return void direct.push(...all);
+    for (let i = 0; i < all.length; i += STOP_ORDER_MAX_RUNS) {
+      const chunk = all.slice(i, i + STOP_ORDER_MAX_RUNS);
+      const order = stopOrderLease(namespace, chunk.map((r) => r.id), request, ttlMs);
+      try {
+        await store.createLease(order, { signal });
+        written.push({ namespace, name: order.name });
+        ordered.push(...chunk);
+      } catch {
+        direct.push(...chunk); // e.g. 403 on create: the annotations ask the same, one by one
+      }
+    }
+  }));
+  return { ordered, direct };
+}
+
+/**
+ * Asks each run's owner to stop through its Lease's stop annotation, at most
+ * ANNOTATE_CONCURRENCY at once: 500 at once opened ~500 connections (a TLS handshake each) and the
+ * first answer came after 3.7 s on the test bed. A Lease already gone counts as released.
+ */
+async function annotateLeases(store: LeaseStore, runs: readonly RunInfo[], request: StopRequest, onGone: (run: RunInfo) => void, deadline: AbortSignal): Promise<void> {
+  const queue = [...runs];
+  const next = async (): Promise<void> => {
+    for (let run = queue.shift(); run !== undefined; run = queue.shift()) {
+      try {
+        await store.annotateLease(run.namespace, run.id, { [ANNOTATIONS.stop]: JSON.stringify(request) }, { signal: deadline });
+      } catch (error) {
+        if (httpStatus(error) === 404) onGone(run);
+        else if (!deadline.aborted) {
+          queue.length = 0;
+          throw error;
+        }
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(ANNOTATE_CONCURRENCY, queue.length) }, next));
+}
 
 /** Re-lists every {@link RELIST_MS} and confirms the pending runs whose Lease is gone, until `signal`. */
 async function relistUntilConfirmed(store: LeaseStore, namespace: string | undefined, pending: ReadonlyMap<string, RunInfo>, confirm: (key: string) => void, signal: AbortSignal): Promise<void> {

@@ -5,7 +5,8 @@ export const FAULT_LABEL = 'kubechaos.dev/fault';
 
 /**
  * Label telling registry records apart: `lease` on run Leases, `ended` on end-of-run Events,
- * `breaker` on breaker Leases and their Events (so listing runs never sees a breaker).
+ * `breaker` on breaker Leases and their Events (so listing runs never sees a breaker), `stop` on
+ * stop orders (see `stop-order.ts`).
  */
 export const RECORD_LABEL = 'kubechaos.dev/record';
 
@@ -37,6 +38,8 @@ export const ANNOTATIONS = Object.freeze({
   progress: 'kubechaos.dev/progress',
   /** On end-of-run Events: the run as JSON (a {@link RunInfo}). */
   run: 'kubechaos.dev/run',
+  /** On a stop order: the ids of the runs it stops, as a JSON array (its request is in `stop`). */
+  stopRuns: 'kubechaos.dev/stop-runs',
 });
 
 /** Label carrying a breaker's target hash, on its Lease and its Events. @example `'3f9a0c1b2d4e'` */
@@ -69,6 +72,12 @@ export const NAME_LABEL = 'kubechaos.dev/name';
 
 /** Selector of every registry Lease of a run (breaker Leases excluded). */
 export const LEASE_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RECORD_LABEL}=lease`;
+
+/** Selector of every stop order (a Lease asking the owners of many runs to stop at once). */
+export const STOP_ORDER_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RECORD_LABEL}=stop`;
+
+/** Selector of run Leases and stop orders together: what an owner follows, in one watch. */
+export const FOLLOWED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RECORD_LABEL} in (lease,stop)`;
 
 /** Selector of every end-of-run Event. */
 export const ENDED_SELECTOR = `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE},${RECORD_LABEL}=ended`;

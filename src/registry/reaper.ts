@@ -1,6 +1,7 @@
 import { RUN_ID_LABEL } from '../labels.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
-import { ANNOTATIONS, LEASE_SELECTOR, endedLabels } from './keys.ts';
+import { ANNOTATIONS, FOLLOWED_SELECTOR, RECORD_LABEL, endedLabels } from './keys.ts';
+import { isExpiredStopOrder } from './stop-order.ts';
 import { httpStatus, processIdentity, storeOf, type StoreOptions } from './context.ts';
 import { followLeftovers, keepTracking, settle, trackedOf, type TerminatingObject } from './leftovers.ts';
 import { applyRestore } from './restore.ts';
@@ -50,6 +51,8 @@ export interface ReapResult {
   readonly reaped: readonly ReapedRun[];
   /** Leases of live runs that were left alone. */
   readonly live: number;
+  /** Stop orders deleted because they had expired: their `stop` died before deleting them (see `stopRuns`). */
+  readonly expiredStopOrders: number;
 }
 
 /**
@@ -71,9 +74,15 @@ export async function reap(options: ReapOptions = {}): Promise<ReapResult> {
   const scopes = options.namespaces === undefined ? [undefined] : [...new Set(options.namespaces)];
   const reaped: ReapedRun[] = [];
   let live = 0;
+  let expiredStopOrders = 0;
   for (const namespace of scopes) {
-    const { leases } = await store.listLeases(namespace, LEASE_SELECTOR, { signal: options.signal });
+    // Stop orders come in the same list: one whose writer died is deleted once it has expired.
+    const { leases } = await store.listLeases(namespace, FOLLOWED_SELECTOR, { signal: options.signal });
     for (const lease of leases) {
+      if (lease.labels[RECORD_LABEL] === 'stop') {
+        if (isExpiredStopOrder(lease, Date.now()) && (await deleteExpiredOrder(store, lease, options.signal))) expiredStopOrders++;
+        continue;
+      }
       if (runFromLease(lease, Date.now()).state !== 'stale') {
         live++;
         continue;
@@ -83,7 +92,17 @@ export async function reap(options: ReapOptions = {}): Promise<ReapResult> {
     }
     if (options.leftovers !== false) reaped.push(...(await followLeftovers(store, namespace, logger, options.signal)));
   }
-  return { reaped, live };
+  return { reaped, live, expiredStopOrders };
+}
+
+/** Deletes an expired stop order unless it changed meanwhile; true when this call deleted it. */
+async function deleteExpiredOrder(store: LeaseStore, lease: LeaseRecord, signal: AbortSignal | undefined): Promise<boolean> {
+  try {
+    return await store.deleteLease(lease.namespace, lease.name, lease.resourceVersion, { signal });
+  } catch (error) {
+    if (httpStatus(error) === 409) return false;
+    throw error;
+  }
 }
 
 async function reapOne(store: LeaseStore, lease: LeaseRecord, logger: Logger, signal: AbortSignal | undefined): Promise<ReapedRun | undefined> {

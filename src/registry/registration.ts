@@ -9,7 +9,7 @@ import { ANNOTATIONS, endedLabels } from './keys.ts';
 import { liveRunOf } from './live-runs.ts';
 import { followOwnLease } from './shared-lease-watch.ts';
 import { leftoverRecord } from './leftovers.ts';
-import { runFromLease, type RunInfo, type RunOutcome } from './run-info.ts';
+import { runFromLease, type RunInfo, type RunOutcome, type StopRequest } from './run-info.ts';
 import type { LeaseChange, LeaseRecord, LeaseStore, LeaseWrite } from './store.ts';
 
 interface Init {
@@ -33,6 +33,8 @@ export class LeaseRegistration implements Registration {
   #lastRenewal: number;
   #released: Promise<Leftover[]> | undefined;
   #progress: (() => RunProgress) | undefined;
+  /** The stop request of a stop order that named this run (a stop annotation is read from the Lease). */
+  #ordered: StopRequest | undefined;
 
   private constructor(init: Init) {
     this.#init = init;
@@ -84,6 +86,7 @@ export class LeaseRegistration implements Registration {
     const before = runFromLease(this.#current, Date.now());
     const ended: RunInfo = {
       ...before,
+      stopRequest: before.stopRequest ?? this.#ordered ?? null,
       state: 'ended',
       endedAt: new Date().toISOString(),
       outcome: (summary?.outcome ?? 'passed') as RunOutcome,
@@ -146,7 +149,7 @@ export class LeaseRegistration implements Registration {
     this.#current = lease;
     if (lease.holderIdentity !== this.#init.lease.holderIdentity) this.#requestStop(`the Lease is now held by ${lease.holderIdentity ?? 'nobody'}`);
     const stop = runFromLease(lease, Date.now()).stopRequest;
-    if (stop) this.#requestStop(`stop requested by ${stop.by}${stop.reason ? `: ${stop.reason}` : ''}`);
+    if (stop) this.#requestStop(stopMessage(stop));
   }
 
   async #heartbeat(): Promise<void> {
@@ -221,7 +224,16 @@ export class LeaseRegistration implements Registration {
         if (mine) this.#observe(mine);
         else this.#requestStop('the Lease was deleted');
       },
+      onStopOrder: (request) => {
+        if (life.aborted) return;
+        this.#ordered ??= request;
+        this.#requestStop(stopMessage(request));
+      },
       onError: (error) => logger.debug({ runId: lease.name, ...errorFields(error) }, 'Lease watch failed; retrying'),
     }, life);
   }
+}
+
+function stopMessage(stop: StopRequest): string {
+  return `stop requested by ${stop.by}${stop.reason ? `: ${stop.reason}` : ''}`;
 }

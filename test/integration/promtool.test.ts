@@ -42,7 +42,7 @@ describe.skipIf(!havePrometheus)('promtool', () => {
     const base = { runId: report.id, fault: 'pod-delete', engine: 'litmus', namespace: 'shop', at: new Date().toISOString() };
     metrics.observer({ ...base, action: 'breaker', change: 'opened', breaker: 'Lease shop/kubechaos-breaker-3f9a0c1b2d4e', aborts: 3, threshold: 3, halfOpenAt: null, reason: null });
     metrics.observer({ ...base, action: 'finish', outcome: 'passed', reason: null, kills: 0, report: { ...report, leftovers: [{ kind: 'ChaosEngine', namespace: 'shop', name: 'kc-x', reason: 'finalizer' }] } });
-    metrics.observeReap({ reaped: [{ run: { namespace: 'shop' } as never, deleted: [], restored: 0, errors: [], terminating: [] }], live: 0 });
+    metrics.observeReap({ reaped: [{ run: { namespace: 'shop' } as never, deleted: [], restored: 0, errors: [], terminating: [] }], live: 0, expiredStopOrders: 0 });
     await waitUntil('a health reading in the exposition', async () => (await metrics.text()).includes('kubechaos_health_ratio{'), 5_000, 20);
     const text = await metrics.text();
     await live.stop();

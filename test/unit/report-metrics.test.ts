@@ -110,8 +110,8 @@ describe('metrics', () => {
     ];
     metrics.observer({ ...base, action: 'finish', outcome: 'passed', reason: null, kills: 0, report: { ...report, leftovers } });
     const run = (namespace: string) => ({ run: { namespace } as never, deleted: [], restored: 0, errors: [], terminating: [] });
-    metrics.observeReap({ reaped: [run('shop'), run('shop'), run('web')], live: 1 });
-    metrics.observeReap({ reaped: [], live: 0 });
+    metrics.observeReap({ reaped: [run('shop'), run('shop'), run('web')], live: 1, expiredStopOrders: 0 });
+    metrics.observeReap({ reaped: [], live: 0, expiredStopOrders: 0 });
     const text = await metrics.text();
     expect(value(text, 'kubechaos_teardown_leftovers_total{fault="pod-network-latency",kind="ChaosEngine"}')).toBe(2);
     expect(value(text, 'kubechaos_teardown_leftovers_total{fault="pod-network-latency",kind="Lease"}')).toBe(1);

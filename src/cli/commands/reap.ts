@@ -14,7 +14,10 @@ export async function reap(f: Flags, io: CliIO): Promise<number> {
     r.run.id, r.run.namespace, String(r.deleted.length), String(r.restored), r.terminating.map((t) => `${t.kind}/${t.name}`).join(', ') || '-', r.errors.join('; ') || '-',
   ]);
   io.stdout.write(
-    render(f.output, result, () => (rows.length === 0 ? `Nothing to reap (${result.live} live run(s)).\n` : columns(['NAME', 'NAMESPACE', 'DELETED', 'RESTORED', 'TERMINATING', 'ERRORS'], rows))),
+    render(f.output, result, () => {
+      const orders = result.expiredStopOrders > 0 ? `Deleted ${result.expiredStopOrders} expired stop order(s).\n` : '';
+      return orders + (rows.length === 0 ? `Nothing to reap (${result.live} live run(s)).\n` : columns(['NAME', 'NAMESPACE', 'DELETED', 'RESTORED', 'TERMINATING', 'ERRORS'], rows));
+    }),
   );
   // Held by a finalizer nobody removes: say how to clear it; the next reap checks again.
   for (const t of result.reaped.flatMap((r) => r.terminating)) {

@@ -201,7 +201,7 @@ describe('breakers in the registry', () => {
     expect(await listRuns({ store })).toEqual([]);
     expect(await getRun(breakerName(target), { store })).toBeUndefined();
     expect(await stopRuns({ store, all: true, timeout: '100ms' })).toEqual({ confirmed: [], unconfirmed: [], notFound: [] });
-    expect(await reap({ store })).toEqual({ reaped: [], live: 0 });
+    expect(await reap({ store })).toEqual({ reaped: [], live: 0, expiredStopOrders: 0 });
     expect(lease()).toBeDefined();
   });
 

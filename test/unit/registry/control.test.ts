@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { getRun, listRuns, stopRuns } from '../../../src/registry/control.ts';
 import { leaseRegistry } from '../../../src/registry/lease-registry.ts';
-import { ANNOTATIONS, LEASE_SELECTOR, leaseLabels } from '../../../src/registry/keys.ts';
+import { ANNOTATIONS, LEASE_SELECTOR, RECORD_LABEL, leaseLabels } from '../../../src/registry/keys.ts';
+import { stopOrderLease } from '../../../src/registry/stop-order.ts';
+import type { LeaseWrite } from '../../../src/registry/store.ts';
 import { runLabels } from '../../../src/labels.ts';
 import type { RunRecord } from '../../../src/experiment/lifecycle/register.ts';
 import { FakeLeaseStore } from './fake-lease-store.ts';
@@ -218,7 +220,7 @@ describe('stopRuns with 200 runs and no watch', () => {
 });
 
 describe('stopRuns with many runs', () => {
-  it('sends the stop annotations a bounded number at a time', async () => {
+  it('sends the stop annotations a bounded number at a time (when the stop order is refused)', async () => {
     const { ANNOTATE_CONCURRENCY } = await import('../../../src/registry/control.ts');
     const store = new FakeLeaseStore();
     let inFlight = 0;
@@ -234,8 +236,10 @@ describe('stopRuns with many runs', () => {
       }
     };
     for (let i = 0; i < 100; i++) await owner(store, `kc-${i}`);
+    store.failures.set('createLease', 403); // no right to create Leases: no stop order
     const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '10s' });
     expect(result.confirmed).toHaveLength(100);
+    expect(store.log.filter((op) => op === 'annotateLease')).toHaveLength(100);
     expect(most).toBeGreaterThan(1);
     // All at once opened a connection (a TLS handshake) per run.
     expect(most).toBeLessThanOrEqual(ANNOTATE_CONCURRENCY);
@@ -251,5 +255,86 @@ describe('listRuns', () => {
     store.listLeases = () => new Promise((_, reject) => setTimeout(() => reject(leasesDenied), 20));
     store.listEvents = () => Promise.reject(eventsDenied);
     await expect(listRuns({ store })).rejects.toBe(leasesDenied);
+  });
+});
+
+describe('stop orders: many runs of a namespace stopped with one write (issue 14)', () => {
+  const orderIn = (store: FakeLeaseStore) => [...store.leases.values()].filter((l) => l.labels[RECORD_LABEL] === 'stop');
+
+  it('writes one stop order, no annotation, confirms every run and deletes the order when done', async () => {
+    const store = new FakeLeaseStore();
+    for (let i = 0; i < 30; i++) await owner(store, `kc-${i}`);
+    await owner(store, 'kc-alone', 'elsewhere');
+    const created: LeaseWrite[] = [];
+    const createLease = store.createLease.bind(store);
+    store.createLease = async (lease, options) => (created.push(lease), createLease(lease, options));
+    store.log.length = 0;
+    const result = await stopRuns({ store, all: true, reason: 'incident 7', timeout: '5s' });
+    expect(result.confirmed).toHaveLength(31);
+    // One order for shop's 30 runs; the run alone in its namespace gets the annotation (one write either way).
+    expect(created).toHaveLength(1);
+    expect(created[0]).toMatchObject({ namespace: 'shop', labels: { [RECORD_LABEL]: 'stop' } });
+    expect(JSON.parse(created[0]!.annotations[ANNOTATIONS.stopRuns]!)).toHaveLength(30);
+    expect(store.log.filter((op) => op === 'annotateLease')).toHaveLength(1);
+    expect(orderIn(store)).toEqual([]);
+    const ended = await getRun('kc-3', { store });
+    expect(ended).toMatchObject({ state: 'ended', outcome: 'aborted', stopRequest: { reason: 'incident 7' } });
+    expect(ended!.reason).toMatch(/stop requested by .*: incident 7/);
+  });
+
+  it('annotates the runs that did not confirm within STOP_ORDER_FALLBACK_MS: an owner that reads only its own Lease still stops', async () => {
+    const { STOP_ORDER_FALLBACK_MS } = await import('../../../src/registry/control.ts');
+    const store = new FakeLeaseStore();
+    await owner(store, 'kc-new-1');
+    await owner(store, 'kc-new-2');
+    // An owner of an older kubechaos: it follows its own Lease only, and releases on the annotation.
+    const t = Date.now();
+    await store.createLease({ namespace: 'shop', name: 'kc-old', labels: leaseLabels('kc-old', 'pod-kill'), annotations: {}, holderIdentity: 'old/1', durationSeconds: 30, acquireTime: t, renewTime: t });
+    const oldOwner = new AbortController();
+    await store.watchLeases('shop', { fieldSelector: 'metadata.name=kc-old' }, (change) => {
+      if (change.type === 'MODIFIED' && change.lease.annotations[ANNOTATIONS.stop]) void store.deleteLease('shop', 'kc-old');
+    }, oldOwner.signal);
+    const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '10s' });
+    oldOwner.abort();
+    const ms = Object.fromEntries(result.confirmed.map((c) => [c.run.id, c.ms]));
+    expect(Object.keys(ms).sort()).toEqual(['kc-new-1', 'kc-new-2', 'kc-old']);
+    expect(ms['kc-new-1']).toBeLessThan(STOP_ORDER_FALLBACK_MS);
+    expect(ms['kc-old']).toBeGreaterThanOrEqual(STOP_ORDER_FALLBACK_MS - 50);
+    // Only the owner that had not confirmed is annotated.
+    expect(store.log.filter((op) => op === 'annotateLease')).toHaveLength(1);
+    expect(orderIn(store)).toEqual([]);
+  }, 15_000);
+
+  it('a run that starts following its Lease after its process saw the order still stops', async () => {
+    const store = new FakeLeaseStore();
+    await owner(store, 'kc-keeps-the-watch');
+    await until(async () => store.log.includes('watchLeases')); // the process's shared watch is open
+    const order = stopOrderLease('shop', ['kc-late'], { at: new Date().toISOString(), by: 'ops/1', reason: 'late joiner' }, 60_000);
+    await store.createLease(order);
+    // The process's shared watch has delivered the order; kc-late joins afterwards.
+    const registration = await leaseRegistry({ store, reapBeforeStart: false }).register(record('kc-late'));
+    await until(async () => registration.stopRequested.aborted);
+    expect(String(registration.stopRequested.reason)).toBe('stop requested by ops/1: late joiner');
+  });
+
+  it('listRuns shows the runs an order names as stopping', async () => {
+    const store = new FakeLeaseStore();
+    await leaseRegistry({ store, reapBeforeStart: false }).register(record('kc-a'));
+    await leaseRegistry({ store, reapBeforeStart: false }).register(record('kc-b'));
+    await store.createLease(stopOrderLease('shop', ['kc-a'], { at: new Date().toISOString(), by: 'ops/1', reason: 'r' }, 60_000));
+    const runs = await listRuns({ store, namespace: 'shop' });
+    expect(Object.fromEntries(runs.map((r) => [r.id, r.state]))).toEqual({ 'kc-a': 'stopping', 'kc-b': 'running' });
+    expect(runs.find((r) => r.id === 'kc-a')!.stopRequest).toMatchObject({ by: 'ops/1' });
+  });
+
+  it('reap deletes an expired stop order (its stopper died) and keeps a live one', async () => {
+    const { reap } = await import('../../../src/registry/reaper.ts');
+    const store = new FakeLeaseStore();
+    const request = { at: new Date().toISOString(), by: 'ops/1', reason: 'r' };
+    const old = stopOrderLease('shop', ['kc-x', 'kc-y'], request, 1000);
+    await store.createLease({ ...old, acquireTime: Date.now() - 5000, renewTime: Date.now() - 5000 });
+    const live = await store.createLease(stopOrderLease('shop', ['kc-z', 'kc-w'], request, 60_000));
+    expect(await reap({ store })).toEqual({ reaped: [], live: 0, expiredStopOrders: 1 });
+    expect(orderIn(store).map((l) => l.name)).toEqual([live.name]);
   });
 });

@@ -43,7 +43,7 @@ export function fakeControl(runs: RunInfo[], behaviour: { unconfirmed?: string[]
     },
     reap: async (options) => {
       calls.push({ fn: 'reap', options });
-      return { reaped: [], live: runs.filter((r) => !options.namespaces || options.namespaces.includes(r.namespace)).length };
+      return { reaped: [], live: runs.filter((r) => !options.namespaces || options.namespaces.includes(r.namespace)).length, expiredStopOrders: 0 };
     },
     listBreakers: async () => [],
     forgetRun: async (id, options) => {
