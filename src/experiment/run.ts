@@ -298,6 +298,7 @@ export class Run {
           recovery: wantRecovery ? { threshold, withinMs: this.#options.recovery?.withinMs ?? 0 } : undefined,
           interrupt: this.#interrupt.signal,
           budgetMs: this.#options.teardownTimeoutMs,
+          onRelease: () => this.#prefetchBreaker(),
         });
         if (recovered === false) {
           this.#recoveryFailed = true;
@@ -341,6 +342,14 @@ export class Run {
     if (ticket === undefined) return Promise.resolve();
     this.#verdict ??= ticket.settle(verdict).then((change) => this.#recordBreaker(change));
     return this.#verdict;
+  }
+
+  /**
+   * Lets the breaker read its record while the run releases, when a passed verdict will need it
+   * (a neutral one reads nothing, an abort was recorded when it happened).
+   */
+  #prefetchBreaker(): void {
+    if (this.#verdict === undefined && this.#cause?.kind !== 'safety' && this.report.outcome === 'passed') this.#ticket?.prefetch?.();
   }
 
   #recordBreaker(change: BreakerChange | undefined): void {

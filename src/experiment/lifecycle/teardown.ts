@@ -29,11 +29,13 @@ export interface TeardownInput {
    * restarting) before it reports leftovers. The recovery wait comes on top of it.
    */
   readonly budgetMs: number;
+  /** Called as the events are flushed and the registration released (the breaker reads its record beside them). */
+  readonly onRelease?: () => void;
 }
 
 /**
- * Stops the engine, waits for recovery if asked, stops the probes, flushes events and releases
- * the registration. Every step runs even when an earlier one fails, and retries transient
+ * Stops the engine, waits for recovery if asked, stops the probes, then flushes events and
+ * releases the registration at the same time. Every step runs even when an earlier one fails, and retries transient
  * failures until the budget is spent; what could not be undone by then is recorded as a leftover.
  */
 export async function teardown(input: TeardownInput): Promise<{ recovered: boolean | undefined }> {
@@ -66,11 +68,17 @@ export async function teardown(input: TeardownInput): Promise<{ recovered: boole
     }
     input.monitor.stop();
 
-    const unwritten = await input.flushEvents(budget.signal);
-    if (unwritten.length > 0) logger.warn({ runId, unwritten: unwritten.length }, 'some chaos events were not written');
-    for (const l of unwritten) leftover(l);
-
-    if (input.registration) {
+    // The run's Events and its release go out together: the end-of-run record does not wait on
+    // them (an Event is audit, never an object the record tracks for `reap`), and one after the
+    // other cost a round trip more per stop: 20 concurrent runs, stop p99 477 ms on the loaded
+    // test bed, mostly requests queued behind each other (issue 14).
+    input.onRelease?.();
+    const flushing = input.flushEvents(budget.signal).then((unwritten) => {
+      if (unwritten.length > 0) logger.warn({ runId, unwritten: unwritten.length }, 'some chaos events were not written');
+      for (const l of unwritten) leftover(l);
+    });
+    const releasing = (async () => {
+      if (!input.registration) return;
       try {
         const { outcome, abortReason, kills, leftovers, minHealth } = input.report();
         const left = await input.registration.release({ outcome, reason: abortReason, kills: kills.length, minHealth, leftovers }, { signal: budget.signal });
@@ -78,7 +86,8 @@ export async function teardown(input: TeardownInput): Promise<{ recovered: boole
       } catch (error) {
         leftover({ kind: 'Registration', namespace: input.namespace, name: runId, reason: (error as Error).message });
       }
-    }
+    })();
+    await Promise.all([flushing, releasing]);
     emit({ type: 'end' });
     return { recovered };
   } finally {

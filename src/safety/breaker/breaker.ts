@@ -28,6 +28,11 @@ export interface BreakerTicket {
   readonly admitted: BreakerChange | undefined;
   /** Records how the run ended; later calls return the first call's promise. Never rejects. */
   settle(verdict: Verdict): Promise<BreakerChange | undefined>;
+  /**
+   * Starts reading the breaker's record now, for `settle` to use: a run that is releasing its
+   * registration calls it, so that the read goes out beside the release instead of after it.
+   */
+  prefetch?(): void;
 }
 
 /** The ticket of a run the breaker does not follow (a dry run). */
@@ -87,17 +92,27 @@ export class Breaker {
 
   #ticket(target: BreakerTarget, runId: string, admitted: BreakerChange | undefined): BreakerTicket {
     let settled: Promise<BreakerChange | undefined> | undefined;
+    let early: Promise<StoredBreaker | undefined> | undefined;
+    const trial = admitted?.change === 'trial';
     return {
       admitted,
-      settle: (verdict) => (settled ??= this.#settle(target, runId, verdict)),
+      prefetch: () => {
+        early ??= this.#records.read(target, AbortSignal.timeout(SETTLE_BUDGET_MS));
+        early.catch(() => {}); // settle reads again
+      },
+      settle: (verdict) => (settled ??= this.#settle(target, runId, verdict, trial, early)),
     };
   }
 
-  async #settle(target: BreakerTarget, runId: string, verdict: Verdict): Promise<BreakerChange | undefined> {
+  async #settle(target: BreakerTarget, runId: string, verdict: Verdict, trial: boolean, early: Promise<StoredBreaker | undefined> | undefined): Promise<BreakerChange | undefined> {
+    // Neutral changes only a trial this run holds, and a run holds one only if it claimed it when
+    // it was admitted: nothing to read otherwise (one request less per stopped run).
+    if (verdict === 'neutral' && !trial) return undefined;
     const signal = AbortSignal.timeout(SETTLE_BUDGET_MS);
     try {
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-        const stored = await this.#records.read(target, signal);
+        // The prefetched read serves the first attempt; a conflict reads again.
+        const stored = attempt === 0 && early !== undefined ? await early.catch(() => this.#records.read(target, signal)) : await this.#records.read(target, signal);
         const transition = afterVerdict(stored?.state, verdict, Date.now(), this.#config, runId);
         const written = await this.#write(target, stored, transition, signal);
         if (written === 'conflict') continue; // counted by another client meanwhile: count again on top

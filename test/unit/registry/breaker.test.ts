@@ -159,6 +159,32 @@ describe('breaker in Leases', () => {
     expect(store.log.slice(before)).toEqual(['getLease', 'getLease']);
   });
 
+  it('a neutral verdict of a run that is not the trial reads nothing; a prefetched read serves a passed verdict (issue 14: a stop had one read more, after the release)', async () => {
+    const a = client();
+    await abortOnce(a);
+    const neutral = await admit(a);
+    let before = store.log.length;
+    await expect(neutral.settle('neutral')).resolves.toBeUndefined();
+    expect(store.log.slice(before)).toEqual([]);
+
+    const passed = await admit(a);
+    before = store.log.length;
+    passed.prefetch!();
+    expect(store.log.slice(before)).toEqual(['getLease']); // sent now, beside the release
+    await expect(passed.settle('passed')).resolves.toMatchObject({ change: 'closed' });
+    expect(store.log.slice(before).slice(0, 2)).toEqual(['getLease', 'deleteLease']);
+    expect(store.log.slice(before).filter((op) => op === 'getLease')).toHaveLength(1);
+    expect(lease()).toBeUndefined();
+
+    // A record changed between the prefetch and the verdict: the conditional write conflicts and reads again.
+    await abortOnce(a);
+    const late = await admit(a);
+    late.prefetch!();
+    await abortOnce(client());
+    await expect(late.settle('passed')).resolves.toMatchObject({ change: 'closed' });
+    expect(lease()).toBeUndefined();
+  });
+
   it('each client applies its own threshold; the half-open time is then the last abort plus its own period', async () => {
     const lenient = client(5);
     for (let i = 0; i < 3; i++) await abortOnce(lenient);
