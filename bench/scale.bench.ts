@@ -16,6 +16,8 @@ import { startCluster } from '../test/cluster/cluster.ts';
 import { createTestNamespace, waitUntil } from '../test/cluster/fixtures.ts';
 import { createChaos, leaseRegistry } from '../src/index.ts';
 import { createKubeCluster, type ClusterPort } from '../src/entries/cluster.ts';
+import { defaultKubeConfig } from '../src/cluster/default-kubeconfig.ts';
+import { http1Only } from '../src/cluster/http1.ts';
 import { distribution, type Distribution, type Metric, writeResult } from './lib.ts';
 
 const quick = process.env.KUBECHAOS_SCALE_QUICK === '1';
@@ -111,7 +113,11 @@ log(`all Ready in ${((now() - setupStart) / 1000).toFixed(1)} s`);
 // ---- The ClusterPort the SDK uses, wrapped: delete calls timestamped ---------------------------
 interface Call { readonly name: string; readonly start: number; end: number }
 let calls: Call[] = [];
-const inner = createKubeCluster(kc);
+// The client createChaos() makes when given nothing (what a test author gets): the plain-kubeconfig
+// REST path over node:https, HTTP/1.1. Until this session the bench wrapped createKubeCluster(kc),
+// client-node over undici with HTTP/2 (no http1Only view), a path createChaos() never takes.
+const userKubeConfig = http1Only(defaultKubeConfig());
+const inner = createKubeCluster(userKubeConfig);
 const timed = <K extends keyof ClusterPort>(name: K): ClusterPort[K] =>
   (async (...args: unknown[]) => {
     const call: Call = { name, start: now(), end: NaN };
@@ -132,7 +138,7 @@ const port: ClusterPort = {
   missingPermissions: timed('missingPermissions'),
   createEvent: timed('createEvent'),
 };
-const chaos = createChaos({ cluster: port, registry: leaseRegistry({ kubeConfig: kc }), handleSignals: false, breaker: { threshold: 1_000_000 } });
+const chaos = createChaos({ cluster: port, registry: leaseRegistry({ kubeConfig: userKubeConfig }), handleSignals: false, breaker: { threshold: 1_000_000 } });
 const deletes = () => calls.filter((c) => c.name === 'deletePod');
 const web = { namespace: scaleNs, selector: { app: 'web' } };
 
@@ -342,11 +348,12 @@ writeFileSync(fileURLToPath(new URL('../docs/scale-costs.svg', import.meta.url))
 writeResult('scale', metrics,
   `kwok pods on 24 simulated nodes of the test bed's control plane (its controllers' client rate raised to 300 QPS so that 2,000 pods exist in seconds). ` +
   `bench-scale holds 2,000 pods: web (500, app=web), more (500) and rest (1,000). ` +
+  `selection and percent50 go through the client createChaos() makes when given nothing (the plain kubeconfig over node:https, HTTP/1.1; until 2026-12-02 this bench wrapped client-node over undici with HTTP/2, a path createChaos() never takes), wrapped to time each call. ` +
   `selection_2000_pods_ms: during() on app=web, count 1, no probe (health falls back to the readiness of the target's Deployment) -> the first deletePod call starts, n=${SELECTION_RUNS}; before the first delete: ${phaseText}. ` +
   `percent50_500_pods_ms: during() with percent(50) on app=web -> the 250th delete returned (one round, grace 0), n=${PERCENT_RUNS}; percent50_first_to_last_delete_ms: first delete started -> last returned; percent50_max_deletes_in_flight: the most deletes on the wire at once. ` +
   `concurrent_20_*: one child process (bench/support/scale-child.ts, createChaos + the Lease registry) running 20 experiments at once, each on its own 3-pod Deployment, every ${CURVE_EVERY}; value = the process's peak RSS (VmHWM of /proc/self/status, MiB: getrusage's maxRSS is carried across fork + exec, so it read the bench parent's ~400 MiB in every child until this was found) while the 20 runs start and run (after the starts and after the window); concurrent_20_churn_rss_mb: the peak over the whole life, the stops and restarts included, and the same child again with --max-semi-space-size=4; the SDK's module weight (rss_before_runs: Node running the child as plain JavaScript, the built package loaded from dist/, createChaos() made with its defaults (the plain-kubeconfig path), no run yet) included; increase_* = that peak, and the RSS in the window, minus rss_before_runs (what the 20 runs add); stop: handle.stop() -> resolved for a random run 100-400 ms apart, a fresh run started on its target after each stop so every stop lands among 20 live runs, n=${CONCURRENT_STOPS}. ` +
-  `registry_500_*: 5 processes (bench/support/lease-owner.ts) each holding 100 run registrations (a Lease each, renewed and watched for a stop request, as a run holds it) in bench-reg; ` +
-  `list: spawn -> exit of \`node dist/cli/kubechaos.js list -A -o json\` (${LISTS_PER_ROUND} per round), stop: spawn -> exit of \`stop --all -A -o json\`, until every owner released its Lease; ${REGISTRY_ROUNDS} rounds; 500 registrations took ${(registerMs / 1000).toFixed(1)} s (last round). ` +
+  `registry_500_*: 5 processes (bench/support/lease-owner.ts) each holding 100 run registrations (leaseRegistry() with its default client; a Lease each, renewed and watched for a stop request, as a run holds it) in bench-reg; ` +
+  `list: spawn -> exit of \`node dist/cli/kubechaos.js list -A -o json\` (${LISTS_PER_ROUND} per round), stop: spawn -> exit of \`stop --all -A -o json\` (one stop order for the namespace's 500 runs), until every owner released its Lease; ${REGISTRY_ROUNDS} rounds; 500 registrations took ${(registerMs / 1000).toFixed(1)} s (last round). ` +
   `Cost curves (docs/scale.md, docs/scale-costs.svg): ${JSON.stringify({ pods: podsCurve.map(({ top: _t, ...p }) => p), runs: runsCurve.map(({ top: _t, ...p }) => p) })}. ` +
   `Load average at the end: ${loadavg().map((l) => l.toFixed(1)).join(' ')} on ${cpus().length} cores (shared with other work). ` +
   goals.join('; ') + '.',

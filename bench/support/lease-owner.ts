@@ -4,12 +4,13 @@
 // Usage: node lease-owner.ts '{"namespace":"ns","count":100}'   Prints {registered: n} then {released: n}.
 import { randomBytes } from 'node:crypto';
 import { writeSync } from 'node:fs';
-import { leaseRegistry, loadKubeConfig, MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_ID_LABEL } from '../../src/index.ts';
+import { leaseRegistry, MANAGED_BY_LABEL, MANAGED_BY_VALUE, RUN_ID_LABEL } from '../../src/index.ts';
 
 const args = JSON.parse(process.argv[2] ?? '{}') as { namespace: string; count: number };
 const out = (obj: object) => writeSync(1, `${JSON.stringify(obj)}\n`);
-const kubeConfig = loadKubeConfig();
-const registry = leaseRegistry({ kubeConfig, reapBeforeStart: false, ttl: '60s' });
+// leaseRegistry()'s default client, as createChaos() in a test worker has it (a plain kubeconfig
+// over node:https); it used to be client-node over undici's HTTP/2, which no run of createChaos() uses.
+const registry = leaseRegistry({ reapBeforeStart: false, ttl: '60s' });
 
 const released: Array<Promise<unknown>> = [];
 const register = async () => {
