@@ -2,7 +2,7 @@ import { RUN_ID_LABEL } from '../labels.ts';
 import { pause } from '../util/abort.ts';
 import { parseDuration, type Duration } from '../util/duration.ts';
 import { httpStatus, processIdentity, storeOf, type StoreOptions } from './context.ts';
-import { ANNOTATIONS, ENDED_SELECTOR, FOLLOWED_SELECTOR, LEASE_SELECTOR, NAME_LABEL, RECORD_LABEL } from './keys.ts';
+import { ANNOTATIONS, ENDED_SELECTOR, FOLLOWED_SELECTOR, LEASE_SELECTOR, NAME_LABEL, RECORD_LABEL, STOP_ORDER_SELECTOR } from './keys.ts';
 import { runFromEvent, runFromLease, type RunInfo, type StopRequest } from './run-info.ts';
 import { isExpiredStopOrder, STOP_ORDER_MAX_RUNS, stopOrderLease, stopOrderOf } from './stop-order.ts';
 import type { LeaseChange, LeaseStore } from './store.ts';
@@ -49,15 +49,17 @@ async function readRuns(store: LeaseStore, namespace: string | undefined, only: 
   only ??= '';
   // Both lists at once, but a failure is reported in a fixed order (Leases first): with
   // Promise.all, whichever 403 came back first won, so the same missing rights gave a different
-  // error from run to run. Listing every run reads the stop orders too (same call): a run one
-  // names shows as stopping.
-  const [leaseList, eventList] = await Promise.allSettled([
+  // error from run to run. The stop orders are read too (with every run, in the same call): a run
+  // one names shows as stopping, in `list` and in `status` alike.
+  const [leaseList, eventList, orderList] = await Promise.allSettled([
     store.listLeases(namespace, only === '' ? FOLLOWED_SELECTOR : LEASE_SELECTOR + only, { signal }),
     store.listEvents(namespace, ENDED_SELECTOR + only, { signal }),
+    only === '' ? Promise.resolve({ leases: [] }) : store.listLeases(namespace, STOP_ORDER_SELECTOR, { signal }),
   ]);
   if (leaseList.status === 'rejected') throw leaseList.reason;
   if (eventList.status === 'rejected') throw eventList.reason;
-  const { leases } = leaseList.value;
+  // An order that cannot be read only costs the `stopping` state, not the answer.
+  const leases = [...leaseList.value.leases, ...(orderList.status === 'fulfilled' ? orderList.value.leases : [])];
   const events = eventList.value;
   const runs = new Map<string, RunInfo>();
   const now = Date.now();

@@ -317,7 +317,7 @@ describe('stop orders: many runs of a namespace stopped with one write (issue 14
     expect(String(registration.stopRequested.reason)).toBe('stop requested by ops/1: late joiner');
   });
 
-  it('listRuns shows the runs an order names as stopping', async () => {
+  it('listRuns and getRun show the runs an order names as stopping', async () => {
     const store = new FakeLeaseStore();
     await leaseRegistry({ store, reapBeforeStart: false }).register(record('kc-a'));
     await leaseRegistry({ store, reapBeforeStart: false }).register(record('kc-b'));
@@ -325,6 +325,9 @@ describe('stop orders: many runs of a namespace stopped with one write (issue 14
     const runs = await listRuns({ store, namespace: 'shop' });
     expect(Object.fromEntries(runs.map((r) => [r.id, r.state]))).toEqual({ 'kc-a': 'stopping', 'kc-b': 'running' });
     expect(runs.find((r) => r.id === 'kc-a')!.stopRequest).toMatchObject({ by: 'ops/1' });
+    // `status` (getRun) agrees with `list`.
+    expect(await getRun('kc-a', { store })).toMatchObject({ state: 'stopping', stopRequest: { by: 'ops/1' } });
+    expect(await getRun('kc-b', { store })).toMatchObject({ state: 'running', stopRequest: null });
   });
 
   it('reap deletes an expired stop order (its stopper died) and keeps a live one', async () => {
