@@ -205,6 +205,7 @@ function child(namespace: string, selectors: string[], stops: number, nodeFlags:
     c.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
     c.stderr.setEncoding('utf8').on('data', (s: string) => (stderr += s));
     c.on('exit', (code) => {
+      if (process.env.KUBECHAOS_STOP_TRACE === '1') process.stderr.write(stderr); // the child's per-stop trace
       const line = stdout.trim().split('\n').pop() ?? '';
       try {
         if (code !== 0) throw new Error(`exit ${code}`);
