@@ -1,6 +1,7 @@
 export { leaseRegistry, type LeaseRegistryOptions } from './lease-registry.ts';
 export { reap, type ReapOptions, type ReapResult, type ReapedRun } from './reaper.ts';
-export { listRuns, getRun, stopRuns, type ScopeOptions, type StopOptions, type StopResult } from './control.ts';
+export { listRuns, getRun, type ScopeOptions } from './control.ts';
+export { stopRuns, type StopOptions, type StopResult } from './stop-runs.ts';
 export { forgetRun, type ForgetOptions } from './forget.ts';
 export type { RunInfo, RunState, RunOutcome, StopRequest } from './run-info.ts';
 export type { RestoreStep } from './restore.ts';

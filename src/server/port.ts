@@ -1,10 +1,12 @@
-import { getRun, listRuns, stopRuns } from '../registry/control.ts';
+import { getRun, listRuns } from '../registry/control.ts';
+import { stopRuns } from '../registry/stop-runs.ts';
 import { forgetRun, type ForgetOptions } from '../registry/forget.ts';
 import { listBreakers } from '../registry/breakers.ts';
 import type { BreakerInfo } from '../registry/breaker-lease.ts';
 import { reap } from '../registry/reaper.ts';
 import type { ReapOptions, ReapResult } from '../registry/reaper.ts';
-import type { ScopeOptions, StopOptions, StopResult } from '../registry/control.ts';
+import type { ScopeOptions } from '../registry/control.ts';
+import type { StopOptions, StopResult } from '../registry/stop-runs.ts';
 import type { RunInfo } from '../registry/run-info.ts';
 
 /**

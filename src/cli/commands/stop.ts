@@ -1,4 +1,4 @@
-import { stopRuns } from '../../registry/control.ts';
+import { stopRuns } from '../../registry/stop-runs.ts';
 import { EXIT } from '../exit-codes.ts';
 import type { CliIO } from '../io.ts';
 import { loadKube, scopeOf } from '../kube.ts';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { getRun, listRuns, stopRuns } from '../../../src/registry/control.ts';
+import { getRun, listRuns } from '../../../src/registry/control.ts';
+import { stopRuns } from '../../../src/registry/stop-runs.ts';
 import { leaseRegistry } from '../../../src/registry/lease-registry.ts';
 import { ANNOTATIONS, LEASE_SELECTOR, RECORD_LABEL, leaseLabels } from '../../../src/registry/keys.ts';
 import { stopOrderLease } from '../../../src/registry/stop-order.ts';
@@ -221,7 +222,7 @@ describe('stopRuns with 200 runs and no watch', () => {
 
 describe('stopRuns with many runs', () => {
   it('sends the stop annotations a bounded number at a time (when the stop order is refused)', async () => {
-    const { ANNOTATE_CONCURRENCY } = await import('../../../src/registry/control.ts');
+    const { ANNOTATE_CONCURRENCY } = await import('../../../src/registry/stop-runs.ts');
     const store = new FakeLeaseStore();
     let inFlight = 0;
     let most = 0;
@@ -283,7 +284,7 @@ describe('stop orders: many runs of a namespace stopped with one write (issue 14
   });
 
   it('annotates the runs that did not confirm within STOP_ORDER_FALLBACK_MS: an owner that reads only its own Lease still stops', async () => {
-    const { STOP_ORDER_FALLBACK_MS } = await import('../../../src/registry/control.ts');
+    const { STOP_ORDER_FALLBACK_MS } = await import('../../../src/registry/stop-runs.ts');
     const store = new FakeLeaseStore();
     await owner(store, 'kc-new-1');
     await owner(store, 'kc-new-2');
