@@ -6,7 +6,9 @@ import { CoordinationV1Api } from '@kubernetes/client-node';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFaultyControlPlane, type FaultyControlPlane } from '../cluster/faulty-controlplane.ts';
 import { createTestNamespace, deployHttpApp, waitForReadyReplicas, waitUntil } from '../cluster/fixtures.ts';
-import { createChaos, isTeardownError, probes, reap, type Duration, type Report, type RunEvent } from '../../src/index.ts';
+import { createChaos, isTeardownError, leaseRegistry, probes, reap, stopRuns, type Duration, type Report, type RunEvent } from '../../src/index.ts';
+import { runLabels } from '../../src/labels.ts';
+import { STOP_ORDER_FALLBACK_MS } from '../../src/registry/stop-runs.ts';
 import { chaosEvents } from './support/snapshot.ts';
 import { PodDeletions } from './support/pod-deletions.ts';
 
@@ -223,5 +225,30 @@ describe('the API server fails during teardown', () => {
         `reaped ${reapedAt - startedAt} ms after the restart (the Lease expires 15 s after its last renewal)`,
     );
     await expectCleanAfter(report, 'ChaosRunReaped');
+  });
+});
+
+describe('a stop order across an API server restart (issue 14)', () => {
+  it('owners whose Lease watch was cut by the restart still see the order, and confirm before the per-Lease fallback', { timeout: 300_000 }, async () => {
+    const registry = leaseRegistry({ kubeConfig: cp.kc, reapBeforeStart: false, ttl: '60s' });
+    const released: Array<Promise<string>> = [];
+    for (let i = 0; i < 3; i++) {
+      const id = `kc-order${i}${Date.now().toString(36).slice(-4)}`;
+      const registration = await registry.register({ id, namespace, fault: 'pod-kill', engine: 'native', ttlMs: 120_000, restore: [], labels: runLabels(id) });
+      released.push(new Promise((resolve) => registration.stopRequested.addEventListener('abort', () => {
+        void registration.release({ outcome: 'aborted', reason: String(registration.stopRequested.reason), kills: 0 }).then(() => resolve(String(registration.stopRequested.reason)));
+      }, { once: true })));
+    }
+    await cp.killApiserver(); // every owner's watch ends; they list again once the server is back
+    await cp.restartApiserver();
+    const result = await stopRuns({ kubeConfig: cp.kc, namespace, all: true, reason: 'after a restart', timeout: '30s' });
+    expect(result.unconfirmed).toEqual([]);
+    expect(result.confirmed).toHaveLength(3);
+    // Before the fallback annotations go out: the owners acted on the order itself.
+    for (const c of result.confirmed) expect(c.ms).toBeLessThan(STOP_ORDER_FALLBACK_MS);
+    for (const why of await Promise.all(released)) expect(why).toMatch(/^stop requested by .*: after a restart$/);
+    const orders = await cp.kc.makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace, labelSelector: 'kubechaos.dev/record=stop' });
+    expect(orders.items).toEqual([]);
+    measured.orderAfterRestartMs = Math.max(...result.confirmed.map((c) => c.ms));
   });
 });

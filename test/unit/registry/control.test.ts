@@ -318,6 +318,15 @@ describe('stop orders: many runs of a namespace stopped with one write (issue 14
     expect(String(registration.stopRequested.reason)).toBe('stop requested by ops/1: late joiner');
   });
 
+  it('an owner whose watch cannot be opened finds the order in its next list', async () => {
+    const store = new FakeLeaseStore();
+    store.failures.set('watchLeases', 503); // the shared watch fails; the hub lists again every 250 ms
+    const registration = await leaseRegistry({ store, reapBeforeStart: false }).register(record('kc-blind'));
+    await store.createLease(stopOrderLease('shop', ['kc-blind'], { at: new Date().toISOString(), by: 'ops/1', reason: 'seen in a list' }, 60_000));
+    await until(async () => registration.stopRequested.aborted);
+    expect(String(registration.stopRequested.reason)).toBe('stop requested by ops/1: seen in a list');
+  });
+
   it('listRuns and getRun show the runs an order names as stopping', async () => {
     const store = new FakeLeaseStore();
     await leaseRegistry({ store, reapBeforeStart: false }).register(record('kc-a'));
