@@ -51,7 +51,7 @@ export interface StopResult {
  * A namespace with one run gets a `kubechaos.dev/stop` annotation on its Lease. A namespace with
  * several gets one stop order naming them all (a Lease labelled `kubechaos.dev/record=stop`, see
  * `stop-order.ts`), deleted again once the stop is over; the runs that have not confirmed 3 s
- * later (STOP_ORDER_FALLBACK_MS) are annotated as well. Needs list, watch and patch on Leases,
+ * later (STOP_ORDER_FALLBACK_MS, or half the timeout if that is shorter) are annotated as well. Needs list, watch and patch on Leases,
  * and create and delete for the orders (without them, every run is annotated).
  *
  * @example
@@ -112,7 +112,8 @@ export async function stopRuns(options: StopOptions): Promise<StopResult> {
         // Owners that have not confirmed by then get the annotation too: an owner of an older
         // kubechaos reads only its own Lease, and one whose watch is cut off sees the order only
         // at its next re-list.
-        await pause(Math.min(STOP_ORDER_FALLBACK_MS, timeoutMs), wake).catch(() => {});
+        // Half the timeout at most: with `--timeout 2s`, an older owner still gets its annotation in time.
+        await pause(Math.min(STOP_ORDER_FALLBACK_MS, timeoutMs / 2), wake).catch(() => {});
         await annotate(ordered.filter((run) => pending.has(`${run.namespace}/${run.id}`)));
       }
       if (pending.size > 0 && !deadline.aborted) await pause(timeoutMs, wake).catch(() => {});

@@ -306,6 +306,24 @@ describe('stop orders: many runs of a namespace stopped with one write (issue 14
     expect(orderIn(store)).toEqual([]);
   }, 15_000);
 
+  it('with a timeout shorter than twice the fallback delay, the older owner is annotated at half the timeout, and confirms in time', async () => {
+    const store = new FakeLeaseStore();
+    await owner(store, 'kc-new-1');
+    await owner(store, 'kc-new-2');
+    const t = Date.now();
+    await store.createLease({ namespace: 'shop', name: 'kc-old', labels: leaseLabels('kc-old', 'pod-kill'), annotations: {}, holderIdentity: 'old/1', durationSeconds: 30, acquireTime: t, renewTime: t });
+    const oldOwner = new AbortController();
+    await store.watchLeases('shop', { fieldSelector: 'metadata.name=kc-old' }, (change) => {
+      if (change.type === 'MODIFIED' && change.lease.annotations[ANNOTATIONS.stop]) void store.deleteLease('shop', 'kc-old');
+    }, oldOwner.signal);
+    const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '2s' });
+    oldOwner.abort();
+    expect(result.unconfirmed).toEqual([]);
+    const old = result.confirmed.find((c) => c.run.id === 'kc-old');
+    expect(old!.ms).toBeGreaterThanOrEqual(950);
+    expect(old!.ms).toBeLessThan(2000);
+  });
+
   it('a run that starts following its Lease after its process saw the order still stops', async () => {
     const store = new FakeLeaseStore();
     await owner(store, 'kc-keeps-the-watch');
