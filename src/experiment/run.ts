@@ -309,7 +309,7 @@ export class Run {
       }
       const report = this.report.snapshot();
       if (report.leftovers.length > 0) this.#emit({ type: 'verdict', outcome: 'error', reason: 'teardown left objects behind' });
-      await this.#settleBreaker(this.#cause?.kind === 'safety' ? 'aborted' : this.report.outcome === 'passed' ? 'passed' : 'neutral');
+      await this.#settleBreaker(this.#verdictNow());
       this.#ctx.logger.info({ runId: this.id, outcome: this.report.outcome, kills: report.kills.length }, 'experiment finished');
       const final = this.report.snapshot();
       this.#emit({ type: 'finish', report: final });
@@ -349,7 +349,12 @@ export class Run {
    * (a neutral one reads nothing, an abort was recorded when it happened).
    */
   #prefetchBreaker(): void {
-    if (this.#verdict === undefined && this.#cause?.kind !== 'safety' && this.report.outcome === 'passed') this.#ticket?.prefetch?.();
+    if (this.#verdict === undefined && this.#verdictNow() === 'passed') this.#ticket?.prefetch?.();
+  }
+
+  /** The breaker verdict the run has earned so far (final once teardown is done). */
+  #verdictNow(): Verdict {
+    return this.#cause?.kind === 'safety' ? 'aborted' : this.report.outcome === 'passed' ? 'passed' : 'neutral';
   }
 
   #recordBreaker(change: BreakerChange | undefined): void {

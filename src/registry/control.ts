@@ -1,8 +1,8 @@
 import { RUN_ID_LABEL } from '../labels.ts';
 import { storeOf, type StoreOptions } from './context.ts';
-import { ENDED_SELECTOR, FOLLOWED_SELECTOR, LEASE_SELECTOR, NAME_LABEL, RECORD_LABEL, STOP_ORDER_SELECTOR } from './keys.ts';
+import { ENDED_SELECTOR, FOLLOWED_SELECTOR, LEASE_SELECTOR, NAME_LABEL, STOP_ORDER_SELECTOR } from './keys.ts';
 import { runFromEvent, runFromLease, type RunInfo, type StopRequest } from './run-info.ts';
-import { isExpiredStopOrder, stopOrderOf } from './stop-order.ts';
+import { isExpiredStopOrder, isStopOrder, stopOrderOf } from './stop-order.ts';
 import type { LeaseStore } from './store.ts';
 
 /** Where to look: one namespace, or every namespace when `namespace` is undefined. */
@@ -67,7 +67,7 @@ async function readRuns(store: LeaseStore, namespace: string | undefined, only: 
     for (const id of order?.runs ?? []) ordered.set(`${lease.namespace}/${id}`, order!.request);
   }
   for (const lease of leases) {
-    if (lease.labels[RECORD_LABEL] === 'stop') continue;
+    if (isStopOrder(lease)) continue;
     const key = `${lease.namespace}/${lease.name}`;
     const run = runFromLease(lease, now);
     const request = ordered.get(key);

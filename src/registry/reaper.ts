@@ -1,7 +1,7 @@
 import { RUN_ID_LABEL } from '../labels.ts';
 import { errorFields, silentLogger, type Logger } from '../logger.ts';
-import { ANNOTATIONS, FOLLOWED_SELECTOR, RECORD_LABEL, endedLabels } from './keys.ts';
-import { isExpiredStopOrder } from './stop-order.ts';
+import { ANNOTATIONS, FOLLOWED_SELECTOR, endedLabels } from './keys.ts';
+import { isExpiredStopOrder, isStopOrder } from './stop-order.ts';
 import { httpStatus, processIdentity, storeOf, type StoreOptions } from './context.ts';
 import { followLeftovers, keepTracking, settle, trackedOf, type TerminatingObject } from './leftovers.ts';
 import { applyRestore } from './restore.ts';
@@ -79,7 +79,7 @@ export async function reap(options: ReapOptions = {}): Promise<ReapResult> {
     // Stop orders come in the same list: one whose writer died is deleted once it has expired.
     const { leases } = await store.listLeases(namespace, FOLLOWED_SELECTOR, { signal: options.signal });
     for (const lease of leases) {
-      if (lease.labels[RECORD_LABEL] === 'stop') {
+      if (isStopOrder(lease)) {
         if (isExpiredStopOrder(lease, Date.now()) && (await deleteExpiredOrder(store, lease, options.signal))) expiredStopOrders++;
         continue;
       }

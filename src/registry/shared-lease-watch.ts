@@ -1,7 +1,7 @@
 import { pause } from '../util/abort.ts';
 import { FOLLOWED_SELECTOR } from './keys.ts';
 import type { StopRequest } from './run-info.ts';
-import { stopOrderOf, type StopOrder } from './stop-order.ts';
+import { isStopOrder, stopOrderOf, type StopOrder } from './stop-order.ts';
 import type { LeaseChange, LeaseRecord, LeaseStore } from './store.ts';
 
 /** What one run's registration hears about its own Lease. */
@@ -92,12 +92,11 @@ async function run(store: LeaseStore, namespace: string, hub: Hub): Promise<void
       // Lease after the list may have been read, and its absence would read as a deletion.
       const before = new Map(hub.listeners);
       const { leases, resourceVersion } = await store.listLeases(namespace, FOLLOWED_SELECTOR, { signal });
-      const orders = leases.filter((l) => stopOrderOf(l) !== undefined);
-      const found = new Map(leases.filter((l) => !orders.includes(l)).map((l) => [l.name, l]));
+      const found = new Map(leases.filter((l) => !isStopOrder(l)).map((l) => [l.name, l]));
       for (const [name, listener] of before) if (hub.listeners.get(name) === listener) listener.onListed(found.get(name));
       // Orders written while no watch was open (or before this one began) are in the list.
       hub.orders.clear();
-      for (const lease of orders) dispatch({ type: 'ADDED', lease });
+      for (const lease of leases) if (isStopOrder(lease)) dispatch({ type: 'ADDED', lease });
       const watch = await store.watchLeases(namespace, { labelSelector: FOLLOWED_SELECTOR, resourceVersion }, dispatch, signal);
       await watch.ended;
     } catch (error) {

@@ -46,9 +46,14 @@ export function stopOrderLease(namespace: string, runs: readonly string[], reque
   };
 }
 
+/** True for a Lease labelled as a stop order (readable or not): never a run's Lease. */
+export function isStopOrder(lease: LeaseRecord): boolean {
+  return lease.labels[RECORD_LABEL] === 'stop';
+}
+
 /** The stop order a Lease holds; undefined for any other Lease, or an order that cannot be read. */
 export function stopOrderOf(lease: LeaseRecord): StopOrder | undefined {
-  if (lease.labels[RECORD_LABEL] !== 'stop') return undefined;
+  if (!isStopOrder(lease)) return undefined;
   const request = parseJson<StopRequest>(lease.annotations[ANNOTATIONS.stop]);
   const runs = parseJson<unknown>(lease.annotations[ANNOTATIONS.stopRuns]);
   if (!request || typeof request.by !== 'string' || !Array.isArray(runs)) return undefined;
@@ -57,7 +62,7 @@ export function stopOrderOf(lease: LeaseRecord): StopOrder | undefined {
 
 /** True for a stop order whose stopper is gone (its Lease expired without being deleted). */
 export function isExpiredStopOrder(lease: LeaseRecord, now: number): boolean {
-  if (lease.labels[RECORD_LABEL] !== 'stop') return false;
+  if (!isStopOrder(lease)) return false;
   const from = lease.renewTime ?? lease.acquireTime ?? lease.createdAt;
   return from !== undefined && from + lease.durationSeconds * 1000 < now;
 }

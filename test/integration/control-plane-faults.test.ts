@@ -8,6 +8,7 @@ import { startFaultyControlPlane, type FaultyControlPlane } from '../cluster/fau
 import { createTestNamespace, deployHttpApp, waitForReadyReplicas, waitUntil } from '../cluster/fixtures.ts';
 import { createChaos, isTeardownError, leaseRegistry, probes, reap, stopRuns, type Duration, type Report, type RunEvent } from '../../src/index.ts';
 import { runLabels } from '../../src/labels.ts';
+import { STOP_ORDER_SELECTOR } from '../../src/registry/keys.ts';
 import { STOP_ORDER_FALLBACK_MS } from '../../src/registry/stop-runs.ts';
 import { chaosEvents } from './support/snapshot.ts';
 import { PodDeletions } from './support/pod-deletions.ts';
@@ -247,7 +248,7 @@ describe('a stop order across an API server restart (issue 14)', () => {
     // Before the fallback annotations go out: the owners acted on the order itself.
     for (const c of result.confirmed) expect(c.ms).toBeLessThan(STOP_ORDER_FALLBACK_MS);
     for (const why of await Promise.all(released)) expect(why).toMatch(/^stop requested by .*: after a restart$/);
-    const orders = await cp.kc.makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace, labelSelector: 'kubechaos.dev/record=stop' });
+    const orders = await cp.kc.makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace, labelSelector: STOP_ORDER_SELECTOR });
     expect(orders.items).toEqual([]);
     measured.orderAfterRestartMs = Math.max(...result.confirmed.map((c) => c.ms));
   });

@@ -6,7 +6,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createTestNamespace, deployHttpApp, loadKubeConfig, waitUntil } from '../cluster/fixtures.ts';
 import { leaseRegistry, reap } from '../../src/index.ts';
 import type { Registration } from '../../src/data/registry.ts';
-import { RECORD_LABEL, leaseLabels } from '../../src/registry/keys.ts';
+import { ANNOTATIONS, STOP_ORDER_SELECTOR, leaseLabels } from '../../src/registry/keys.ts';
 import { createKubeLeaseStore } from '../../src/registry/kube-store.ts';
 import { runLabels } from '../../src/labels.ts';
 import { spawnExperiment, startCli, type ExperimentProcess } from './registry-support.ts';
@@ -40,7 +40,7 @@ async function owners(namespace: string, count: number): Promise<Array<Promise<s
 }
 
 const stopOrders = async (namespace: string) =>
-  (await kc.makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace, labelSelector: `${RECORD_LABEL}=stop` })).items;
+  (await kc.makeApiClient(CoordinationV1Api).listNamespacedLease({ namespace, labelSelector: STOP_ORDER_SELECTOR })).items;
 
 describe('stop orders', () => {
   it('stop --all stops a running experiment and the runs of another process with one order, and deletes it when done', async () => {
@@ -82,7 +82,7 @@ describe('stop orders', () => {
     // The owners saw the order before the stop died.
     expect(await Promise.all(released)).toHaveLength(3);
     const [order] = await stopOrders(namespace);
-    expect(JSON.parse(order!.metadata!.annotations!['kubechaos.dev/stop-runs']!)).toHaveLength(4);
+    expect(JSON.parse(order!.metadata!.annotations![ANNOTATIONS.stopRuns]!)).toHaveLength(4);
 
     // Not expired yet: kept (the deaf run is live, so it is not reaped either).
     expect(await reap({ kubeConfig: kc, namespaces: [namespace] })).toMatchObject({ reaped: [], live: 1, expiredStopOrders: 0 });

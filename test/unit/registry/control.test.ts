@@ -259,6 +259,20 @@ describe('listRuns', () => {
   });
 });
 
+/**
+ * An owner of an older kubechaos: it follows its own Lease only, and releases it on the stop
+ * annotation. Abort the returned controller to stop it.
+ */
+async function olderOwner(store: FakeLeaseStore, id: string): Promise<AbortController> {
+  const t = Date.now();
+  await store.createLease({ namespace: 'shop', name: id, labels: leaseLabels(id, 'pod-kill'), annotations: {}, holderIdentity: 'old/1', durationSeconds: 30, acquireTime: t, renewTime: t });
+  const life = new AbortController();
+  await store.watchLeases('shop', { fieldSelector: `metadata.name=${id}` }, (change) => {
+    if (change.type === 'MODIFIED' && change.lease.annotations[ANNOTATIONS.stop]) void store.deleteLease('shop', id);
+  }, life.signal);
+  return life;
+}
+
 describe('stop orders: many runs of a namespace stopped with one write (issue 14)', () => {
   const orderIn = (store: FakeLeaseStore) => [...store.leases.values()].filter((l) => l.labels[RECORD_LABEL] === 'stop');
 
@@ -288,13 +302,7 @@ describe('stop orders: many runs of a namespace stopped with one write (issue 14
     const store = new FakeLeaseStore();
     await owner(store, 'kc-new-1');
     await owner(store, 'kc-new-2');
-    // An owner of an older kubechaos: it follows its own Lease only, and releases on the annotation.
-    const t = Date.now();
-    await store.createLease({ namespace: 'shop', name: 'kc-old', labels: leaseLabels('kc-old', 'pod-kill'), annotations: {}, holderIdentity: 'old/1', durationSeconds: 30, acquireTime: t, renewTime: t });
-    const oldOwner = new AbortController();
-    await store.watchLeases('shop', { fieldSelector: 'metadata.name=kc-old' }, (change) => {
-      if (change.type === 'MODIFIED' && change.lease.annotations[ANNOTATIONS.stop]) void store.deleteLease('shop', 'kc-old');
-    }, oldOwner.signal);
+    const oldOwner = await olderOwner(store, 'kc-old');
     const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '10s' });
     oldOwner.abort();
     const ms = Object.fromEntries(result.confirmed.map((c) => [c.run.id, c.ms]));
@@ -310,12 +318,7 @@ describe('stop orders: many runs of a namespace stopped with one write (issue 14
     const store = new FakeLeaseStore();
     await owner(store, 'kc-new-1');
     await owner(store, 'kc-new-2');
-    const t = Date.now();
-    await store.createLease({ namespace: 'shop', name: 'kc-old', labels: leaseLabels('kc-old', 'pod-kill'), annotations: {}, holderIdentity: 'old/1', durationSeconds: 30, acquireTime: t, renewTime: t });
-    const oldOwner = new AbortController();
-    await store.watchLeases('shop', { fieldSelector: 'metadata.name=kc-old' }, (change) => {
-      if (change.type === 'MODIFIED' && change.lease.annotations[ANNOTATIONS.stop]) void store.deleteLease('shop', 'kc-old');
-    }, oldOwner.signal);
+    const oldOwner = await olderOwner(store, 'kc-old');
     const result = await stopRuns({ store, namespace: 'shop', all: true, timeout: '2s' });
     oldOwner.abort();
     expect(result.unconfirmed).toEqual([]);
